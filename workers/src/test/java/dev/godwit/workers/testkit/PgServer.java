@@ -1,0 +1,41 @@
+package dev.godwit.workers.testkit;
+
+/** A PostgreSQL server that tests can connect to, and, where the backend allows, stop and crash. */
+public interface PgServer extends AutoCloseable {
+    String host();
+
+    int port();
+
+    int majorVersion();
+
+    /** The superuser tests use to set up data; godwit itself is given whatever role a test chooses. */
+    default String superuser() {
+        return "postgres";
+    }
+
+    default String superuserPassword() {
+        return "";
+    }
+
+    default String jdbcUrl(String database) {
+        return "jdbc:postgresql://" + host() + ":" + port() + "/" + database;
+    }
+
+    /** A postgresql:// URL as a task file holds it. */
+    default String url(String database, String user) {
+        return "postgresql://" + user + "@" + host() + ":" + port() + "/" + database;
+    }
+
+    /** Whether {@link #restart()} and {@link #crash()} are supported by this backend. */
+    boolean canRestart();
+
+    void restart();
+
+    /** Kills every server process at once; {@link #start()} then runs crash recovery. */
+    void crash();
+
+    void start();
+
+    @Override
+    void close();
+}
