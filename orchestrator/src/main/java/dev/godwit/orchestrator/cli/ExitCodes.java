@@ -1,0 +1,43 @@
+package dev.godwit.orchestrator.cli;
+
+import dev.godwit.mappings.task.TaskFileException;
+import dev.godwit.workers.pg.ConnectionFailure;
+
+/**
+ * Exit codes by failure class, decided in this one place (documented in docs/cli.md).
+ */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** The run failed: a database error, a lost connection that retries could not mend, an internal error. */
+    public static final int FAILED = 1;
+    /** The command line or the task file is wrong. */
+    public static final int BAD_INPUT = 2;
+    /** Preflight found blockers; nothing was created. */
+    public static final int PREFLIGHT_BLOCKERS = 3;
+    /** Validation found differences between source and target. */
+    public static final int VALIDATION_DIFFERENCES = 4;
+    /** A server could not be reached, refused the login, or the role lacks a privilege. */
+    public static final int ACCESS = 5;
+
+    private ExitCodes() {
+    }
+
+    /** The exit code for an exception that ended a command, and whether it is the user's to fix (no stack trace). */
+    static int of(Throwable failure) {
+        if (failure instanceof GodwitException g) {
+            return g.exitCode();
+        }
+        if (failure instanceof TaskFileException) {
+            return BAD_INPUT;
+        }
+        if (failure instanceof ConnectionFailure) {
+            return ACCESS;
+        }
+        return FAILED;
+    }
+
+    static boolean isUserMistake(Throwable failure) {
+        return failure instanceof GodwitException || failure instanceof TaskFileException
+                || failure instanceof ConnectionFailure;
+    }
+}

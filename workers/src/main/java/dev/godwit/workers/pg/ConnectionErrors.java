@@ -1,0 +1,66 @@
+package dev.godwit.workers.pg;
+
+import dev.godwit.mappings.task.Endpoint;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+
+/** Turns a failed connection attempt into one line that names the server, the role and what to change. */
+final class ConnectionErrors {
+    private ConnectionErrors() {
+    }
+
+    static ConnectionFailure describe(String role, Endpoint endpoint, SQLException e) {
+        String where = "cannot connect to the " + role + " " + endpoint.redacted() + ": ";
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String serverSaid = firstLine(e.getMessage());
+        String advice = switch (state) {
+            case "28P01" -> "the password was refused for role \"" + endpoint.user() + "\". Check " + role
+                    + ".password in the task file (or PGPASSWORD / the .pgpass entry for this host).";
+            case "28000" -> serverSaid + ". The server's pg_hba.conf has no line that lets role \"" + endpoint.user()
+                    + "\" in from this host with this TLS mode: ask the DBA to add one (for CDC the same line must also "
+                    + "allow replication connections to database \"" + endpoint.database() + "\").";
+            case "3D000" -> "database \"" + endpoint.database() + "\" does not exist on that server. Check the database "
+                    + "name in " + role + ".url.";
+            case "42501" -> serverSaid + ". Grant the role CONNECT on the database: GRANT CONNECT ON DATABASE "
+                    + quote(endpoint.database()) + " TO " + quote(endpoint.user()) + ";";
+            case "53300" -> "the server has no free connection slots (max_connections). Lower settings.parallelism or "
+                    + "raise max_connections.";
+            default -> networkAdvice(e, endpoint, serverSaid);
+        };
+        return new ConnectionFailure(where + advice, e.getSQLState(), e);
+    }
+
+    private static String networkAdvice(SQLException e, Endpoint endpoint, String serverSaid) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException) {
+                return "the host name \"" + endpoint.host() + "\" does not resolve. Check the host in the URL.";
+            }
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
+                return "nothing accepts connections at " + endpoint.host() + ":" + endpoint.port()
+                        + ". Check host and port, that the server runs and listens there (listen_addresses), and that "
+                        + "no firewall or security group blocks the port.";
+            }
+            if (t instanceof SocketTimeoutException) {
+                return "the connection attempt timed out at " + endpoint.host() + ":" + endpoint.port()
+                        + ". Check that the host is reachable from here (routes, firewalls, security groups).";
+            }
+        }
+        return serverSaid;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}
