@@ -40,7 +40,11 @@ public final class CatalogReader {
             connection.commit();
             return catalog;
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
             throw e;
         } finally {
             connection.setAutoCommit(true);
@@ -55,11 +59,10 @@ public final class CatalogReader {
         // pg_get_expr and pg_get_viewdef qualify every name outside pg_catalog, so their texts mean the same on the
         // target whatever its search_path; set for this transaction only, and put back for a caller's transaction
         String searchPath = query.list("search-path-clear", r -> r.getString("previous")).get(0);
-        try {
-            return readUnqualified(query);
-        } finally {
-            query.list("search-path-restore", searchPath, r -> r.getString(1));
-        }
+        SourceCatalog catalog = readUnqualified(query);
+        // not in a finally: after an error the transaction is aborted, and its end puts the setting back anyway
+        query.list("search-path-restore", searchPath, r -> r.getString(1));
+        return catalog;
     }
 
     private SourceCatalog readUnqualified(Query query) throws SQLException {

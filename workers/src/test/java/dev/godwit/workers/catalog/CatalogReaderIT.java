@@ -383,7 +383,7 @@ class CatalogReaderIT {
         assertEquals(UserTypeKind.DOMAIN, amount.kind());
         assertEquals(Optional.of("numeric(12,2)"), amount.domainBaseType());
         assertEquals(List.of("CONSTRAINT amount_not_negative CHECK (VALUE >= 0::numeric)"),
-                amount.domainConstraints(), "NOT NULL is not among the checks, even where 17 keeps it in pg_constraint");
+                amount.domainConstraints(), "NOT NULL is not a check, even where 17 keeps it in pg_constraint");
         assertTrue(amount.domainNotNull());
         assertEquals(Optional.of("0"), amount.domainDefault());
         assertEquals(Optional.of("inventory.grade[]"), catalog.type("inventory", "grades").orElseThrow()
@@ -495,6 +495,38 @@ class CatalogReaderIT {
             assertEquals("public, pg_catalog", value(c, "SHOW search_path"));
             c.rollback();
         }
+    }
+
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @ValueSource(ints = {13, 17})
+    void readsCompressionAndNullsNotDistinctOnlyWhereTheServerHasThem(int major, PgLab lab) throws SQLException {
+        TestDatabase db = lab.newDatabase(major);
+        db.execute("CREATE TABLE docs (id int, body text, code text)");
+        if (major >= 14) {
+            db.execute("ALTER TABLE docs ALTER COLUMN body SET COMPRESSION pglz");
+        }
+        db.execute("CREATE UNIQUE INDEX docs_code_key ON docs (code)" + (major >= 15 ? " NULLS NOT DISTINCT" : ""));
+
+        Table docs = table(readFixture(db), "public", "docs");
+
+        Index code = docs.index("docs_code_key").orElseThrow();
+        assertEquals(major >= 15, code.nullsNotDistinct());
+        assertEquals(major >= 15, code.definition().endsWith("NULLS NOT DISTINCT"), code.definition());
+        assertEquals(major >= 14 ? Optional.of("pglz") : Optional.empty(),
+                docs.column("body").orElseThrow().compression());
+        assertEquals(Optional.empty(), docs.column("code").orElseThrow().compression(), "the server default");
+    }
+
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @ValueSource(ints = {13, 17})
+    void readsAnEmptyDatabase(int major, PgLab lab) throws SQLException {
+        SourceCatalog catalog = readFixture(lab.newDatabase(major));
+
+        assertEquals(List.of(), catalog.tables());
+        assertEquals(List.of(), catalog.sequences());
+        assertEquals(List.of(), catalog.types());
+        assertEquals(List.of("plpgsql"), catalog.extensions().stream().map(Extension::name).toList());
+        assertTrue(catalog.schemas().isEmpty());
     }
 
     private static SourceCatalog readFixture(PgLab lab, int major) throws SQLException {
