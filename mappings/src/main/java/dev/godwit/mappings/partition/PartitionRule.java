@@ -20,6 +20,9 @@ public sealed interface PartitionRule {
     /** How a repartitioned table is partitioned; {@code column} is a target column name. */
     sealed interface Strategy {
         String column();
+
+        /** The same strategy over another column (the target's name for it). */
+        Strategy withColumn(String column);
     }
 
     /**
@@ -27,6 +30,9 @@ public sealed interface PartitionRule {
      *                 whole number for integer columns
      */
     record Range(String column, String interval) implements Strategy {
+        public Strategy withColumn(String other) {
+            return new Range(other, interval);
+        }
     }
 
     /** One partition per group of values. */
@@ -34,8 +40,15 @@ public sealed interface PartitionRule {
         public ListBy {
             valueGroups = valueGroups.stream().map(List::copyOf).toList();
         }
+
+        public Strategy withColumn(String other) {
+            return new ListBy(other, valueGroups);
+        }
     }
 
     record Hash(String column, int partitions) implements Strategy {
+        public Strategy withColumn(String other) {
+            return new Hash(other, partitions);
+        }
     }
 }
