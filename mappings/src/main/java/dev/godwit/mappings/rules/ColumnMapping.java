@@ -1,0 +1,30 @@
+package dev.godwit.mappings.rules;
+
+import java.util.Optional;
+
+/**
+ * One target column and how to fill it.
+ *
+ * @param sourceName       source column, or null for an added column
+ * @param sourceType       source {@code format_type()} text, or null for an added column
+ * @param targetType       target type as SQL text
+ * @param selectExpression SQL over the source row for {@code COPY (SELECT …)}: the quoted column, with a
+ *                         {@code ::targetType} cast when the type changed; for an added column its expression (source
+ *                         columns referenced by their quoted names) cast to its type. The CDC applier can evaluate an
+ *                         added column's expression over a derived table whose columns carry the source names.
+ * @param operationIndicator for an {@code operation_indicator(…)} column: the values per operation; the
+ *                         selectExpression then yields the insert value, which is what a full load writes
+ */
+public record ColumnMapping(String sourceName, String targetName, String sourceType, String targetType,
+                            String selectExpression, boolean typeChanged, boolean lossy,
+                            Optional<OperationIndicator> operationIndicator) {
+
+    public ColumnMapping(String sourceName, String targetName, String sourceType, String targetType,
+                         String selectExpression, boolean typeChanged, boolean lossy) {
+        this(sourceName, targetName, sourceType, targetType, selectExpression, typeChanged, lossy, Optional.empty());
+    }
+
+    public boolean added() {
+        return sourceName == null;
+    }
+}

@@ -1,0 +1,20 @@
+package dev.godwit.mappings.task;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Change data capture settings.
+ *
+ * @param startPosition     LSN text ({@code 0/16B3748}) to start from on an existing slot; only for type {@code cdc}
+ * @param heartbeatInterval how often godwit reports progress to the source and advances an idle slot
+ * @param allowAdditiveDdl  apply source {@code ALTER TABLE … ADD COLUMN} to the target instead of stopping
+ */
+public record CdcSettings(Optional<String> startPosition, Duration heartbeatInterval, boolean allowAdditiveDdl) {
+
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
+
+    public static CdcSettings defaults() {
+        return new CdcSettings(Optional.empty(), DEFAULT_HEARTBEAT, false);
+    }
+}

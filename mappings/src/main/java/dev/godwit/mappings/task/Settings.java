@@ -1,0 +1,55 @@
+package dev.godwit.mappings.task;
+
+import dev.godwit.mappings.partition.PartitionSettings;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything about how a task runs, after merging DMS task settings (if any) with godwit's own keys (which win).
+ *
+ * @param parallelism            concurrent copy units; 0 = choose from the CPUs and the source's connection limit
+ * @param controlSchema          schema on the target holding godwit's state
+ * @param targetTablePrepMode    what happens to existing target tables before their load
+ * @param splitThresholdBytes    tables larger than this are copied in several ranges
+ * @param allowLossyTypeChanges  lossy change-data-type rules are warnings instead of errors
+ * @param slotName               logical replication slot on the source
+ * @param publicationName        publication on the source
+ * @param cdc                    change data capture settings
+ * @param errorPolicy            what a failed row or change does to the task
+ * @param applyConflicts         how the CDC applier treats changes that do not fit the target's rows
+ * @param validation             validation settings
+ * @param partitions             partition rules per table
+ * @param targetSchema           when set, every table lands in this schema (DMS {@code TargetMetadata.TargetSchema})
+ * @param failOnNoTablesCaptured a mapping that selects nothing is an error rather than a warning
+ * @param ignoredDmsKeys         DMS task-settings keys that do not apply to godwit, as {@code Section.Key}; for debug logs
+ */
+public record Settings(int parallelism, String controlSchema, TargetTablePrepMode targetTablePrepMode,
+                       long splitThresholdBytes, boolean allowLossyTypeChanges, String slotName,
+                       String publicationName, CdcSettings cdc, ErrorPolicy errorPolicy, ApplyConflicts applyConflicts,
+                       ValidationSettings validation, PartitionSettings partitions, Optional<String> targetSchema,
+                       boolean failOnNoTablesCaptured, List<String> ignoredDmsKeys) {
+
+    public static final String DEFAULT_CONTROL_SCHEMA = "godwit";
+    public static final long DEFAULT_SPLIT_THRESHOLD = 1L << 30;
+
+    public Settings {
+        ignoredDmsKeys = List.copyOf(ignoredDmsKeys);
+    }
+
+    /** The settings of a task that sets none. */
+    public static Settings defaults(String taskName) {
+        String derived = defaultReplicationName(taskName);
+        return new Settings(0, DEFAULT_CONTROL_SCHEMA, TargetTablePrepMode.DROP_AND_CREATE, DEFAULT_SPLIT_THRESHOLD,
+                false, derived, derived, CdcSettings.defaults(), ErrorPolicy.STOP, ApplyConflicts.strict(),
+                ValidationSettings.defaults(), PartitionSettings.keepAll(), Optional.empty(), true, List.of());
+    }
+
+    /**
+     * {@code godwit_<name>}, with hyphens turned into underscores because slot names allow only lower-case
+     * letters, digits and underscores.
+     */
+    public static String defaultReplicationName(String taskName) {
+        return "godwit_" + taskName.replace('-', '_');
+    }
+}

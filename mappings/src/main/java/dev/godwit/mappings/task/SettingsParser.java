@@ -1,0 +1,228 @@
+package dev.godwit.mappings.task;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.godwit.mappings.dms.DmsTaskSettingsReader;
+import dev.godwit.mappings.partition.PartitionSettings;
+import dev.godwit.mappings.text.Suggestions;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Reads the task file's {@code settings}: a map of godwit keys, the path of a DMS task-settings file, or a map with
+ * both ({@code dmsTaskSettings: file.json} and DMS sections written inline). DMS values are translated to godwit keys
+ * first and godwit's own keys are laid over them, so a godwit key always wins.
+ */
+final class SettingsParser {
+
+    static final List<String> KEYS = List.of("parallelism", "controlSchema", "targetTablePrepMode", "splitThreshold",
+            "allowLossyTypeChanges", "slotName", "publicationName", "cdc", "errorPolicy", "applyConflicts",
+            "validation", "partitions", "targetSchema", "failOnNoTablesCaptured", "dmsTaskSettings");
+    private static final List<String> CDC_KEYS = List.of("startPosition", "heartbeatInterval", "allowAdditiveDdl");
+    private static final List<String> VALIDATION_KEYS = List.of("enabled", "contentHash", "threadCount",
+            "partitionSize", "failureMaxCount");
+    private static final List<String> CONFLICT_KEYS = List.of("insertExisting", "updateMissing", "deleteMissing");
+    private static final int MAX_NAME = 63;
+
+    private final Doc doc;
+    private final Path baseDirectory;
+
+    SettingsParser(Doc doc, Path baseDirectory) {
+        this.doc = doc;
+        this.baseDirectory = baseDirectory;
+    }
+
+    Settings parse(JsonNode node, String path, String taskName) {
+        Settings defaults = Settings.defaults(taskName);
+        if (Doc.absent(node)) {
+            return defaults;
+        }
+        ObjectNode merged = JsonNodeFactory.instance.objectNode();
+        ObjectNode own = JsonNodeFactory.instance.objectNode();
+        ObjectNode inlineDms = JsonNodeFactory.instance.objectNode();
+        List<String> ignored = new ArrayList<>();
+        Optional<String> dmsFile = Optional.empty();
+        if (node.isTextual()) {
+            dmsFile = Optional.of(node.asText());
+        } else if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String key = field.getKey();
+                if (DmsTaskSettingsReader.SECTIONS.contains(key)) {
+                    inlineDms.set(key, field.getValue());
+                } else if (key.equals("dmsTaskSettings")) {
+                    dmsFile = doc.text(field.getValue(), Doc.child(path, key));
+                } else if (KEYS.contains(key)) {
+                    own.set(key, field.getValue());
+                } else {
+                    doc.error(Doc.child(path, key), "unknown setting '" + key + "'" + Suggestions.didYouMean(key, KEYS)
+                            + "; expected one of: " + Doc.oneOf(KEYS) + ", or a DMS task-settings section");
+                }
+            }
+        } else {
+            doc.error(path, "found " + Doc.describe(node) + "; expected a map of settings or the path of a DMS"
+                    + " task-settings JSON file");
+            return defaults;
+        }
+        DmsTaskSettingsReader dmsReader = new DmsTaskSettingsReader();
+        dmsFile.ifPresent(file -> {
+            Path resolved = baseDirectory.resolve(file);
+            Doc dmsDoc = new Doc(resolved, doc.problems());
+            Doc.parse(resolved, doc.problems()).ifPresent(root -> {
+                DmsTaskSettingsReader.Translated translated = dmsReader.read(root, "", dmsDoc);
+                deepMerge(merged, translated.settings());
+                ignored.addAll(translated.ignoredKeys());
+            });
+        });
+        if (!inlineDms.isEmpty()) {
+            DmsTaskSettingsReader.Translated translated = dmsReader.read(inlineDms, path, doc);
+            deepMerge(merged, translated.settings());
+            ignored.addAll(translated.ignoredKeys());
+        }
+        deepMerge(merged, own);
+        return read(merged, path, defaults, ignored);
+    }
+
+    private static void deepMerge(ObjectNode into, JsonNode from) {
+        Iterator<Map.Entry<String, JsonNode>> fields = from.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            JsonNode existing = into.get(field.getKey());
+            if (existing instanceof ObjectNode target && field.getValue().isObject()) {
+                deepMerge(target, field.getValue());
+            } else {
+                into.set(field.getKey(), field.getValue().deepCopy());
+            }
+        }
+    }
+
+    private Settings read(ObjectNode s, String path, Settings d, List<String> ignored) {
+        int parallelism = (int) doc.integer(s.get("parallelism"), Doc.child(path, "parallelism"), 0, 1000)
+                .orElse(d.parallelism());
+        String controlSchema = name(s, path, "controlSchema").orElse(d.controlSchema());
+        TargetTablePrepMode prepMode = doc.text(s.get("targetTablePrepMode"), Doc.child(path, "targetTablePrepMode"))
+                .flatMap(text -> TargetTablePrepMode.parse(text).or(() -> {
+                    doc.error(Doc.child(path, "targetTablePrepMode"), "unknown mode '" + text + "'; expected one of: "
+                            + Doc.oneOf(TargetTablePrepMode.names()));
+                    return Optional.empty();
+                })).orElse(d.targetTablePrepMode());
+        long splitThreshold = doc.text(s.get("splitThreshold"), Doc.child(path, "splitThreshold")).flatMap(text -> {
+            OptionalLong bytes = TextValues.bytes(text);
+            if (bytes.isEmpty() || bytes.getAsLong() == 0) {
+                doc.error(Doc.child(path, "splitThreshold"), "found '" + text + "'; expected a size such as 1GB, 512MB"
+                        + " or 64kB (binary units), greater than zero");
+                return Optional.empty();
+            }
+            return Optional.of(bytes.getAsLong());
+        }).orElse(d.splitThresholdBytes());
+        boolean lossy = doc.bool(s.get("allowLossyTypeChanges"), Doc.child(path, "allowLossyTypeChanges"))
+                .orElse(d.allowLossyTypeChanges());
+        String slotName = doc.text(s.get("slotName"), Doc.child(path, "slotName")).filter(name -> {
+            if (!TextValues.validSlotName(name)) {
+                doc.error(Doc.child(path, "slotName"), "found '" + name + "'; slot names hold only lower-case letters,"
+                        + " digits and underscores, at most 63");
+                return false;
+            }
+            return true;
+        }).orElse(d.slotName());
+        String publicationName = name(s, path, "publicationName").orElse(d.publicationName());
+        CdcSettings cdc = cdc(s.get("cdc"), Doc.child(path, "cdc"), d.cdc());
+        ErrorPolicy errorPolicy = doc.text(s.get("errorPolicy"), Doc.child(path, "errorPolicy"))
+                .flatMap(text -> ErrorPolicy.parse(text).or(() -> {
+                    doc.error(Doc.child(path, "errorPolicy"), "unknown error policy '" + text + "'; expected one of: "
+                            + Doc.oneOf(ErrorPolicy.spellings()));
+                    return Optional.empty();
+                })).orElse(d.errorPolicy());
+        ApplyConflicts conflicts = conflicts(s.get("applyConflicts"), Doc.child(path, "applyConflicts"), d.applyConflicts());
+        ValidationSettings validation = validation(s.get("validation"), Doc.child(path, "validation"), d.validation());
+        PartitionSettings partitions = new PartitionSettingsParser(doc)
+                .parse(s.get("partitions"), Doc.child(path, "partitions")).orElse(d.partitions());
+        Optional<String> targetSchema = name(s, path, "targetSchema").or(d::targetSchema);
+        boolean failOnNoTables = doc.bool(s.get("failOnNoTablesCaptured"), Doc.child(path, "failOnNoTablesCaptured"))
+                .orElse(d.failOnNoTablesCaptured());
+        return new Settings(parallelism, controlSchema, prepMode, splitThreshold, lossy, slotName, publicationName, cdc,
+                errorPolicy, conflicts, validation, partitions, targetSchema, failOnNoTables, ignored);
+    }
+
+    private Optional<String> name(JsonNode s, String path, String key) {
+        return doc.text(s.get(key), Doc.child(path, key)).filter(name -> {
+            if (name.isBlank() || name.length() > MAX_NAME) {
+                doc.error(Doc.child(path, key), "found '" + name + "'; expected a name of 1 to 63 characters");
+                return false;
+            }
+            return true;
+        });
+    }
+
+    private CdcSettings cdc(JsonNode node, String path, CdcSettings d) {
+        if (doc.object(node, path).isEmpty()) {
+            return d;
+        }
+        doc.checkKeys(node, path, CDC_KEYS, "cdc setting");
+        Optional<String> start = doc.text(node.get("startPosition"), Doc.child(path, "startPosition")).flatMap(text -> {
+            Optional<String> lsn = TextValues.lsn(text);
+            if (lsn.isEmpty()) {
+                doc.error(Doc.child(path, "startPosition"), "found '" + text + "'; expected an LSN such as 0/16B3748"
+                        + " (or a DMS checkpoint:V1#… string)");
+            }
+            return lsn;
+        });
+        Duration heartbeat = doc.text(node.get("heartbeatInterval"), Doc.child(path, "heartbeatInterval")).flatMap(text -> {
+            Optional<Duration> duration = TextValues.duration(text).filter(x -> !x.isZero());
+            if (duration.isEmpty()) {
+                doc.error(Doc.child(path, "heartbeatInterval"), "found '" + text + "'; expected a duration such as"
+                        + " 10s, 500ms, 5min or 1h, greater than zero");
+            }
+            return duration;
+        }).orElse(d.heartbeatInterval());
+        boolean additive = doc.bool(node.get("allowAdditiveDdl"), Doc.child(path, "allowAdditiveDdl"))
+                .orElse(d.allowAdditiveDdl());
+        return new CdcSettings(start.or(d::startPosition), heartbeat, additive);
+    }
+
+    private ApplyConflicts conflicts(JsonNode node, String path, ApplyConflicts d) {
+        if (doc.object(node, path).isEmpty()) {
+            return d;
+        }
+        doc.checkKeys(node, path, CONFLICT_KEYS, "applyConflicts setting");
+        return new ApplyConflicts(
+                choice(node, path, "insertExisting", "update", d.updateOnInsertConflict()),
+                choice(node, path, "updateMissing", "insert", d.insertOnUpdateMissing()),
+                choice(node, path, "deleteMissing", "ignore", d.ignoreMissingDelete()));
+    }
+
+    /** {@code error} or the one relaxing word; true for the relaxing word. */
+    private boolean choice(JsonNode node, String path, String key, String relaxed, boolean fallback) {
+        return doc.text(node.get(key), Doc.child(path, key)).flatMap(text -> {
+            if (text.equals("error") || text.equals(relaxed)) {
+                return Optional.of(text.equals(relaxed));
+            }
+            doc.error(Doc.child(path, key), "found '" + text + "'; expected error or " + relaxed);
+            return Optional.<Boolean>empty();
+        }).orElse(fallback);
+    }
+
+    private ValidationSettings validation(JsonNode node, String path, ValidationSettings d) {
+        if (doc.object(node, path).isEmpty()) {
+            return d;
+        }
+        doc.checkKeys(node, path, VALIDATION_KEYS, "validation setting");
+        return new ValidationSettings(
+                doc.bool(node.get("enabled"), Doc.child(path, "enabled")).orElse(d.enabled()),
+                doc.bool(node.get("contentHash"), Doc.child(path, "contentHash")).orElse(d.contentHash()),
+                (int) doc.integer(node.get("threadCount"), Doc.child(path, "threadCount"), 1, 1000).orElse(d.threadCount()),
+                (int) doc.integer(node.get("partitionSize"), Doc.child(path, "partitionSize"), 1, Integer.MAX_VALUE)
+                        .orElse(d.partitionSize()),
+                doc.integer(node.get("failureMaxCount"), Doc.child(path, "failureMaxCount"), 0, Long.MAX_VALUE)
+                        .orElse(d.failureMaxCount()));
+    }
+}

@@ -1,0 +1,26 @@
+package dev.godwit.mappings.task;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/** What happens to an existing target table before its full load (DMS {@code FullLoadSettings.TargetTablePrepMode}). */
+public enum TargetTablePrepMode {
+    /** Drop the table if it exists and create it from the mapped definition. */
+    DROP_AND_CREATE,
+    /** Keep the table definition, empty it first; create it if missing. */
+    TRUNCATE_BEFORE_LOAD,
+    /** Leave existing tables and rows alone; create missing tables. */
+    DO_NOTHING;
+
+    /** Accepts the DMS spelling and lower-case or hyphenated forms ({@code drop-and-create}). */
+    public static Optional<TargetTablePrepMode> parse(String text) {
+        String normalised = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        return Arrays.stream(values()).filter(m -> m.name().equals(normalised)).findFirst();
+    }
+
+    public static List<String> names() {
+        return Arrays.stream(values()).map(Enum::name).toList();
+    }
+}
