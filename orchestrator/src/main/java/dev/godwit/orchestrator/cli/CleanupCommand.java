@@ -7,8 +7,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
-        description = {"Removes what godwit created on the source (replication slot, publication, heartbeat objects);",
-                "with --all also the control schema on the target. Safe to run twice."})
+        description = "Removes what godwit created on the source (replication slot, publication, heartbeat objects); with --all also the control schema on the target. Safe to run twice.")
 final class CleanupCommand implements Callable<Integer> {
     @Mixin
     TaskArgument task;

@@ -7,10 +7,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 @Command(name = "cutover", mixinStandardHelpOptions = true,
-        description = {"Ends the migration: checks the apply lag, optionally fences writes on the source, waits until the",
-                "target has applied everything up to the source's current position, sets every sequence, validates row",
-                "counts, drops the slot and publication, and prints the report. Runs now, or at a time or on a schedule",
-                "(kept in the control schema, so it survives a restart of godwit)."})
+        description = "Ends the migration: checks the apply lag, optionally fences writes on the source, waits until the target has applied everything up to the source's current position, sets every sequence, validates row counts, drops the slot and publication, and prints the report. Runs now, or at a time or on a schedule (kept in the control schema, so it survives a restart of godwit).")
 final class CutoverCommand implements Callable<Integer> {
     @Mixin
     TaskArgument task;

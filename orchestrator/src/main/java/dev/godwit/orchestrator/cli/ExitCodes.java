@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.cli;
 
 import dev.godwit.mappings.task.TaskFileException;
 import dev.godwit.workers.pg.ConnectionFailure;
+import picocli.CommandLine;
 
 /**
  * Exit codes by failure class, decided in this one place (documented in docs/cli.md).
@@ -27,7 +28,7 @@ public final class ExitCodes {
         if (failure instanceof GodwitException g) {
             return g.exitCode();
         }
-        if (failure instanceof TaskFileException) {
+        if (failure instanceof TaskFileException || failure instanceof CommandLine.ParameterException) {
             return BAD_INPUT;
         }
         if (failure instanceof ConnectionFailure) {

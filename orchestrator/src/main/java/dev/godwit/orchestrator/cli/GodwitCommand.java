@@ -11,10 +11,7 @@ import java.util.concurrent.Callable;
 @Command(name = "godwit",
         mixinStandardHelpOptions = true,
         versionProvider = GodwitCommand.Version.class,
-        description = {
-                "Moves a live PostgreSQL database to another PostgreSQL server: full load under a replication slot's",
-                "snapshot, then change data capture, validation and cutover. Every command takes a task file.",
-                ""},
+        description = "Moves a live PostgreSQL database to another PostgreSQL server: full load under a replication slot's snapshot, then change data capture, validation and cutover. Every command takes a task file.",
         subcommands = {
                 PlanCommand.class,
                 PreflightCommand.class,
@@ -26,8 +23,8 @@ import java.util.concurrent.Callable;
                 CutoverCommand.class,
                 CleanupCommand.class,
                 CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 the run failed, 2 bad command line or task file, 3 preflight blockers,",
-                "4 validation differences, 5 cannot connect, log in, or missing privilege. See docs/cli.md."})
+        footer = "%nExit codes: 0 success, 1 the run failed, 2 bad command line or task file, 3 preflight blockers, "
+                + "4 validation differences, 5 cannot connect, log in, or missing privilege. See docs/cli.md.")
 public final class GodwitCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;

@@ -20,6 +20,14 @@ public final class Main {
         return commandLine().execute(args);
     }
 
+    /** As {@link #run(String...)}, with results and errors written to the given writers. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        return cl.execute(args);
+    }
+
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new GodwitCommand());
         cl.setExecutionStrategy(parseResult -> {

@@ -36,9 +36,9 @@ public final class Passwords {
         }
         if (source instanceof PasswordSource.FromFile f) {
             try {
-                return Optional.of(Files.readString(f.path(), StandardCharsets.UTF_8).strip());
+                return Optional.of(firstLine(Files.readString(f.file(), StandardCharsets.UTF_8)));
             } catch (IOException ex) {
-                throw new ConnectionFailure(role + ".password names the file " + f.path() + ", which cannot be read ("
+                throw new ConnectionFailure(role + ".password names the file " + f.file() + ", which cannot be read ("
                         + ex.getClass().getSimpleName() + ")", null, ex);
             }
         }
@@ -54,6 +54,13 @@ public final class Passwords {
                 endpoint.database(), endpoint.user()));
     }
 
+    /** The first line, as libpq's password file conventions and token generators expect; trailing blanks removed. */
+    private static String firstLine(String text) {
+        String stripped = text.stripLeading();
+        int nl = stripped.indexOf('\n');
+        return (nl < 0 ? stripped : stripped.substring(0, nl)).strip();
+    }
+
     private static String runCommand(String role, String command) {
         try {
             Process p = new ProcessBuilder("sh", "-c", command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -67,7 +74,7 @@ public final class Passwords {
                 throw new ConnectionFailure(role + ".passwordCommand failed with exit code " + p.exitValue()
                         + " (its error output is above)", null, null);
             }
-            String secret = new String(out, StandardCharsets.UTF_8).strip();
+            String secret = firstLine(new String(out, StandardCharsets.UTF_8));
             if (secret.isEmpty()) {
                 throw new ConnectionFailure(role + ".passwordCommand printed nothing; it must print the password on standard output", null, null);
             }

@@ -1,0 +1,141 @@
+package dev.godwit.orchestrator.plan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.godwit.mappings.partition.PartitionRule;
+import dev.godwit.mappings.rules.ColumnMapping;
+import dev.godwit.mappings.rules.MappingProblem;
+import dev.godwit.mappings.rules.TableMapping;
+import dev.godwit.workers.catalog.Table;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Prints a plan for people (aligned text) or for tools (JSON). */
+public final class PlanPrinter {
+
+    public void printText(Plan plan, PrintWriter out) {
+        out.printf("Plan for task %s: %s (PostgreSQL %s) → %s%n", plan.task().name(), plan.task().source().redacted(),
+                plan.catalog().serverVersion(), plan.task().target().redacted());
+        out.println();
+        for (PlannedTable t : plan.tables()) {
+            TableMapping m = t.mapping();
+            out.printf("%s → %s%n", display(m.source().schema(), m.source().name()), display(m.targetSchema(), m.targetName()));
+            out.printf("  %s, ~%s rows, %s%s%n", describeKind(t), grouped(t.estimatedRows()), Sizes.human(t.sizeBytes()),
+                    m.loadOrder() != 0 ? ", load order " + m.loadOrder() : "");
+            int width = m.columns().stream().mapToInt(c -> label(c).length()).max().orElse(0);
+            for (ColumnMapping c : m.columns()) {
+                out.printf("    %-" + width + "s  →  %s %s%s%n", label(c), quoteIfNeeded(c.targetName()), c.targetType(), flags(c));
+            }
+            m.sourceFilterSql().ifPresent(f -> out.println("  filter: WHERE " + f));
+            if (!m.appliedRules().isEmpty()) {
+                out.println("  rules: " + String.join(", ", m.appliedRules()));
+            }
+            out.println();
+        }
+        out.printf("Totals: %d tables, ~%s rows, %s%n", plan.tables().size(), grouped(plan.estimatedRows()),
+                Sizes.human(plan.sizeBytes()));
+        if (!plan.warnings().isEmpty()) {
+            out.println();
+            out.println("Warnings:");
+            for (MappingProblem w : plan.warnings()) {
+                out.println("  - " + w);
+            }
+        }
+        out.flush();
+    }
+
+    public void printJson(Plan plan, PrintWriter out) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("task", plan.task().name());
+        doc.put("source", plan.task().source().redacted());
+        doc.put("sourceVersion", plan.catalog().serverVersion());
+        doc.put("target", plan.task().target().redacted());
+        List<Map<String, Object>> tables = new ArrayList<>();
+        for (PlannedTable t : plan.tables()) {
+            TableMapping m = t.mapping();
+            Map<String, Object> table = new LinkedHashMap<>();
+            table.put("source", Map.of("schema", m.source().schema(), "name", m.source().name()));
+            table.put("target", Map.of("schema", m.targetSchema(), "name", m.targetName()));
+            table.put("kind", t.source().kind().name().toLowerCase(Locale.ROOT));
+            table.put("estimatedRows", t.estimatedRows());
+            table.put("sizeBytes", t.sizeBytes());
+            table.put("loadOrder", m.loadOrder());
+            table.put("partitionRule", ruleName(m.partitionRule()));
+            table.put("partitions", t.partitions().stream().map(p -> p.schema() + "." + p.name()).toList());
+            List<Map<String, Object>> columns = new ArrayList<>();
+            for (ColumnMapping c : m.columns()) {
+                Map<String, Object> col = new LinkedHashMap<>();
+                col.put("source", c.sourceName());
+                col.put("sourceType", c.sourceType());
+                col.put("target", c.targetName());
+                col.put("targetType", c.targetType());
+                col.put("expression", c.selectExpression());
+                col.put("typeChanged", c.typeChanged());
+                col.put("lossy", c.lossy());
+                columns.add(col);
+            }
+            table.put("columns", columns);
+            table.put("filter", m.sourceFilterSql().orElse(null));
+            table.put("rules", m.appliedRules());
+            tables.add(table);
+        }
+        doc.put("tables", tables);
+        doc.put("totals", Map.of("tables", plan.tables().size(), "estimatedRows", plan.estimatedRows(), "sizeBytes", plan.sizeBytes()));
+        doc.put("warnings", plan.warnings().stream().map(MappingProblem::toString).toList());
+        try {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write the plan as JSON", e);
+        }
+        out.flush();
+    }
+
+    private static String describeKind(PlannedTable t) {
+        Table s = t.source();
+        return switch (s.kind()) {
+            case PARTITIONED -> "partitioned table (" + t.partitions().size() + " partitions, "
+                    + ruleName(t.mapping().partitionRule()) + ")";
+            case VIEW -> "view (copied once as a table, not replicated)";
+            case MATERIALIZED_VIEW -> "materialized view (copied once as a table, not replicated)";
+            case FOREIGN -> "foreign table";
+            case TABLE -> s.isPartition() ? "partition, copied as a table of its own" : "table";
+        };
+    }
+
+    static String ruleName(PartitionRule rule) {
+        if (rule instanceof PartitionRule.Repartition r) {
+            return "repartition " + r.strategy();
+        }
+        return rule instanceof PartitionRule.Merge ? "merge" : "keep";
+    }
+
+    private static String label(ColumnMapping c) {
+        return c.added() ? "(added) " + c.selectExpression() : quoteIfNeeded(c.sourceName()) + " " + c.sourceType();
+    }
+
+    private static String flags(ColumnMapping c) {
+        if (c.lossy()) {
+            return "   [type changed, LOSSY: allowed by allowLossyTypeChanges]";
+        }
+        return c.typeChanged() ? "   [type changed]" : "";
+    }
+
+    private static String display(String schema, String name) {
+        return quoteIfNeeded(schema) + "." + quoteIfNeeded(name);
+    }
+
+    /** Names are shown bare when that is unambiguous, quoted when case or characters would need it in SQL. */
+    static String quoteIfNeeded(String name) {
+        return name.matches("[a-z_][a-z0-9_$]*") ? name : "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String grouped(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+}

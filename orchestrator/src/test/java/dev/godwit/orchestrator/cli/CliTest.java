@@ -1,0 +1,123 @@
+package dev.godwit.orchestrator.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CliTest {
+    private static final String[] VERBS = {"start", "resume", "stop", "status", "plan", "preflight", "validate", "cutover", "cleanup"};
+
+    @Test
+    void topLevelHelpListsEveryCommandAndTheExitCodes() {
+        CliRun run = CliRun.of("--help");
+        assertEquals(0, run.exitCode(), run::toString);
+        for (String verb : VERBS) {
+            assertTrue(run.out().contains("  " + verb + " "), () -> verb + " missing from\n" + run.out());
+        }
+        assertTrue(run.out().replaceAll("\\s+", " ").contains("3 preflight blockers"), run::toString);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"start", "resume", "stop", "status", "plan", "preflight", "validate", "cutover", "cleanup"})
+    void everyCommandExplainsItselfWithHelp(String verb) {
+        CliRun run = CliRun.of(verb, "--help");
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("Usage: godwit " + verb), run::toString);
+        assertTrue(run.out().contains("TASK"), run::toString);
+    }
+
+    @Test
+    void versionNamesTheProgram() {
+        CliRun run = CliRun.of("--version");
+        assertEquals(0, run.exitCode());
+        assertTrue(run.out().startsWith("godwit "), run::toString);
+    }
+
+    @Test
+    void anUnknownCommandIsABadCommandLine() {
+        CliRun run = CliRun.of("migrate", "x.yaml");
+        assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("migrate"), run::toString);
+    }
+
+    @Test
+    void aMissingTaskArgumentIsABadCommandLine() {
+        CliRun run = CliRun.of("plan");
+        assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("TASK"), run::toString);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"start", "resume", "stop", "status", "preflight", "validate", "cutover", "cleanup"})
+    void aCommandNotBuiltYetSaysSoInOneLineAndExits1(String verb, @TempDir Path dir) throws IOException {
+        Path task = Files.writeString(dir.resolve("t.yaml"), "name: x\n");
+        CliRun run = CliRun.of(verb, task.toString());
+        assertEquals(ExitCodes.FAILED, run.exitCode(), run::toString);
+        assertEquals("", run.out(), "no made-up output");
+        assertEquals(1, run.err().strip().lines().count(), run::toString);
+        assertTrue(run.err().contains("not built yet"), run::toString);
+    }
+
+    @Test
+    void aYamlSyntaxErrorNamesFileLineAndColumnWithoutAStackTrace(@TempDir Path dir) throws IOException {
+        Path task = Files.writeString(dir.resolve("broken.yaml"), """
+                name: shop
+                source:
+                  url: postgresql://app@db:5432/shop
+                 target: [unclosed
+                """);
+        CliRun run = CliRun.of("plan", task.toString());
+        assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("broken.yaml"), run::toString);
+        assertTrue(run.err().matches("(?s).*line \\d+, column \\d+.*"), run::toString);
+        assertNoStackTrace(run);
+    }
+
+    @Test
+    void everySemanticProblemOfATaskFileIsReportedAtOnceWithItsPath(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("mappings.json"), """
+                {"rules": [
+                  {"rule-type": "selection", "rule-id": "1", "rule-name": "a",
+                   "object-locator": {"schema-name": "public", "table-name": "%"}, "rule-action": "inclde"}
+                ]}
+                """);
+        Path task = Files.writeString(dir.resolve("task.yaml"), """
+                name: shop
+                source:
+                  url: postgresql://app@db:5432/shop
+                target:
+                  url: postgresql://admin@db2:5432/shop
+                type: full-load-and-cdc-please
+                tableMappings: mappings.json
+                """);
+        CliRun run = CliRun.of("plan", task.toString());
+        assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("rules[0].rule-action"), run::toString);
+        assertTrue(run.err().contains("inclde"), run::toString);
+        assertTrue(run.err().contains("type"), run::toString);
+        assertTrue(run.err().contains("full-load-and-cdc-please"), run::toString);
+        assertNoStackTrace(run);
+    }
+
+    @Test
+    void aMissingTaskFileIsABadInputNotACrash(@TempDir Path dir) {
+        CliRun run = CliRun.of("plan", dir.resolve("nope.yaml").toString());
+        assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("nope.yaml"), run::toString);
+        assertNoStackTrace(run);
+    }
+
+    static void assertNoStackTrace(CliRun run) {
+        assertFalse(run.err().contains("\tat "), () -> "stack trace printed:\n" + run);
+        assertFalse(run.err().contains("Exception"), () -> "exception class printed:\n" + run);
+    }
+}
