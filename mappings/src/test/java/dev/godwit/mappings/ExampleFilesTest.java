@@ -7,7 +7,6 @@ import dev.godwit.mappings.partition.PartitionRule;
 import dev.godwit.mappings.rules.ColumnMapping;
 import dev.godwit.mappings.rules.MappingOutcome;
 import dev.godwit.mappings.rules.ParallelLoad;
-import dev.godwit.mappings.rules.PrimaryKeyDefinition;
 import dev.godwit.mappings.rules.RuleEngine;
 import dev.godwit.mappings.rules.SourceTable;
 import dev.godwit.mappings.rules.SourceTableKind;
@@ -179,10 +178,5 @@ class ExampleFilesTest {
 
     private static TableMapping find(MappingOutcome outcome, String name) {
         return outcome.tables().stream().filter(t -> t.source().qualifiedName().equals(name)).findFirst().orElseThrow();
-    }
-
-    @SuppressWarnings("unused")
-    private static PrimaryKeyDefinition.Origin unused() {
-        return PrimaryKeyDefinition.Origin.PRIMARY_KEY;
     }
 }
