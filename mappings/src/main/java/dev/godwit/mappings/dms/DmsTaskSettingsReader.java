@@ -43,7 +43,7 @@ public final class DmsTaskSettingsReader {
         if (doc.object(root, path).isEmpty()) {
             return new Translated(out, ignored);
         }
-        Iterator<Map.Entry<String, JsonNode>> sections = root.fields();
+        Iterator<Map.Entry<String, JsonNode>> sections = root.properties().iterator();
         while (sections.hasNext()) {
             Map.Entry<String, JsonNode> section = sections.next();
             String sectionPath = Doc.child(path, section.getKey());
@@ -55,7 +55,7 @@ public final class DmsTaskSettingsReader {
                 ignored.add(section.getKey());
                 continue;
             }
-            Iterator<Map.Entry<String, JsonNode>> keys = body.fields();
+            Iterator<Map.Entry<String, JsonNode>> keys = body.properties().iterator();
             while (keys.hasNext()) {
                 Map.Entry<String, JsonNode> key = keys.next();
                 if (Doc.absent(key.getValue())) {

@@ -73,7 +73,12 @@ public final class NamePattern {
             if (c == '-' && k > start && k < body.length() - 1) {
                 out.append('-');
             } else {
-                out.append('\\').append(c == '\\' ? '\\' : c);
+                // Letters and digits must not be escaped (\d would be a digit class); everything else is.
+                if (Character.isLetterOrDigit(c)) {
+                    out.append(c);
+                } else {
+                    out.append('\\').append(c);
+                }
             }
         }
         return out.append(']').toString();

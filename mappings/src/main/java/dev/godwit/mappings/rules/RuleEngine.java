@@ -32,6 +32,9 @@ public final class RuleEngine {
     public MappingOutcome apply(List<SourceTable> catalog) {
         Findings findings = new Findings();
         mappings.ignoredRules().forEach(r -> findings.warning(r.ref(), r.reason()));
+        mappings.tableSettingsRules().stream().filter(r -> r.lobSettings().isPresent()).forEach(r ->
+                findings.warning(r.ref(), "lob-settings are not needed from PostgreSQL to PostgreSQL: godwit copies"
+                        + " large values whole, never truncated; the setting is ignored"));
         List<Selection.Selected> selected = new Selection(mappings.selectionRules(), findings).select(catalog);
         if (selected.isEmpty()) {
             String message = "no table is selected: the selection rules match nothing in the source catalog";

@@ -285,11 +285,6 @@ final class TableMapper {
         List<TableSettingsRule> matching = tableSettings.stream()
                 .filter(r -> r.schema().equals(table.schema()) && r.table().equals(table.name())).toList();
         matching.forEach(r -> used.add(r.ref()));
-        matching.forEach(r -> r.lobSettings().ifPresent(lob -> {
-            applied.add(r.ref());
-            findings.warning(r.ref(), "lob-settings are not needed from PostgreSQL to PostgreSQL: godwit copies"
-                    + " large values whole, never truncated; the setting is ignored");
-        }));
         List<TableSettingsRule> loads = matching.stream().filter(r -> r.parallelLoad().isPresent()).toList();
         if (loads.isEmpty()) {
             return new ParallelLoad.None();

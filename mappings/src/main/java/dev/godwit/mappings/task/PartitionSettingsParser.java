@@ -49,7 +49,7 @@ final class PartitionSettingsParser {
         Map<TableName, PartitionRule> tables = new LinkedHashMap<>();
         String tablesPath = Doc.child(path, "tables");
         doc.object(node.get("tables"), tablesPath).ifPresent(map -> {
-            Iterator<Map.Entry<String, JsonNode>> entries = map.fields();
+            Iterator<Map.Entry<String, JsonNode>> entries = map.properties().iterator();
             while (entries.hasNext()) {
                 Map.Entry<String, JsonNode> entry = entries.next();
                 String entryPath = Doc.child(tablesPath, entry.getKey());

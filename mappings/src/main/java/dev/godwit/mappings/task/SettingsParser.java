@@ -53,7 +53,7 @@ final class SettingsParser {
         if (node.isTextual()) {
             dmsFile = Optional.of(node.asText());
         } else if (node.isObject()) {
-            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 String key = field.getKey();
@@ -93,7 +93,7 @@ final class SettingsParser {
     }
 
     private static void deepMerge(ObjectNode into, JsonNode from) {
-        Iterator<Map.Entry<String, JsonNode>> fields = from.fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = from.properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             JsonNode existing = into.get(field.getKey());
