@@ -1,21 +1,17 @@
 package dev.godwit.workers.testkit;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What one test sees of the shared servers: fresh databases of its own, dropped (with their replication slots)
  * when the test ends. Obtained as a test method or constructor parameter under {@link PgExtension}.
  */
 public final class PgLab implements AutoCloseable {
-    private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private final PgServers servers;
     private final String prefix;
     private final List<TestDatabase> created = new ArrayList<>();
@@ -45,7 +41,7 @@ public final class PgLab implements AutoCloseable {
 
     public TestDatabase newDatabase(PgServer server) {
         String base = prefix.length() > 40 ? prefix.substring(0, 40) : prefix;
-        String name = "t" + SEQUENCE.incrementAndGet() + "_" + base;
+        String name = "t" + servers.nextDatabaseNumber() + "_" + base;
         try (Connection c = admin(server); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE \"" + name + "\"");
         } catch (SQLException e) {
@@ -80,11 +76,6 @@ public final class PgLab implements AutoCloseable {
     }
 
     private static Connection admin(PgServer server) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", server.superuser());
-        if (!server.superuserPassword().isEmpty()) {
-            p.setProperty("password", server.superuserPassword());
-        }
-        return DriverManager.getConnection(server.jdbcUrl("postgres"), p);
+        return server.connectAsSuperuser("postgres");
     }
 }

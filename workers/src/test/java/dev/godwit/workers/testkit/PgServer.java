@@ -17,6 +17,16 @@ public interface PgServer extends AutoCloseable {
         return "";
     }
 
+    /** Opens a connection to {@code database} as the superuser. */
+    default java.sql.Connection connectAsSuperuser(String database) throws java.sql.SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", superuser());
+        if (!superuserPassword().isEmpty()) {
+            p.setProperty("password", superuserPassword());
+        }
+        return java.sql.DriverManager.getConnection(jdbcUrl(database), p);
+    }
+
     default String jdbcUrl(String database) {
         return "jdbc:postgresql://" + host() + ":" + port() + "/" + database;
     }

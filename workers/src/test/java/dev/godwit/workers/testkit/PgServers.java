@@ -26,6 +26,7 @@ final class PgServers implements AutoCloseable {
     private final Map<Integer, PgServer> started = new HashMap<>();
     private final boolean containers;
     private final Path root;
+    private int databases;
 
     PgServers() {
         String list = System.getProperty("godwit.pg.versions", "13.23.0,17.11.0");
@@ -41,6 +42,11 @@ final class PgServers implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Numbers the run's test databases so that no two tests of the run share a name. */
+    synchronized int nextDatabaseNumber() {
+        return ++databases;
     }
 
     synchronized PgServer server(int major) {

@@ -1,24 +1,17 @@
 package dev.godwit.workers.testkit;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /** A database created for one test on one server; dropped after the test. */
 public record TestDatabase(PgServer server, String name) {
 
     public Connection connect() throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", server.superuser());
-        if (!server.superuserPassword().isEmpty()) {
-            p.setProperty("password", server.superuserPassword());
-        }
-        return DriverManager.getConnection(server.jdbcUrl(name), p);
+        return server.connectAsSuperuser(name);
     }
 
     public String jdbcUrl() {
