@@ -7,6 +7,7 @@ import dev.godwit.orchestrator.plan.PlanPrinter;
 import dev.godwit.orchestrator.plan.Planner;
 import dev.godwit.workers.catalog.CatalogReader;
 import dev.godwit.workers.catalog.SourceCatalog;
+import dev.godwit.workers.copy.CopyUnitPlanner;
 import dev.godwit.workers.pg.PgConnector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -34,11 +35,12 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws TaskFileException, SQLException {
         Task loaded = task.load();
-        SourceCatalog catalog;
+        Plan plan;
         try (Connection c = new PgConnector("source", loaded.source()).open("plan")) {
-            catalog = new CatalogReader(c).read();
+            SourceCatalog catalog = new CatalogReader(c).read();
+            CopyUnitPlanner units = new CopyUnitPlanner(c, catalog.majorVersion(), loaded.settings().splitThresholdBytes());
+            plan = new Planner(units).plan(loaded, catalog);
         }
-        Plan plan = new Planner().plan(loaded, catalog);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             new PlanPrinter().printJson(plan, out);

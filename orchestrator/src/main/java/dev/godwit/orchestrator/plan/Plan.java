@@ -3,17 +3,21 @@ package dev.godwit.orchestrator.plan;
 import dev.godwit.mappings.rules.MappingProblem;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.workers.catalog.SourceCatalog;
+import dev.godwit.workers.copy.CopyUnit;
 
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * What a run of the task will do, decided before anything is created: every selected table with its target, and what
- * will not be migrated and why.
+ * What a run of the task will do, decided before anything is created: every selected table with its target and copy
+ * units, and what will not be migrated and why.
  */
-public record Plan(Task task, SourceCatalog catalog, List<PlannedTable> tables, List<MappingProblem> warnings) {
+public record Plan(Task task, SourceCatalog catalog, List<PlannedTable> tables, List<MappingProblem> warnings,
+                   List<NotMigrated> notMigrated) {
     public Plan {
         tables = List.copyOf(tables);
         warnings = List.copyOf(warnings);
+        notMigrated = List.copyOf(notMigrated);
     }
 
     public long estimatedRows() {
@@ -22,5 +26,19 @@ public record Plan(Task task, SourceCatalog catalog, List<PlannedTable> tables, 
 
     public long sizeBytes() {
         return tables.stream().mapToLong(PlannedTable::sizeBytes).sum();
+    }
+
+    /** Every unit in the order workers take them: higher load-order first, then the biggest first. */
+    public List<ScheduledUnit> schedule() {
+        return tables.stream()
+                .flatMap(t -> t.units().stream().map(u -> new ScheduledUnit(t, u)))
+                .sorted(Comparator.comparingLong((ScheduledUnit u) -> u.table().mapping().loadOrder()).reversed()
+                        .thenComparing(Comparator.comparingLong((ScheduledUnit u) -> u.unit().estimatedBytes()).reversed())
+                        .thenComparing(u -> u.unit().id()))
+                .toList();
+    }
+
+    /** A unit together with the table it loads. */
+    public record ScheduledUnit(PlannedTable table, CopyUnit unit) {
     }
 }

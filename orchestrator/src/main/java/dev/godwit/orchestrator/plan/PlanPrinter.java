@@ -8,6 +8,7 @@ import dev.godwit.mappings.rules.ColumnMapping;
 import dev.godwit.mappings.rules.MappingProblem;
 import dev.godwit.mappings.rules.TableMapping;
 import dev.godwit.workers.catalog.Table;
+import dev.godwit.workers.copy.CopyUnit;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ public final class PlanPrinter {
             out.printf("%s → %s%n", display(m.source().schema(), m.source().name()), display(m.targetSchema(), m.targetName()));
             out.printf("  %s, ~%s rows, %s%s%n", describeKind(t), grouped(t.estimatedRows()), Sizes.human(t.sizeBytes()),
                     m.loadOrder() != 0 ? ", load order " + m.loadOrder() : "");
+            out.printf("  key: %s; replica identity: %s; CDC: %s%n", key(t), replicaIdentity(t.source()), t.cdc().description());
+            out.printf("  copy: %s%n", describeUnits(t));
             int width = m.columns().stream().mapToInt(c -> label(c).length()).max().orElse(0);
             for (ColumnMapping c : m.columns()) {
                 out.printf("    %-" + width + "s  →  %s %s%s%n", label(c), quoteIfNeeded(c.targetName()), c.targetType(), flags(c));
@@ -36,10 +39,20 @@ public final class PlanPrinter {
             if (!m.appliedRules().isEmpty()) {
                 out.println("  rules: " + String.join(", ", m.appliedRules()));
             }
+            for (String note : t.notes()) {
+                out.println("  note: " + note);
+            }
             out.println();
         }
-        out.printf("Totals: %d tables, ~%s rows, %s%n", plan.tables().size(), grouped(plan.estimatedRows()),
-                Sizes.human(plan.sizeBytes()));
+        out.printf("Totals: %d tables, %d copy units, ~%s rows, %s%n", plan.tables().size(), plan.schedule().size(),
+                grouped(plan.estimatedRows()), Sizes.human(plan.sizeBytes()));
+        if (!plan.notMigrated().isEmpty()) {
+            out.println();
+            out.println("Not migrated:");
+            for (NotMigrated n : plan.notMigrated()) {
+                out.println("  - " + n);
+            }
+        }
         if (!plan.warnings().isEmpty()) {
             out.println();
             out.println("Warnings:");
@@ -68,6 +81,19 @@ public final class PlanPrinter {
             table.put("loadOrder", m.loadOrder());
             table.put("partitionRule", ruleName(m.partitionRule()));
             table.put("partitions", t.partitions().stream().map(p -> p.schema() + "." + p.name()).toList());
+            table.put("primaryKey", t.source().primaryKey().map(pk -> pk.columns()).orElse(null));
+            table.put("replicaIdentity", replicaIdentity(t.source()));
+            table.put("cdc", t.cdc().name().toLowerCase(Locale.ROOT));
+            table.put("units", t.units().stream().map(u -> {
+                Map<String, Object> unit = new LinkedHashMap<>();
+                unit.put("id", u.id());
+                unit.put("relation", u.sourceSchema() + "." + u.sourceName());
+                unit.put("kind", u.kind().name().toLowerCase(Locale.ROOT));
+                unit.put("predicate", u.rangePredicate().orElse(null));
+                unit.put("estimatedBytes", u.estimatedBytes());
+                return unit;
+            }).toList());
+            table.put("notes", t.notes());
             List<Map<String, Object>> columns = new ArrayList<>();
             for (ColumnMapping c : m.columns()) {
                 Map<String, Object> col = new LinkedHashMap<>();
@@ -86,7 +112,10 @@ public final class PlanPrinter {
             tables.add(table);
         }
         doc.put("tables", tables);
-        doc.put("totals", Map.of("tables", plan.tables().size(), "estimatedRows", plan.estimatedRows(), "sizeBytes", plan.sizeBytes()));
+        doc.put("totals", Map.of("tables", plan.tables().size(), "units", plan.schedule().size(),
+                "estimatedRows", plan.estimatedRows(), "sizeBytes", plan.sizeBytes()));
+        doc.put("notMigrated", plan.notMigrated().stream()
+                .map(n -> Map.of("object", n.object(), "reason", n.reason())).toList());
         doc.put("warnings", plan.warnings().stream().map(MappingProblem::toString).toList());
         try {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
@@ -106,6 +135,39 @@ public final class PlanPrinter {
             case FOREIGN -> "foreign table";
             case TABLE -> s.isPartition() ? "partition, copied as a table of its own" : "table";
         };
+    }
+
+    private static String key(PlannedTable t) {
+        return t.mapping().definedPrimaryKey().map(pk -> "defined by a rule " + pk)
+                .or(() -> t.source().primaryKey().map(pk -> "primary key (" + String.join(", ", pk.columns()) + ")"))
+                .orElse("none");
+    }
+
+    private static String replicaIdentity(Table table) {
+        return switch (table.replicaIdentity()) {
+            case DEFAULT -> table.primaryKey().isPresent() ? "default (primary key)" : "default, but no primary key";
+            case INDEX -> "index " + table.replicaIdentityIndex().orElse("?");
+            case FULL -> "full";
+            case NOTHING -> "nothing";
+        };
+    }
+
+    private static String describeUnits(PlannedTable t) {
+        List<CopyUnit> units = t.units();
+        if (units.size() == 1 && units.get(0).kind() == CopyUnit.Kind.WHOLE) {
+            return "one unit";
+        }
+        Map<CopyUnit.Kind, Long> kinds = new java.util.TreeMap<>();
+        units.forEach(u -> kinds.merge(u.kind(), 1L, Long::sum));
+        StringBuilder text = new StringBuilder(units.size() + " units in parallel (");
+        kinds.forEach((k, n) -> text.append(n).append(' ').append(switch (k) {
+            case WHOLE -> t.isPartitioned() ? "whole partitions" : "whole";
+            case CTID_RANGE -> "block ranges";
+            case KEY_RANGE -> "key ranges";
+            case DMS_RANGE -> "parallel-load ranges";
+        }).append(", "));
+        text.setLength(text.length() - 2);
+        return text.append(')').toString();
     }
 
     static String ruleName(PartitionRule rule) {

@@ -2,6 +2,8 @@ package dev.godwit.orchestrator.plan;
 
 import dev.godwit.mappings.rules.TableMapping;
 import dev.godwit.workers.catalog.Table;
+import dev.godwit.workers.catalog.TableKind;
+import dev.godwit.workers.copy.CopyUnit;
 
 import java.util.List;
 
@@ -11,10 +13,16 @@ import java.util.List;
  * @param source     the source relation (a partitioned root brings its partitions along)
  * @param mapping    names, columns, filter and load order as the mappings decided them
  * @param partitions the leaf partitions copied into this target table, in catalog order; empty for other tables
+ * @param units      the copy units of this table, biggest first
+ * @param cdc        what change data capture can carry for this table
+ * @param notes      what the planner decided that the user should know (a split that could not happen, …)
  */
-public record PlannedTable(Table source, TableMapping mapping, List<Table> partitions) {
+public record PlannedTable(Table source, TableMapping mapping, List<Table> partitions, List<CopyUnit> units,
+                           CdcCoverage cdc, List<String> notes) {
     public PlannedTable {
         partitions = List.copyOf(partitions);
+        units = List.copyOf(units);
+        notes = List.copyOf(notes);
     }
 
     public long sizeBytes() {
@@ -25,5 +33,33 @@ public record PlannedTable(Table source, TableMapping mapping, List<Table> parti
     public long estimatedRows() {
         return Math.max(0, source.estimatedRows())
                 + partitions.stream().mapToLong(t -> Math.max(0, t.estimatedRows())).sum();
+    }
+
+    public boolean isPartitioned() {
+        return source.kind() == TableKind.PARTITIONED;
+    }
+
+    /** What change data capture carries for a table. */
+    public enum CdcCoverage {
+        /** INSERT, UPDATE, DELETE and TRUNCATE. */
+        ALL_CHANGES("inserts, updates, deletes"),
+        /** Without a primary key or replica identity, UPDATE and DELETE cannot be published. */
+        INSERTS_ONLY("inserts only: no primary key or replica identity, so updates and deletes fail on the source once published"),
+        /** Unlogged tables are not written to WAL. */
+        NONE_UNLOGGED("none: unlogged tables are not written to WAL"),
+        /** Views and foreign tables are copied once. */
+        NONE_NOT_A_TABLE("none: copied once during the full load"),
+        /** The task has no CDC phase. */
+        NOT_APPLICABLE("not applicable: full-load task");
+
+        private final String description;
+
+        CdcCoverage(String description) {
+            this.description = description;
+        }
+
+        public String description() {
+            return description;
+        }
     }
 }

@@ -2,64 +2,141 @@ package dev.godwit.orchestrator.plan;
 
 import dev.godwit.mappings.partition.PartitionRule;
 import dev.godwit.mappings.rules.MappingOutcome;
+import dev.godwit.mappings.rules.ParallelLoad;
 import dev.godwit.mappings.rules.RuleEngine;
 import dev.godwit.mappings.rules.SourceColumn;
 import dev.godwit.mappings.rules.SourceTable;
 import dev.godwit.mappings.rules.SourceTableKind;
 import dev.godwit.mappings.rules.TableMapping;
 import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.plan.PlannedTable.CdcCoverage;
+import dev.godwit.workers.catalog.Column;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.Table;
 import dev.godwit.workers.catalog.TableKind;
+import dev.godwit.workers.copy.CopyUnit;
+import dev.godwit.workers.copy.CopyUnitPlanner;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
- * Runs the task's mappings over the source catalog. A partition whose root is selected too travels with its root (it
- * is never copied twice); a partition selected without its root becomes a table of its own, as in AWS DMS.
+ * Runs the task's mappings over the source catalog and decides every table's copy units. A partition whose root is
+ * selected too travels with its root (it is never copied twice); a partition selected without its root becomes a
+ * table of its own, as in AWS DMS.
  */
 public final class Planner {
+    private final CopyUnitPlanner units;
 
-    public Plan plan(Task task, SourceCatalog catalog) {
+    public Planner(CopyUnitPlanner units) {
+        this.units = units;
+    }
+
+    public Plan plan(Task task, SourceCatalog catalog) throws SQLException {
         List<SourceTable> candidates = catalog.tables().stream().map(Planner::asSourceTable).toList();
         MappingOutcome outcome = new RuleEngine(task.tableMappings(), task.settings()).apply(candidates);
         if (outcome.hasErrors()) {
             throw new PlanRejected(task.file(), outcome.errors());
         }
-        Map<String, TableMapping> selected = outcome.tables().stream()
-                .collect(Collectors.toMap(m -> key(m.source().schema(), m.source().name()), Function.identity()));
-        Set<Long> selectedOids = new HashSet<>();
+        Map<Long, TableMapping> selected = new HashMap<>();
         for (TableMapping m : outcome.tables()) {
-            selectedOids.add(catalog.table(m.source().schema(), m.source().name()).orElseThrow().oid());
+            selected.put(catalog.table(m.source().schema(), m.source().name()).orElseThrow().oid(), m);
         }
         List<PlannedTable> planned = new ArrayList<>();
         for (TableMapping m : outcome.tables()) {
             Table table = catalog.table(m.source().schema(), m.source().name()).orElseThrow();
-            if (table.isPartition() && travelsWithRoot(table, catalog, selectedOids, selected)) {
+            if (table.isPartition() && travelsWithRoot(table, catalog, selected)) {
                 continue;
             }
-            List<Table> leaves = table.kind() == TableKind.PARTITIONED ? leaves(table, catalog) : List.of();
-            planned.add(new PlannedTable(table, m, leaves));
+            planned.add(planTable(task, catalog, table, m));
         }
-        planned.sort(PlanOrder.COMPARATOR);
-        return new Plan(task, catalog, planned, outcome.warnings());
+        planned.sort(Comparator.comparingLong((PlannedTable t) -> t.mapping().loadOrder()).reversed()
+                .thenComparing(Comparator.comparingLong(PlannedTable::sizeBytes).reversed())
+                .thenComparing(t -> t.source().schema())
+                .thenComparing(t -> t.source().name()));
+        return new Plan(task, catalog, planned, outcome.warnings(), notMigrated(task, planned));
     }
 
-    private static boolean travelsWithRoot(Table partition, SourceCatalog catalog, Set<Long> selectedOids,
-                                           Map<String, TableMapping> selected) {
-        Table root = rootOf(partition, catalog);
-        if (!selectedOids.contains(root.oid())) {
-            return false;
+    private PlannedTable planTable(Task task, SourceCatalog catalog, Table table, TableMapping m) throws SQLException {
+        List<Table> leaves = table.kind() == TableKind.PARTITIONED ? leaves(table, catalog) : List.of();
+        List<CopyUnit> tableUnits = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        if (table.kind() == TableKind.PARTITIONED) {
+            // each leaf is a unit of its own (split further when big); the root holds no rows
+            for (Table leaf : leaves) {
+                CopyUnitPlanner.Split split = units.split(leaf, new ParallelLoad.None());
+                tableUnits.addAll(split.units());
+                split.note().ifPresent(notes::add);
+            }
+        } else if (table.kind() == TableKind.TABLE || table.kind() == TableKind.MATERIALIZED_VIEW) {
+            CopyUnitPlanner.Split split = units.split(table, m.parallelLoad());
+            tableUnits.addAll(split.units());
+            split.note().ifPresent(notes::add);
+        } else {
+            tableUnits.add(new CopyUnit(table.schema() + "." + table.name(), table.schema(), table.name(),
+                    CopyUnit.Kind.WHOLE, java.util.Optional.empty(), 0));
         }
-        PartitionRule rule = selected.get(key(root.schema(), root.name())).partitionRule();
-        return rule instanceof PartitionRule.Keep || rule instanceof PartitionRule.Merge;
+        if (table.isInheritanceChild() || !catalog.children(table).stream().filter(c -> !c.isPartition()).toList().isEmpty()) {
+            notes.add("inheritance: rows are read with FROM ONLY, so parent and children are each copied once");
+        }
+        tableUnits.sort(Comparator.comparingLong(CopyUnit::estimatedBytes).reversed().thenComparing(CopyUnit::id));
+        return new PlannedTable(table, m, leaves, tableUnits, coverage(task, table, leaves), notes);
+    }
+
+    private static CdcCoverage coverage(Task task, Table table, List<Table> leaves) {
+        if (!task.type().hasCdc()) {
+            return CdcCoverage.NOT_APPLICABLE;
+        }
+        if (table.kind() == TableKind.VIEW || table.kind() == TableKind.MATERIALIZED_VIEW
+                || table.kind() == TableKind.FOREIGN) {
+            return CdcCoverage.NONE_NOT_A_TABLE;
+        }
+        if (table.unlogged() || leaves.stream().anyMatch(Table::unlogged)) {
+            return CdcCoverage.NONE_UNLOGGED;
+        }
+        boolean identified = table.kind() == TableKind.PARTITIONED
+                ? !leaves.isEmpty() && leaves.stream().allMatch(Table::usableReplicaIdentity)
+                : table.usableReplicaIdentity();
+        return identified ? CdcCoverage.ALL_CHANGES : CdcCoverage.INSERTS_ONLY;
+    }
+
+    private static List<NotMigrated> notMigrated(Task task, List<PlannedTable> planned) {
+        List<NotMigrated> out = new ArrayList<>();
+        for (PlannedTable t : planned) {
+            String name = t.source().schema() + "." + t.source().name();
+            switch (t.cdc()) {
+                case NONE_UNLOGGED -> out.add(new NotMigrated(name, "changes after the snapshot: the table is unlogged, "
+                        + "so nothing of it reaches the WAL (make it logged with ALTER TABLE … SET LOGGED)"));
+                case NONE_NOT_A_TABLE -> out.add(new NotMigrated(name, "changes after the snapshot: a "
+                        + t.source().kind().name().toLowerCase().replace('_', ' ') + " is copied once, not replicated"));
+                case INSERTS_ONLY -> out.add(new NotMigrated(name, "updates and deletes: no primary key or replica "
+                        + "identity identifies its rows (ALTER TABLE … REPLICA IDENTITY FULL, or add a primary key)"));
+                default -> {
+                }
+            }
+            List<Table> relations = new ArrayList<>(t.partitions());
+            relations.add(t.source());
+            for (Table r : relations) {
+                for (Column c : r.columns()) {
+                    if (c.largeObject()) {
+                        out.add(new NotMigrated(r.schema() + "." + r.name() + "." + c.name(), "the large objects it "
+                                + "refers to: only the OID values are copied, pg_largeobject is not migrated"));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static boolean travelsWithRoot(Table partition, SourceCatalog catalog, Map<Long, TableMapping> selected) {
+        TableMapping root = selected.get(rootOf(partition, catalog).oid());
+        return root != null && (root.partitionRule() instanceof PartitionRule.Keep
+                || root.partitionRule() instanceof PartitionRule.Merge);
     }
 
     static Table rootOf(Table table, SourceCatalog catalog) {
@@ -101,9 +178,5 @@ public final class Planner {
                 .toList();
         List<String> key = t.primaryKey().map(pk -> pk.columns()).orElse(List.of());
         return new SourceTable(t.schema(), t.name(), kind, columns, key);
-    }
-
-    private static String key(String schema, String name) {
-        return schema + "\u0000" + name;
     }
 }
