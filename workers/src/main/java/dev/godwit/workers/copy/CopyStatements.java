@@ -1,0 +1,31 @@
+package dev.godwit.workers.copy;
+
+import java.util.List;
+
+/**
+ * The pair of COPY statements that move one unit: {@code COPY (SELECT …) TO STDOUT} on the source and
+ * {@code COPY … FROM STDIN} on the target, with the same explicit column list on both sides.
+ *
+ * @param binary binary format, chosen only when every column has the same built-in type on both sides: binary
+ *               values of user types (enums in arrays, composites) carry type OIDs that differ between servers
+ */
+public record CopyStatements(String copyOut, String copyIn, List<String> targetColumns, boolean binary) {
+
+    /**
+     * @param selectList   one SQL expression per target column, over the source relation
+     * @param fromRelation the quoted source relation
+     * @param predicates   WHERE predicates to AND together (unit range, source filter); may be empty
+     * @param target       the quoted target table
+     * @param freeze       COPY FREEZE: only when the target table was created or truncated in the same transaction
+     */
+    public static CopyStatements of(List<String> selectList, String fromRelation, List<String> predicates, String target,
+                                    List<String> targetColumns, boolean binary, boolean freeze) {
+        String where = predicates.isEmpty() ? "" : " WHERE " + String.join(" AND ", predicates.stream().map(p -> "(" + p + ")").toList());
+        String format = binary ? "binary" : "text";
+        String out = "COPY (SELECT " + String.join(", ", selectList) + " FROM ONLY " + fromRelation + where
+                + ") TO STDOUT (FORMAT " + format + ")";
+        String in = "COPY " + target + " (" + String.join(", ", targetColumns) + ") FROM STDIN (FORMAT " + format
+                + (freeze ? ", FREEZE" : "") + ")";
+        return new CopyStatements(out, in, targetColumns, binary);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.godwit.workers.copy;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.copy.CopyOut;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.function.LongConsumer;
+
+/**
+ * Copies one unit: a source transaction that imports the task's exported snapshot, its COPY stream piped chunk by
+ * chunk into a COPY on the target, and the target transaction committed together with whatever the caller records
+ * in it (the unit ledger), so a unit is either wholly on the target or not at all. Nothing is staged on disk and no
+ * more than one chunk is held in memory.
+ */
+public final class CopyWorker {
+
+    /** Work done inside the target transaction, after the rows, before the commit. */
+    @FunctionalInterface
+    public interface InTargetTransaction {
+        void run(Connection target, CopyResult result) throws SQLException;
+    }
+
+    /** What one unit moved. */
+    public record CopyResult(long rows, long bytes, long millis) {
+    }
+
+    /**
+     * @param snapshotName    the exported snapshot to read under; null to read the source's current state (tests)
+     * @param truncateFirst   SQL run in the target transaction before the COPY (a TRUNCATE for a one-unit table)
+     * @param progress        told the bytes of every chunk as it passes
+     */
+    public CopyResult copy(Connection source, Connection target, String snapshotName, CopyStatements statements,
+                           String truncateFirst, InTargetTransaction beforeCommit, LongConsumer progress) throws SQLException {
+        long start = System.nanoTime();
+        boolean sourceAuto = source.getAutoCommit();
+        boolean targetAuto = target.getAutoCommit();
+        source.setAutoCommit(false);
+        target.setAutoCommit(false);
+        try {
+            try (Statement s = source.createStatement()) {
+                // the snapshot must be imported before the transaction's first query
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                if (snapshotName != null) {
+                    s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
+                }
+            }
+            if (truncateFirst != null) {
+                try (Statement s = target.createStatement()) {
+                    s.execute(truncateFirst);
+                }
+            }
+            CopyManager out = source.unwrap(PGConnection.class).getCopyAPI();
+            CopyManager in = target.unwrap(PGConnection.class).getCopyAPI();
+            long bytes = 0;
+            CopyOut reader = out.copyOut(statements.copyOut());
+            CopyIn writer = in.copyIn(statements.copyIn());
+            try {
+                byte[] chunk;
+                while ((chunk = reader.readFromCopy()) != null) {
+                    writer.writeToCopy(chunk, 0, chunk.length);
+                    bytes += chunk.length;
+                    progress.accept(chunk.length);
+                }
+            } catch (SQLException | RuntimeException e) {
+                cancelQuietly(reader, writer);
+                throw e;
+            }
+            long rows = writer.endCopy();
+            source.commit();
+            CopyResult result = new CopyResult(rows, bytes, (System.nanoTime() - start) / 1_000_000);
+            beforeCommit.run(target, result);
+            target.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly(source);
+            rollbackQuietly(target);
+            throw e;
+        } finally {
+            restoreAutoCommit(source, sourceAuto);
+            restoreAutoCommit(target, targetAuto);
+        }
+    }
+
+    private static void cancelQuietly(CopyOut reader, CopyIn writer) {
+        try {
+            if (writer.isActive()) {
+                writer.cancelCopy();
+            }
+        } catch (SQLException ignored) {
+            // the original failure is what matters; the transaction is rolled back next
+        }
+        try {
+            if (reader.isActive()) {
+                reader.cancelCopy();
+            }
+        } catch (SQLException ignored) {
+            // as above
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            if (!c.isClosed() && !c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException ignored) {
+            // the connection is broken; the caller discards it
+        }
+    }
+
+    private static void restoreAutoCommit(Connection c, boolean value) {
+        try {
+            if (!c.isClosed()) {
+                c.setAutoCommit(value);
+            }
+        } catch (SQLException ignored) {
+            // a broken connection is discarded by the caller
+        }
+    }
+}

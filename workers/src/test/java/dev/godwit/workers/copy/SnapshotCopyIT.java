@@ -1,0 +1,96 @@
+package dev.godwit.workers.copy;
+
+import dev.godwit.mappings.task.Endpoint;
+import dev.godwit.mappings.task.PasswordSource;
+import dev.godwit.workers.pg.PgConnector;
+import dev.godwit.workers.pg.SnapshotSlot;
+import dev.godwit.workers.testkit.PgExtension;
+import dev.godwit.workers.testkit.PgLab;
+import dev.godwit.workers.testkit.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(PgExtension.class)
+class SnapshotCopyIT {
+
+    @Test
+    void copiesExactlyWhatTheSlotsSnapshotSawWhileWritesGoOn(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'before' FROM generate_series(1, 5000) g");
+        target.execute("CREATE TABLE t (id int PRIMARY KEY, v text)");
+        PgConnector connector = new PgConnector("source", endpoint(source));
+
+        try (SnapshotSlot slot = SnapshotSlot.create(connector, "godwit_snaptest", false)) {
+            assertTrue(slot.consistentPoint().isValid());
+            source.execute("INSERT INTO t SELECT g, 'after' FROM generate_series(5001, 6000) g",
+                    "UPDATE t SET v = 'changed' WHERE id <= 10", "DELETE FROM t WHERE id BETWEEN 11 AND 20");
+            CopyStatements statements = CopyStatements.of(List.of("\"id\"", "\"v\""), "\"public\".\"t\"", List.of(),
+                    "\"public\".\"t\"", List.of("\"id\"", "\"v\""), true, false);
+            try (Connection s = connector.open("copy"); Connection t = target.connect()) {
+                CopyWorker.CopyResult result = new CopyWorker().copy(s, t, slot.snapshotName(), statements, null,
+                        (c, r) -> { }, bytes -> { });
+                assertEquals(5000, result.rows());
+            }
+        }
+        assertEquals(5000, target.count("t"));
+        assertEquals("0", target.value("SELECT count(*) FROM t WHERE v <> 'before'"));
+        assertEquals("f", source.value("SELECT active FROM pg_replication_slots WHERE slot_name = 'godwit_snaptest'"),
+                "the slot outlives the snapshot's connection, ready for CDC");
+        source.execute("SELECT pg_drop_replication_slot('godwit_snaptest')");
+    }
+
+    @Test
+    void aFailedUnitLeavesNothingOnTheTarget(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE t (id int, v text)", "INSERT INTO t SELECT g, 'x' FROM generate_series(1, 1000) g",
+                "INSERT INTO t VALUES (5, 'duplicate key')");
+        target.execute("CREATE TABLE t (id int PRIMARY KEY, v text)", "CREATE TABLE ledger (unit text)");
+        CopyStatements statements = CopyStatements.of(List.of("\"id\"", "\"v\""), "\"public\".\"t\"", List.of(),
+                "\"public\".\"t\"", List.of("\"id\"", "\"v\""), false, false);
+        try (Connection s = source.connect(); Connection t = target.connect()) {
+            try {
+                new CopyWorker().copy(s, t, null, statements, null, (c, r) -> c.createStatement().execute(
+                        "INSERT INTO ledger VALUES ('u1')"), b -> { });
+            } catch (java.sql.SQLException expected) {
+                assertEquals("23505", expected.getSQLState());
+            }
+        }
+        assertEquals(0, target.count("t"));
+        assertEquals(0, target.count("ledger"));
+    }
+
+    @Test
+    void copiesUserTypesAcrossVersionsInTextFormat(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        String ddl = "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); CREATE TYPE pair AS (a int, b text);"
+                + "CREATE TABLE t (id int, m mood, ms mood[], p pair, f float8, i interval, ts timestamptz, r numrange, j jsonb)";
+        source.execute(ddl, "INSERT INTO t VALUES (1, 'ok', '{sad,happy}', '(1,\"x y\")', 'NaN', '1 year 2 mons -3 days', "
+                + "'infinity', '[1.5,2)', '{\"k\": [1, 2.50]}'), (2, NULL, '{}', NULL, '-Infinity', '-00:00:01.5', "
+                + "'2026-01-01 12:00:00.123456+05', 'empty', 'null'), (3, 'sad', NULL, '(,)', 1.0000000000000002, '0', "
+                + "'-infinity', '(,)', '\"\\u00e9\"')");
+        target.execute(ddl);
+        List<String> cols = List.of("\"id\"", "\"m\"", "\"ms\"", "\"p\"", "\"f\"", "\"i\"", "\"ts\"", "\"r\"", "\"j\"");
+        CopyStatements statements = CopyStatements.of(cols, "\"public\".\"t\"", List.of(), "\"public\".\"t\"", cols, false, false);
+        PgConnector connector = new PgConnector("source", endpoint(source));
+        try (Connection s = connector.open("copy"); Connection t = target.connect()) {
+            new CopyWorker().copy(s, t, null, statements, null, (c, r) -> { }, b -> { });
+        }
+        String rows = "SELECT string_agg(t::text, '|' ORDER BY id) FROM t";
+        assertEquals(source.value(rows), target.value(rows));
+    }
+
+    static Endpoint endpoint(TestDatabase db) {
+        return new Endpoint(db.server().host(), db.server().port(), db.name(), db.server().superuser(), Map.of(),
+                new PasswordSource.None());
+    }
+}
