@@ -591,7 +591,8 @@ public final class DdlWriter {
         }
 
         private void replicaIdentity(Table source, String name, boolean partition, List<Statement> out) {
-            ReplicaIdentity ri = source.replicaIdentity();
+            ReplicaIdentity ri = source.kind() == TableKind.TABLE || source.kind() == TableKind.PARTITIONED
+                    ? source.replicaIdentity() : ReplicaIdentity.DEFAULT;
             switch (ri) {
                 case DEFAULT -> { }
                 case FULL, NOTHING -> out.add(new Statement("replica identity of " + name,
