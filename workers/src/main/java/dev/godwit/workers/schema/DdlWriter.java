@@ -120,7 +120,6 @@ public final class DdlWriter {
             }
             List<Statement> typeStatements = types.statements();
             targetSchemas.addAll(types.schemasUsed());
-            sequences.stream().map(s -> s.description()).forEach(d -> { });
             for (String schema : targetSchemas) {
                 schemas.add(new Statement("schema " + schema,
                         "CREATE SCHEMA IF NOT EXISTS " + SqlText.identifier(schema)));
