@@ -11,7 +11,7 @@ public enum TargetTablePrepMode {
     DROP_AND_CREATE,
     /** Keep the table definition, empty it first; create it if missing. */
     TRUNCATE_BEFORE_LOAD,
-    /** Leave existing tables and rows alone; create missing tables. */
+    /** Create nothing: the user made the target schema (e.g. with pg_dump --schema-only); godwit checks that every mapped table and column exists with a compatible type. */
     DO_NOTHING;
 
     /** Accepts the DMS spelling and lower-case or hyphenated forms ({@code drop-and-create}). */

@@ -1,18 +1,25 @@
 package dev.godwit.orchestrator.cli;
 
+import dev.godwit.orchestrator.run.MigrationRunner;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
 @Command(name = "resume", mixinStandardHelpOptions = true,
-        description = "Continues a stopped or crashed task from the state recorded in the control schema, whatever phase it was in.")
+        description = "Continues a stopped or crashed task from the state recorded in the control schema: committed units are kept, a table interrupted between its units is copied again, and the steps not yet done are run.")
 final class ResumeCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Mixin
     TaskArgument task;
 
     @Override
-    public Integer call() {
-        throw NotBuiltYet.because("resume", "resuming a task");
+    public Integer call() throws Exception {
+        new MigrationRunner(task.load(), spec.commandLine().getOut()).resume();
+        return ExitCodes.OK;
     }
 }

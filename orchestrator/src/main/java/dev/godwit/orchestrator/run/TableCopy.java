@@ -1,0 +1,53 @@
+package dev.godwit.orchestrator.run;
+
+import dev.godwit.mappings.rules.ColumnMapping;
+import dev.godwit.mappings.sql.SqlText;
+import dev.godwit.orchestrator.plan.PlannedTable;
+import dev.godwit.workers.catalog.Column;
+import dev.godwit.workers.catalog.Table;
+import dev.godwit.workers.copy.CopyStatements;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How the units of one target table are copied: the column lists on both sides (generated columns left out: the
+ * target computes them), the source filter, and the COPY format.
+ */
+record TableCopy(String tableKey, String targetRelation, List<String> selectList, List<String> targetColumns,
+                 Optional<String> filter, boolean binary, boolean partitionedTarget) {
+
+    /** PostgreSQL's first OID for user objects: types below it are built in and alike on every server. */
+    private static final long FIRST_USER_OID = 16384;
+
+    static TableCopy of(PlannedTable table) {
+        Table source = table.source();
+        List<String> select = new ArrayList<>();
+        List<String> target = new ArrayList<>();
+        boolean binary = true;
+        for (ColumnMapping c : table.mapping().columns()) {
+            Optional<Column> sourceColumn = c.added() ? Optional.empty() : source.column(c.sourceName());
+            if (sourceColumn.map(Column::isGenerated).orElse(false)) {
+                continue;
+            }
+            select.add(c.selectExpression());
+            target.add(SqlText.identifier(c.targetName()));
+            binary &= !c.added() && !c.typeChanged() && sourceColumn.map(col -> col.typeOid() < FIRST_USER_OID).orElse(false);
+        }
+        String key = table.mapping().targetSchema() + "." + table.mapping().targetName();
+        boolean partitionedTarget = table.isPartitioned() || table.mapping().partitionRule()
+                instanceof dev.godwit.mappings.partition.PartitionRule.Repartition;
+        return new TableCopy(key, SqlText.qualified(table.mapping().targetSchema(), table.mapping().targetName()),
+                select, target, table.mapping().sourceFilterSql(), binary, partitionedTarget);
+    }
+
+    /** The statements for one unit of this table, read from the quoted source relation with the unit's range. */
+    CopyStatements statements(String sourceRelation, Optional<String> rangePredicate, boolean freeze) {
+        List<String> predicates = new ArrayList<>();
+        rangePredicate.ifPresent(predicates::add);
+        filter.ifPresent(predicates::add);
+        return CopyStatements.of(selectList, sourceRelation, predicates, targetRelation,
+                targetColumns, binary, freeze);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.godwit.orchestrator.state;
+
+import dev.godwit.workers.pg.Lsn;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads and writes one task's rows in the control schema. Every method runs in the caller's transaction. */
+public final class TaskStore {
+    private final ControlSchema schema;
+    private final String task;
+
+    public TaskStore(ControlSchema schema, String task) {
+        this.schema = schema;
+        this.task = task;
+    }
+
+    public String task() {
+        return task;
+    }
+
+    /** The quoted unit ledger table, for reports that aggregate it. */
+    public String unitTable() {
+        return schema.table("unit");
+    }
+
+    /** The task's row as last written. */
+    public record TaskRow(String name, String type, Phase phase, String desiredState, String slotName,
+                          String publicationName, Optional<Lsn> consistentPoint, String owner) {
+    }
+
+    /** One unit of the ledger. */
+    public record UnitRow(String unitId, String tableKey, String sourceRelation, String kind, Optional<String> predicate,
+                          long estimatedBytes, int ordinal, boolean done, long rows, long bytes) {
+    }
+
+    /** One table's load state. */
+    public record TableRow(String tableKey, String sourceName, String state, Optional<Lsn> syncLsn, long rows, long bytes) {
+    }
+
+    public Optional<TaskRow> find(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, type, phase, desired_state, slot_name, publication_name, "
+                + "consistent_point::text, owner FROM " + schema.table("task") + " WHERE name = ?")) {
+            ps.setString(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new TaskRow(rs.getString(1), rs.getString(2), Phase.valueOf(rs.getString(3)),
+                        rs.getString(4), rs.getString(5), rs.getString(6),
+                        Optional.ofNullable(rs.getString(7)).map(Lsn::parse), rs.getString(8)));
+            }
+        }
+    }
+
+    public void create(Connection c, String type, String slotName, String publicationName, String owner) throws SQLException {
+        update(c, "INSERT INTO " + schema.table("task") + " (name, type, phase, slot_name, publication_name, owner, owner_seen_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, now())", task, type, Phase.PLANNED.name(), slotName, publicationName, owner);
+    }
+
+    public void setPhase(Connection c, Phase phase) throws SQLException {
+        update(c, "UPDATE " + schema.table("task") + " SET phase = ?, updated_at = now() WHERE name = ?", phase.name(), task);
+    }
+
+    public void setConsistentPoint(Connection c, Lsn lsn) throws SQLException {
+        update(c, "UPDATE " + schema.table("task") + " SET consistent_point = ?::pg_lsn, updated_at = now() WHERE name = ?",
+                lsn.toString(), task);
+    }
+
+    public void setOwner(Connection c, String owner) throws SQLException {
+        update(c, "UPDATE " + schema.table("task") + " SET owner = ?, owner_seen_at = now() WHERE name = ?", owner, task);
+    }
+
+    public void setDesiredState(Connection c, String desired) throws SQLException {
+        update(c, "UPDATE " + schema.table("task") + " SET desired_state = ?, updated_at = now() WHERE name = ?", desired, task);
+    }
+
+    public void addTable(Connection c, String tableKey, String sourceName) throws SQLException {
+        update(c, "INSERT INTO " + schema.table("table_state") + " (task, table_key, source_name, state) VALUES (?, ?, ?, 'pending')",
+                task, tableKey, sourceName);
+    }
+
+    public void addUnit(Connection c, String unitId, String tableKey, String sourceRelation, String kind, String predicate,
+                        long estimatedBytes, int ordinal) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.table("unit")
+                + " (task, unit_id, table_key, source_relation, kind, predicate, estimated_bytes, ordinal)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, task);
+            ps.setString(2, unitId);
+            ps.setString(3, tableKey);
+            ps.setString(4, sourceRelation);
+            ps.setString(5, kind);
+            ps.setString(6, predicate);
+            ps.setLong(7, estimatedBytes);
+            ps.setInt(8, ordinal);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Marks a unit copied; called inside the unit's target transaction, so ledger and data commit together. */
+    public void unitDone(Connection c, String unitId, long rows, long bytes, long millis) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("unit") + " SET state = 'done', rows_copied = ?,"
+                + " bytes_copied = ?, millis = ?, copied_at = now() WHERE task = ? AND unit_id = ? AND state = 'pending'")) {
+            ps.setLong(1, rows);
+            ps.setLong(2, bytes);
+            ps.setLong(3, millis);
+            ps.setString(4, task);
+            ps.setString(5, unitId);
+            if (ps.executeUpdate() != 1) {
+                // a unit copied twice would duplicate rows: refuse to commit the second copy
+                throw new SQLException("unit " + unitId + " of task " + task + " is not pending in the ledger", "55000");
+            }
+        }
+    }
+
+    /** Forgets the copied units of one table (its target rows are truncated in the same transaction). */
+    public void resetTable(Connection c, String tableKey) throws SQLException {
+        update(c, "UPDATE " + schema.table("unit") + " SET state = 'pending', rows_copied = NULL, bytes_copied = NULL,"
+                + " millis = NULL, copied_at = NULL WHERE task = ? AND table_key = ?", task, tableKey);
+        update(c, "UPDATE " + schema.table("table_state") + " SET state = 'pending', sync_lsn = NULL, rows_copied = 0,"
+                + " bytes_copied = 0, started_at = NULL, finished_at = NULL WHERE task = ? AND table_key = ?", task, tableKey);
+    }
+
+    public void setTableState(Connection c, String tableKey, String state) throws SQLException {
+        update(c, "UPDATE " + schema.table("table_state") + " SET state = ?,"
+                + " started_at = coalesce(started_at, now()), finished_at = CASE WHEN ? IN ('loaded', 'ready') THEN now() END,"
+                + " rows_copied = (SELECT coalesce(sum(rows_copied), 0) FROM " + schema.table("unit") + " u WHERE u.task = ? AND u.table_key = ?),"
+                + " bytes_copied = (SELECT coalesce(sum(bytes_copied), 0) FROM " + schema.table("unit") + " u WHERE u.task = ? AND u.table_key = ?)"
+                + " WHERE task = ? AND table_key = ?", state, state, task, tableKey, task, tableKey, task, tableKey);
+    }
+
+    public void setSyncLsn(Connection c, String tableKey, Lsn lsn) throws SQLException {
+        update(c, "UPDATE " + schema.table("table_state") + " SET sync_lsn = ?::pg_lsn WHERE task = ? AND table_key = ?",
+                lsn.toString(), task, tableKey);
+    }
+
+    public List<UnitRow> units(Connection c) throws SQLException {
+        List<UnitRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT unit_id, table_key, source_relation, kind, predicate, estimated_bytes,"
+                + " ordinal, state = 'done', coalesce(rows_copied, 0), coalesce(bytes_copied, 0) FROM " + schema.table("unit")
+                + " WHERE task = ? ORDER BY ordinal")) {
+            ps.setString(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new UnitRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            Optional.ofNullable(rs.getString(5)), rs.getLong(6), rs.getInt(7), rs.getBoolean(8),
+                            rs.getLong(9), rs.getLong(10)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public List<TableRow> tables(Connection c) throws SQLException {
+        List<TableRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT table_key, source_name, state, sync_lsn::text, rows_copied, bytes_copied"
+                + " FROM " + schema.table("table_state") + " WHERE task = ? ORDER BY table_key")) {
+            ps.setString(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new TableRow(rs.getString(1), rs.getString(2), rs.getString(3),
+                            Optional.ofNullable(rs.getString(4)).map(Lsn::parse), rs.getLong(5), rs.getLong(6)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public void event(Connection c, String level, String step, String message) throws SQLException {
+        update(c, "INSERT INTO " + schema.table("event") + " (task, level, step, message) VALUES (?, ?, ?, ?)",
+                task, level, step, message);
+    }
+
+    private static void update(Connection c, String sql, String... values) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setString(i + 1, values[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+}

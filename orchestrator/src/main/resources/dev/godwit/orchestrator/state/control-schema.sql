@@ -1,0 +1,68 @@
+-- godwit's state, in the target database. ${schema} is the task's controlSchema, quoted.
+-- Every statement is idempotent: installing over an existing schema changes nothing.
+CREATE SCHEMA IF NOT EXISTS ${schema};
+
+-- one row per task: what was asked (desired_state) apart from what is happening (phase)
+CREATE TABLE IF NOT EXISTS ${schema}.task (
+    name              text PRIMARY KEY,
+    type              text NOT NULL,
+    phase             text NOT NULL,
+    desired_state     text NOT NULL DEFAULT 'run',
+    slot_name         text,
+    publication_name  text,
+    consistent_point  pg_lsn,
+    owner             text,
+    owner_seen_at     timestamptz,
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    updated_at        timestamptz NOT NULL DEFAULT now()
+);
+
+-- per target table: its load state and the LSN its copy is consistent with
+CREATE TABLE IF NOT EXISTS ${schema}.table_state (
+    task           text NOT NULL REFERENCES ${schema}.task (name) ON DELETE CASCADE,
+    table_key      text NOT NULL,
+    source_name    text NOT NULL,
+    state          text NOT NULL,
+    sync_lsn       pg_lsn,
+    rows_copied    bigint NOT NULL DEFAULT 0,
+    bytes_copied   bigint NOT NULL DEFAULT 0,
+    started_at     timestamptz,
+    finished_at    timestamptz,
+    PRIMARY KEY (task, table_key)
+);
+
+-- the unit ledger: a unit's row is written in the same target transaction as its data
+CREATE TABLE IF NOT EXISTS ${schema}.unit (
+    task             text NOT NULL REFERENCES ${schema}.task (name) ON DELETE CASCADE,
+    unit_id          text NOT NULL,
+    table_key        text NOT NULL,
+    source_relation  text NOT NULL,
+    kind             text NOT NULL,
+    predicate        text,
+    estimated_bytes  bigint NOT NULL,
+    ordinal          int NOT NULL,
+    state            text NOT NULL DEFAULT 'pending',
+    rows_copied      bigint,
+    bytes_copied     bigint,
+    millis           bigint,
+    copied_at        timestamptz,
+    PRIMARY KEY (task, unit_id)
+);
+
+-- the CDC checkpoint: the end LSN of the last source transaction applied, written with its changes
+CREATE TABLE IF NOT EXISTS ${schema}.checkpoint (
+    task         text PRIMARY KEY REFERENCES ${schema}.task (name) ON DELETE CASCADE,
+    lsn          pg_lsn NOT NULL,
+    commit_time  timestamptz,
+    updated_at   timestamptz NOT NULL DEFAULT now()
+);
+
+-- what happened, for status and the final report
+CREATE TABLE IF NOT EXISTS ${schema}.event (
+    id       bigserial PRIMARY KEY,
+    task     text NOT NULL,
+    at       timestamptz NOT NULL DEFAULT now(),
+    level    text NOT NULL,
+    step     text NOT NULL,
+    message  text NOT NULL
+);

@@ -1,0 +1,228 @@
+package dev.godwit.orchestrator.run;
+
+import dev.godwit.orchestrator.cli.CliRun;
+import dev.godwit.orchestrator.cli.ExitCodes;
+import dev.godwit.workers.testkit.PgExtension;
+import dev.godwit.workers.testkit.PgLab;
+import dev.godwit.workers.testkit.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ExtendWith(PgExtension.class)
+class FullLoadIT {
+    static final String RICH_SCHEMA = """
+            CREATE EXTENSION IF NOT EXISTS hstore;
+            CREATE SCHEMA sales;
+            CREATE SCHEMA "Mixed Case";
+            CREATE TYPE sales.status AS ENUM ('new', 'paid', 'shipped');
+            CREATE DOMAIN sales.money_amount AS numeric(12,2) CHECK (VALUE >= 0);
+            CREATE TYPE sales.address AS (street text, zip text);
+            CREATE TABLE sales.customers (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                email text NOT NULL UNIQUE,
+                address sales.address,
+                tags text[],
+                attrs hstore,
+                profile jsonb,
+                created timestamptz NOT NULL DEFAULT now(),
+                dropped_later int,
+                score float8,
+                span interval,
+                name_len int GENERATED ALWAYS AS (length(email)) STORED
+            );
+            ALTER TABLE sales.customers DROP COLUMN dropped_later;
+            CREATE TABLE sales.orders (
+                id bigserial,
+                customer_id bigint NOT NULL REFERENCES sales.customers (id),
+                status sales.status NOT NULL DEFAULT 'new',
+                total sales.money_amount,
+                ordered date NOT NULL,
+                PRIMARY KEY (id, ordered, status)
+            ) PARTITION BY RANGE (ordered);
+            CREATE TABLE sales.orders_2025 PARTITION OF sales.orders FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')
+                PARTITION BY LIST (status);
+            CREATE TABLE sales.orders_2025_open PARTITION OF sales.orders_2025 FOR VALUES IN ('new', 'paid');
+            CREATE TABLE sales.orders_2025_done PARTITION OF sales.orders_2025 FOR VALUES IN ('shipped');
+            CREATE TABLE sales.orders_rest PARTITION OF sales.orders DEFAULT;
+            CREATE TABLE "Mixed Case"."Event Log" ("Id" int PRIMARY KEY, "Payload" text, at timestamp);
+            CREATE TABLE public.animals (id int PRIMARY KEY, name text);
+            CREATE TABLE public.dogs (bark text) INHERITS (public.animals);
+            CREATE TABLE public.cats (lives int) INHERITS (public.animals);
+            CREATE TABLE public.keyless (a int, b text);
+            CREATE INDEX ON sales.customers (lower(email));
+
+            INSERT INTO sales.customers (email, address, tags, attrs, profile, created, score, span)
+            SELECT 'c' || g || '@example.com', ROW('Street ' || g, lpad(g::text, 5, '0'))::sales.address,
+                   ARRAY['a' || g, 'b'], hstore('k', g::text), jsonb_build_object('n', g, 'f', g / 3.0),
+                   timestamptz '2025-01-01 00:00:00+00' + g * interval '1 minute',
+                   CASE WHEN g % 100 = 0 THEN 'NaN'::float8 WHEN g % 101 = 0 THEN '-Infinity' ELSE g / 7.0 END,
+                   g * interval '1 second'
+            FROM generate_series(1, 6000) g;
+            INSERT INTO sales.orders (customer_id, status, total, ordered)
+            SELECT 1 + g % 6000, (ARRAY['new','paid','shipped'])[1 + g % 3]::sales.status, g % 1000 + 0.25,
+                   date '2024-06-01' + (g % 700)
+            FROM generate_series(1, 20000) g;
+            INSERT INTO "Mixed Case"."Event Log" SELECT g, repeat('p', g % 50), timestamp '2025-01-01' + g * interval '1 hour'
+            FROM generate_series(1, 3000) g;
+            INSERT INTO public.animals VALUES (1, 'generic');
+            INSERT INTO public.dogs VALUES (2, 'rex', 'woof'), (3, 'fido', 'wuff');
+            INSERT INTO public.cats VALUES (4, 'tom', 9);
+            INSERT INTO public.keyless SELECT g % 10, 'dup' FROM generate_series(1, 100) g;
+            ANALYZE;
+            """;
+
+    static final List<String> TABLES = List.of("sales.customers", "sales.orders", "sales.orders_2025_open",
+            "sales.orders_rest", "\"Mixed Case\".\"Event Log\"", "public.animals", "public.dogs", "public.cats", "public.keyless");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "PostgreSQL {0} to {1}")
+    @CsvSource({"13, 17", "17, 17"})
+    void copiesARichSchemaExactly(int sourceMajor, int targetMajor, PgLab lab) throws IOException {
+        TestDatabase source = lab.newDatabase(sourceMajor);
+        TestDatabase target = lab.newDatabase(targetMajor);
+        source.execute(RICH_SCHEMA);
+        Path task = task(source, target, "64kB", """
+                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
+                            "object-locator": {"schema-name": "%", "table-name": "%"}}]}
+                """);
+
+        CliRun run = CliRun.of("start", task.toString());
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        for (String table : TABLES) {
+            assertEquals(Tables.fingerprint(source, table), Tables.fingerprint(target, table), table);
+        }
+        assertEquals("1", target.value("SELECT count(*) FROM ONLY public.animals"),
+                "the inheritance parent holds only its own row (FROM ONLY)");
+        assertEquals(source.value("SELECT max(id) FROM sales.customers"),
+                String.valueOf(Long.parseLong(target.value("SELECT nextval(pg_get_serial_sequence('sales.customers', 'id'))")) - 1),
+                "the identity sequence continues after the migrated rows");
+        assertTrue(run.out().contains("Full load of task"), run::toString);
+        assertEquals("ready", target.value("SELECT string_agg(DISTINCT state, ',') FROM godwit.table_state"));
+        assertEquals("0", target.value("SELECT count(*) FROM godwit.unit WHERE state <> 'done'"));
+        assertTrue(Integer.parseInt(target.value("SELECT count(*) FROM godwit.unit WHERE table_key = 'sales.customers'")) > 1,
+                "the customers table was split into several units");
+        assertEquals("3", target.value("SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'sales'"), "partitions kept");
+    }
+
+    @Test
+    void aSecondStartOfTheSameTaskRefusesAndPointsAtResume(PgLab lab) throws IOException {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE t (id int PRIMARY KEY)", "INSERT INTO t SELECT generate_series(1, 10)");
+        Path task = task(source, target, "1GB", """
+                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
+                            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
+                """);
+        assertEquals(ExitCodes.OK, CliRun.of("start", task.toString()).exitCode());
+
+        CliRun again = CliRun.of("start", task.toString());
+
+        assertEquals(ExitCodes.BAD_INPUT, again.exitCode(), again::toString);
+        assertTrue(again.err().contains("godwit resume"), again::toString);
+        assertEquals(10, target.count("t"));
+    }
+
+    @Test
+    void appliesFiltersRenamesTypeChangesAndAddedColumns(PgLab lab) throws IOException {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE public.orders (id int PRIMARY KEY, amount numeric(8,2), region int, note text, created date)",
+                "INSERT INTO public.orders SELECT g, g * 1.5, g % 30, 'n' || g, date '2024-01-01' + g FROM generate_series(1, 1000) g");
+        Path task = task(source, target, "1GB", """
+                {"rules": [
+                  {"rule-type": "selection", "rule-id": "1", "rule-name": "orders", "rule-action": "include",
+                   "object-locator": {"schema-name": "public", "table-name": "orders"},
+                   "filters": [{"filter-type": "source", "column-name": "region",
+                                "filter-conditions": [{"filter-operator": "between", "start-value": "1", "end-value": "10"}]}]},
+                  {"rule-type": "transformation", "rule-id": "2", "rule-name": "widen", "rule-target": "column",
+                   "object-locator": {"schema-name": "public", "table-name": "orders", "column-name": "amount"},
+                   "rule-action": "change-data-type", "data-type": {"type": "numeric", "precision": "18", "scale": "4"}},
+                  {"rule-type": "transformation", "rule-id": "3", "rule-name": "rename-note", "rule-target": "column",
+                   "object-locator": {"schema-name": "public", "table-name": "orders", "column-name": "note"},
+                   "rule-action": "rename", "value": "remark"},
+                  {"rule-type": "transformation", "rule-id": "4", "rule-name": "label", "rule-target": "column",
+                   "object-locator": {"schema-name": "public", "table-name": "orders"},
+                   "rule-action": "add-column", "value": "label", "expression": "$note || '/' || $region",
+                   "data-type": {"type": "string", "length": 50}},
+                  {"rule-type": "transformation", "rule-id": "5", "rule-name": "to-archive", "rule-target": "schema",
+                   "object-locator": {"schema-name": "public"}, "rule-action": "rename", "value": "archive"}
+                ]}
+                """);
+
+        CliRun run = CliRun.of("start", task.toString());
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        assertEquals(source.value("SELECT count(*) FROM orders WHERE region BETWEEN 1 AND 10"),
+                String.valueOf(target.count("archive.orders")));
+        assertEquals("numeric(18,4)", target.value("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                + "WHERE attrelid = 'archive.orders'::regclass AND attname = 'amount'"));
+        assertEquals("n7/7", target.value("SELECT label FROM archive.orders WHERE id = 7"));
+        assertEquals("n7", target.value("SELECT remark FROM archive.orders WHERE id = 7"));
+        assertEquals("10.5000", target.value("SELECT amount FROM archive.orders WHERE id = 7"));
+    }
+
+    @Test
+    void mergesAndRepartitionsAsThePartitionRulesSay(PgLab lab) throws IOException {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE m (id int, k int, PRIMARY KEY (id, k)) PARTITION BY HASH (k)",
+                "CREATE TABLE m0 PARTITION OF m FOR VALUES WITH (MODULUS 2, REMAINDER 0)",
+                "CREATE TABLE m1 PARTITION OF m FOR VALUES WITH (MODULUS 2, REMAINDER 1)",
+                "INSERT INTO m SELECT g, g % 7 FROM generate_series(1, 500) g",
+                "CREATE TABLE events (id int, at date NOT NULL, PRIMARY KEY (id, at))",
+                "INSERT INTO events SELECT g, date '2025-01-01' + (g % 90) FROM generate_series(1, 900) g");
+        Path task = task(source, target, "1GB", """
+                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
+                            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
+                """, """
+                  partitions:
+                    tables:
+                      "public.m": merge
+                      "public.events": { mode: repartition, strategy: range, column: at, interval: 1 month }
+                """);
+
+        CliRun run = CliRun.of("start", task.toString());
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        assertEquals("r", target.value("SELECT relkind FROM pg_class WHERE oid = 'public.m'::regclass"), "merged into a plain table");
+        assertEquals(Tables.fingerprint(source, "m"), Tables.fingerprint(target, "m"));
+        assertEquals("p", target.value("SELECT relkind FROM pg_class WHERE oid = 'public.events'::regclass"));
+        assertTrue(Integer.parseInt(target.value("SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.events'::regclass")) >= 3);
+        assertEquals(Tables.fingerprint(source, "events"), Tables.fingerprint(target, "events"));
+    }
+
+    private Path task(TestDatabase source, TestDatabase target, String split, String mappings) throws IOException {
+        return task(source, target, split, mappings, "");
+    }
+
+    private Path task(TestDatabase source, TestDatabase target, String split, String mappings, String extraSettings) throws IOException {
+        Files.writeString(dir.resolve("mappings.json"), mappings);
+        return Files.writeString(dir.resolve("task.yaml"), """
+                name: fullload
+                source:
+                  url: %s
+                target:
+                  url: %s
+                type: full-load
+                tableMappings: mappings.json
+                settings:
+                  parallelism: 3
+                  splitThreshold: %s
+                %s""".formatted(source.url(), target.url(), split, extraSettings));
+    }
+}
