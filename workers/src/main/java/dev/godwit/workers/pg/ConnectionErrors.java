@@ -36,6 +36,9 @@ final class ConnectionErrors {
 
     private static String networkAdvice(SQLException e, Endpoint endpoint, String serverSaid) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+                return tlsAdvice(t, endpoint);
+            }
             if (t instanceof UnknownHostException) {
                 return "the host name \"" + endpoint.host() + "\" does not resolve. Check the host in the URL.";
             }
@@ -50,6 +53,25 @@ final class ConnectionErrors {
             }
         }
         return serverSaid;
+    }
+
+    /** A failed TLS handshake: what the driver's TLS layer said, and the URL parameters that decide it. */
+    private static String tlsAdvice(Throwable t, Endpoint endpoint) {
+        Throwable root = t;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String mode = endpoint.parameters().getOrDefault("sslmode", "prefer");
+        String rootCert = endpoint.parameters().get("sslrootcert");
+        boolean certificate = root instanceof java.security.cert.CertificateException
+                || String.valueOf(root.getMessage()).contains("PKIX") || String.valueOf(t.getMessage()).contains("PKIX");
+        String what = certificate
+                ? "the TLS handshake failed: the server's certificate could not be verified"
+                + (rootCert == null ? " (no sslrootcert given)" : " against sslrootcert " + rootCert)
+                : "the TLS handshake failed";
+        return what + " (" + firstLine(root.getMessage()) + "). With sslmode=" + mode + ", sslrootcert must name "
+                + "the CA that signed the server's certificate, and for verify-full the certificate must name the host "
+                + "\"" + endpoint.host() + "\".";
     }
 
     private static String firstLine(String message) {

@@ -26,6 +26,11 @@ final class EmbeddedPgServer implements PgServer {
     }
 
     @Override
+    public void writeDataFile(String name, byte[] content) {
+        pg.writeDataFile(name, content);
+    }
+
+    @Override
     public boolean canRestart() {
         return true;
     }

@@ -36,6 +36,14 @@ public interface PgServer extends AutoCloseable {
         return "postgresql://" + user + "@" + host() + ":" + port() + "/" + database;
     }
 
+    /**
+     * Writes a file into the server's data directory, readable only by the server's user: TLS certificates and keys
+     * for tests that turn {@code ssl} on (then {@code ALTER SYSTEM SET ssl = on} and {@code pg_reload_conf()}).
+     */
+    default void writeDataFile(String name, byte[] content) {
+        throw new UnsupportedOperationException("this server backend cannot take files into its data directory");
+    }
+
     /** Whether {@link #restart()} and {@link #crash()} are supported by this backend. */
     boolean canRestart();
 
