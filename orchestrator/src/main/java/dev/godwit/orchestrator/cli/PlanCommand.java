@@ -5,9 +5,6 @@ import dev.godwit.mappings.task.TaskFileException;
 import dev.godwit.orchestrator.plan.Plan;
 import dev.godwit.orchestrator.plan.PlanPrinter;
 import dev.godwit.orchestrator.plan.Planner;
-import dev.godwit.workers.catalog.CatalogReader;
-import dev.godwit.workers.catalog.SourceCatalog;
-import dev.godwit.workers.copy.CopyUnitPlanner;
 import dev.godwit.workers.pg.PgConnector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,9 +34,7 @@ final class PlanCommand implements Callable<Integer> {
         Task loaded = task.load();
         Plan plan;
         try (Connection c = new PgConnector("source", loaded.source()).open("plan")) {
-            SourceCatalog catalog = new CatalogReader(c).read();
-            CopyUnitPlanner units = new CopyUnitPlanner(c, catalog.majorVersion(), loaded.settings().splitThresholdBytes());
-            plan = new Planner(units).plan(loaded, catalog);
+            plan = Planner.forSource(loaded, c);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -9,7 +9,6 @@ import dev.godwit.orchestrator.preflight.PreflightContext;
 import dev.godwit.orchestrator.preflight.PreflightPrinter;
 import dev.godwit.orchestrator.preflight.PreflightReport;
 import dev.godwit.orchestrator.preflight.SafeFixes;
-import dev.godwit.workers.catalog.CatalogReader;
 import dev.godwit.workers.pg.PgConnector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,7 +63,7 @@ final class PreflightCommand implements Callable<Integer> {
 
     /** Reads the catalog and plans afresh, so that checks after --fix see the fixed tables. */
     private static PreflightContext context(Task task, Connection source, Connection target) throws SQLException {
-        Plan plan = new Planner().plan(task, new CatalogReader(source).read());
+        Plan plan = Planner.forSource(task, source);
         return new PreflightContext(task, plan, source, target, task.source().user(), task.target().user());
     }
 }

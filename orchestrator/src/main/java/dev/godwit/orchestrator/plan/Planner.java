@@ -37,6 +37,13 @@ public final class Planner {
         this.units = units;
     }
 
+    /** Reads the source catalog on {@code source} and plans the task over it, units included. */
+    public static Plan forSource(Task task, java.sql.Connection source) throws SQLException {
+        SourceCatalog catalog = new dev.godwit.workers.catalog.CatalogReader(source).read();
+        CopyUnitPlanner units = new CopyUnitPlanner(source, catalog.majorVersion(), task.settings().splitThresholdBytes());
+        return new Planner(units).plan(task, catalog);
+    }
+
     public Plan plan(Task task, SourceCatalog catalog) throws SQLException {
         List<SourceTable> candidates = catalog.tables().stream().map(Planner::asSourceTable).toList();
         MappingOutcome outcome = new RuleEngine(task.tableMappings(), task.settings()).apply(candidates);

@@ -157,7 +157,7 @@ final class FullLoad {
         long before = progress.bytesCopied();
         try {
             return new CopyWorker().copy(connections[0], connections[1], snapshotName, statements,
-                    freeze ? "TRUNCATE " + table.targetRelation() : null,
+                    freeze ? table.truncateStatement() : null,
                     (c, r) -> store.unitDone(c, u.unitId(), r.rows(), r.bytes(), r.millis()),
                     progress::bytes);
         } catch (SQLException e) {

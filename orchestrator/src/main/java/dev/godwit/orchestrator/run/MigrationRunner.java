@@ -13,12 +13,10 @@ import dev.godwit.orchestrator.plan.Planner;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;
-import dev.godwit.workers.catalog.CatalogReader;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.Table;
 import dev.godwit.workers.catalog.TableKind;
 import dev.godwit.workers.copy.CopyUnit;
-import dev.godwit.workers.copy.CopyUnitPlanner;
 import dev.godwit.workers.pg.ExportedSnapshot;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.schema.DdlWriter;
@@ -130,9 +128,8 @@ public final class MigrationRunner {
 
     private Planned plan() throws SQLException {
         try (Connection c = source.open("plan")) {
-            SourceCatalog catalog = new CatalogReader(c).read();
-            CopyUnitPlanner units = new CopyUnitPlanner(c, catalog.majorVersion(), task.settings().splitThresholdBytes());
-            Plan plan = new Planner(units).plan(task, catalog);
+            Plan plan = Planner.forSource(task, c);
+            SourceCatalog catalog = plan.catalog();
             List<TargetTableSpec> specs = plan.tables().stream()
                     .map(t -> new TargetTableSpec(t.source(), t.mapping(), partitionsBelow(t.source(), catalog)))
                     .toList();
@@ -228,7 +225,7 @@ public final class MigrationRunner {
                 if (someDone && !allDone) {
                     log.info("table {} was interrupted between its units: copying it again", e.getKey());
                     try (var s = t.createStatement()) {
-                        s.execute("TRUNCATE " + copies.get(e.getKey()).targetRelation());
+                        s.execute(copies.get(e.getKey()).truncateStatement());
                     }
                     store.resetTable(t, e.getKey());
                     store.event(t, "INFO", "full load", "table " + e.getKey() + " copied again after an interruption");

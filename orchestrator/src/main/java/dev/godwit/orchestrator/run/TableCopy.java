@@ -42,6 +42,14 @@ record TableCopy(String tableKey, String targetRelation, List<String> selectList
                 select, target, table.mapping().sourceFilterSql(), binary, partitionedTarget);
     }
 
+    /**
+     * Empties this target table and nothing else: ONLY keeps an inheritance parent from emptying its children
+     * (copied as tables of their own); a partitioned table is emptied with its partitions, which hold its rows.
+     */
+    String truncateStatement() {
+        return "TRUNCATE " + (partitionedTarget ? "" : "ONLY ") + targetRelation;
+    }
+
     /** The statements for one unit of this table, read from the quoted source relation with the unit's range. */
     CopyStatements statements(String sourceRelation, Optional<String> rangePredicate, boolean freeze) {
         List<String> predicates = new ArrayList<>();

@@ -5,7 +5,6 @@ import dev.godwit.mappings.task.TaskLoader;
 import dev.godwit.orchestrator.cli.CliRun;
 import dev.godwit.orchestrator.cli.ExitCodes;
 import dev.godwit.orchestrator.plan.Planner;
-import dev.godwit.workers.catalog.CatalogReader;
 import dev.godwit.workers.testkit.PgExtension;
 import dev.godwit.workers.testkit.PgLab;
 import dev.godwit.workers.testkit.PgServer;
@@ -265,7 +264,7 @@ class PreflightIT {
             open.setAutoCommit(false);
             open.createStatement().execute("SELECT txid_current()");
             Thread.sleep(1100);
-            var plan = new Planner().plan(task, new CatalogReader(s).read());
+            var plan = Planner.forSource(task, s);
 
             PreflightReport report = new Preflight(Duration.ofSeconds(1))
                     .run(new PreflightContext(task, plan, s, t, "postgres", "postgres"));
