@@ -49,6 +49,11 @@ final class LoadProgress {
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
+    /** {@code 12/40 units, 3/9 tables}: the short form next to a progress bar. */
+    String unitsLine() {
+        return unitsDone.get() + "/" + totalUnits + " units, " + tablesReady.get() + "/" + totalTables + " tables";
+    }
+
     /** {@code units 12/40, tables 3/9 ready, 1.2 GB (~35%), 1,234,567 rows, 85 MB/s, ETA 0:00:26}. */
     String line() {
         double seconds = Math.max(0.001, elapsed().toNanos() / 1e9);

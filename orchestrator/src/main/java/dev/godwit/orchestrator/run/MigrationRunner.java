@@ -40,9 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -243,19 +240,13 @@ public final class MigrationRunner {
         step(4, "snapshot: " + pending + " of " + ledger.size() + " units to copy");
         LoadProgress progress = new LoadProgress(ledger.size(), pendingBytes, tableRows.size(), ledger.size() - pending);
         int parallelism = parallelism();
-        ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread th = new Thread(r, "progress");
-            th.setDaemon(true);
-            return th;
-        });
         try (ExportedSnapshot snapshot = ExportedSnapshot.export(source)) {
             step(5, "full load: " + pending + " units, " + parallelism + " at a time, snapshot " + snapshot.name());
-            reporter.scheduleAtFixedRate(() -> log.info("full load: {}", progress.line()), 5, 5, TimeUnit.SECONDS);
-            new FullLoad(source, target, store, copies, postData, parallelism,
-                    task.settings().targetTablePrepMode() == TargetTablePrepMode.DROP_AND_CREATE)
-                    .run(snapshot.name(), progress, ledger, notReady);
-        } finally {
-            reporter.shutdownNow();
+            try (ProgressDisplay display = new ProgressDisplay(progress)) {
+                new FullLoad(source, target, store, copies, postData, parallelism,
+                        task.settings().targetTablePrepMode() == TargetTablePrepMode.DROP_AND_CREATE)
+                        .run(snapshot.name(), progress, ledger, notReady);
+            }
         }
         log.info("full load: {}", progress.line());
         step(6, "foreign keys, sequences, report");
