@@ -40,7 +40,8 @@ public final class Planner {
     /** Reads the source catalog on {@code source} and plans the task over it, units included. */
     public static Plan forSource(Task task, java.sql.Connection source) throws SQLException {
         SourceCatalog catalog = new dev.godwit.workers.catalog.CatalogReader(source).read();
-        CopyUnitPlanner units = new CopyUnitPlanner(source, catalog.majorVersion(), task.settings().splitThresholdBytes());
+        CopyUnitPlanner units = new CopyUnitPlanner(source, catalog.majorVersion(), task.settings().splitThresholdBytes(),
+                Parallelism.of(task.settings()));
         return new Planner(units).plan(task, catalog);
     }
 

@@ -7,6 +7,7 @@ import dev.godwit.mappings.task.Task;
 import dev.godwit.mappings.task.TargetTablePrepMode;
 import dev.godwit.orchestrator.cli.ExitCodes;
 import dev.godwit.orchestrator.cli.GodwitException;
+import dev.godwit.orchestrator.plan.Parallelism;
 import dev.godwit.orchestrator.plan.Plan;
 import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.orchestrator.plan.Planner;
@@ -239,7 +240,7 @@ public final class MigrationRunner {
         long pendingBytes = ledger.stream().filter(u -> !u.done()).mapToLong(TaskStore.UnitRow::estimatedBytes).sum();
         step(4, "snapshot: " + pending + " of " + ledger.size() + " units to copy");
         LoadProgress progress = new LoadProgress(ledger.size(), pendingBytes, tableRows.size(), ledger.size() - pending);
-        int parallelism = parallelism();
+        int parallelism = Parallelism.of(task.settings());
         try (ExportedSnapshot snapshot = ExportedSnapshot.export(source)) {
             step(5, "full load: " + pending + " units, " + parallelism + " at a time, snapshot " + snapshot.name());
             try (ProgressDisplay display = new ProgressDisplay(progress)) {
@@ -260,15 +261,6 @@ public final class MigrationRunner {
             log.info("{} foreign keys created, {} sequences set", foreignKeys.size(), sequences.size());
             new LoadReport(store).print(t, out, progress);
         }
-    }
-
-    private int parallelism() {
-        int configured = task.settings().parallelism();
-        if (configured > 0) {
-            return configured;
-        }
-        // copying is mostly the servers' work; a few more streams than cores keeps both servers busy
-        return Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
     }
 
     private static String targetKeyOfGroup(SchemaScript.Group g, List<TargetTableSpec> specs) {

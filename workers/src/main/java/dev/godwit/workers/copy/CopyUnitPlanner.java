@@ -32,11 +32,17 @@ public final class CopyUnitPlanner {
     private final int serverMajor;
     private final long splitThresholdBytes;
     private final long blockSize;
+    private final int minimumPieces;
 
-    public CopyUnitPlanner(Connection source, int serverMajor, long splitThresholdBytes) throws SQLException {
+    /**
+     * @param minimumPieces a table above the threshold is split into at least this many ranges (the number of copy
+     *                      workers), so that its ranges keep every worker busy instead of one range finishing last
+     */
+    public CopyUnitPlanner(Connection source, int serverMajor, long splitThresholdBytes, int minimumPieces) throws SQLException {
         this.source = source;
         this.serverMajor = serverMajor;
         this.splitThresholdBytes = Math.max(1, splitThresholdBytes);
+        this.minimumPieces = Math.max(1, minimumPieces);
         try (var s = source.createStatement(); ResultSet rs = s.executeQuery("SELECT current_setting('block_size')::bigint")) {
             rs.next();
             this.blockSize = rs.getLong(1);
@@ -55,7 +61,10 @@ public final class CopyUnitPlanner {
             }
             return new Split(units, Optional.empty());
         }
-        int pieces = (int) Math.min(1024, (table.sizeBytes() + splitThresholdBytes - 1) / splitThresholdBytes);
+        if (table.sizeBytes() <= splitThresholdBytes) {
+            return whole(table, Optional.empty());
+        }
+        int pieces = (int) Math.min(1024, Math.max(minimumPieces, (table.sizeBytes() + splitThresholdBytes - 1) / splitThresholdBytes));
         if (pieces <= 1) {
             return whole(table, Optional.empty());
         }

@@ -97,7 +97,7 @@ class CopyUnitPlannerIT {
         try (Connection c = db.connect()) {
             SourceCatalog catalog = new CatalogReader(c).read();
             Table t = catalog.table("public", table).orElseThrow();
-            return new CopyUnitPlanner(c, major, SMALL_THRESHOLD).split(t, parallelLoad);
+            return new CopyUnitPlanner(c, major, SMALL_THRESHOLD, 1).split(t, parallelLoad);
         }
     }
 
