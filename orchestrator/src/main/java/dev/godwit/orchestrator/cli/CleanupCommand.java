@@ -1,22 +1,102 @@
 package dev.godwit.orchestrator.cli;
 
+import dev.godwit.mappings.sql.SqlText;
+import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.workers.pg.PgConnector;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.concurrent.Callable;
 
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
-        description = "Removes what godwit created on the source (replication slot, publication, heartbeat objects); with --all also the control schema on the target. Safe to run twice.")
+        description = "Removes what godwit created on the source for this task (its replication slot and publication, when they exist); with --all also the task's state in the control schema on the target, and the control schema itself when no other task is left in it. Migrated tables are never touched. Safe to run twice.")
 final class CleanupCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Mixin
     TaskArgument task;
 
-    @Option(names = "--all", description = "Also drop the control schema (the task's recorded state) on the target.")
+    @Option(names = "--all", description = "Also remove the task's state (and an empty control schema) on the target.")
     boolean all;
 
     @Override
-    public Integer call() {
-        throw NotBuiltYet.because("cleanup", "cleaning up");
+    public Integer call() throws Exception {
+        Task loaded = task.load();
+        PrintWriter out = spec.commandLine().getOut();
+        try (Connection t = new PgConnector("target", loaded.target()).open("cleanup")) {
+            ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
+            if (TaskStates.controlSchemaExists(t, control)) {
+                new TaskStore(control, loaded.name()).find(t).filter(TaskStore.TaskRow::ownerAlive).ifPresent(r -> {
+                    throw new GodwitException(ExitCodes.BAD_INPUT, "task '" + loaded.name() + "' is running in " + r.owner()
+                            + "; stop it first (godwit stop " + loaded.file() + ")");
+                });
+            }
+        }
+        try (Connection s = new PgConnector("source", loaded.source()).open("cleanup")) {
+            dropSlot(s, loaded.settings().slotName(), out);
+            try (Statement st = s.createStatement()) {
+                st.execute("DROP PUBLICATION IF EXISTS " + SqlText.identifier(loaded.settings().publicationName()));
+            }
+            out.println("source: publication " + loaded.settings().publicationName() + " is gone");
+        }
+        if (all) {
+            try (Connection t = new PgConnector("target", loaded.target()).open("cleanup")) {
+                ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
+                if (TaskStates.controlSchemaExists(t, control)) {
+                    try (PreparedStatement ps = t.prepareStatement("DELETE FROM " + control.table("task") + " WHERE name = ?")) {
+                        ps.setString(1, loaded.name());
+                        ps.executeUpdate();
+                    }
+                    try (Statement st = t.createStatement()) {
+                        st.execute("DELETE FROM " + control.table("event") + " WHERE task = " + SqlText.literal(loaded.name()));
+                        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + control.table("task"))) {
+                            rs.next();
+                            if (rs.getLong(1) == 0) {
+                                st.execute("DROP SCHEMA " + control.name() + " CASCADE");
+                                out.println("target: control schema " + control.name() + " dropped (no task left in it)");
+                            } else {
+                                out.println("target: the state of task " + loaded.name() + " is gone; other tasks remain in " + control.name());
+                            }
+                        }
+                    }
+                } else {
+                    out.println("target: no control schema " + control.name() + ", nothing to remove");
+                }
+            }
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static void dropSlot(Connection source, String slot, PrintWriter out) throws Exception {
+        try (PreparedStatement ps = source.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    out.println("source: no replication slot " + slot);
+                    return;
+                }
+                if (rs.getBoolean(1)) {
+                    throw new GodwitException(ExitCodes.FAILED, "replication slot " + slot + " is in use by a running "
+                            + "process; stop it before cleaning up");
+                }
+            }
+        }
+        try (PreparedStatement ps = source.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+            ps.setString(1, slot);
+            ps.execute();
+        }
+        out.println("source: replication slot " + slot + " dropped");
     }
 }

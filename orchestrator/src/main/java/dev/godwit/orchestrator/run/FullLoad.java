@@ -69,7 +69,8 @@ final class FullLoad {
     }
 
     /** Copies the pending units of the ledger and readies every table; returns when all is done or throws the first failure. */
-    void run(String snapshotName, LoadProgress progress, List<UnitRow> ledger, List<String> tablesToReady) throws Exception {
+    void run(String snapshotName, LoadProgress progress, List<UnitRow> ledger, List<String> tablesToReady,
+             java.util.function.BooleanSupplier stopRequested) throws Exception {
         Map<String, AtomicInteger> remaining = new HashMap<>();
         Map<String, Long> unitsPerTable = new HashMap<>();
         for (UnitRow u : ledger) {
@@ -99,7 +100,7 @@ final class FullLoad {
                     try (Connection s = source.open("copy"); Connection t = target.open("copy")) {
                         Connection[] connections = {s, t};
                         UnitRow unit;
-                        while (failure.get() == null && (unit = queue.poll()) != null) {
+                        while (failure.get() == null && !stopRequested.getAsBoolean() && (unit = queue.poll()) != null) {
                             UnitRow u = unit;
                             boolean single = unitsPerTable.get(u.tableKey()) == 1;
                             CopyWorker.CopyResult r = Retry.decorateCheckedSupplier(retry,

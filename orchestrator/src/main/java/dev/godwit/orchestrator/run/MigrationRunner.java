@@ -77,14 +77,25 @@ public final class MigrationRunner {
             control.install(t);
             Optional<TaskStore.TaskRow> existing = store.find(t);
             if (existing.isPresent()) {
+                refuseIfRunning(existing.get());
                 throw new GodwitException(ExitCodes.BAD_INPUT, "task '" + task.name() + "' already has state in "
                         + control.name() + " on the target (phase " + existing.get().phase() + "): use 'godwit resume "
                         + task.file() + "' to continue it, or 'godwit cleanup --all' to start over");
             }
             recordPlan(t, planned.plan());
         }
-        createSchema(planned);
-        load(planned);
+        try (StopSignal stop = new StopSignal(target, store, owner())) {
+            createSchema(planned);
+            load(planned, stop);
+        }
+    }
+
+    private void refuseIfRunning(TaskStore.TaskRow row) {
+        if (row.ownerAlive() && !owner().equals(row.owner())) {
+            throw new GodwitException(ExitCodes.BAD_INPUT, "task '" + task.name() + "' is running in process " + row.owner()
+                    + " (started " + row.createdAt() + ", phase " + row.phase() + "); use 'godwit stop " + task.file()
+                    + "' to stop it, or 'godwit status' to watch it");
+        }
     }
 
     /** Continues from the recorded state, whatever step a stop or crash interrupted. */
@@ -96,6 +107,11 @@ public final class MigrationRunner {
             row = store.find(t).orElseThrow(() -> new GodwitException(ExitCodes.BAD_INPUT, "task '" + task.name()
                     + "' has no state in " + control.name() + " on the target: use 'godwit start " + task.file() + "'"));
         }
+        refuseIfRunning(row);
+        try (Connection t = target.open("control")) {
+            store.setDesiredState(t, "run");
+            store.setOwner(t, owner());
+        }
         log.info("resuming task {} from phase {}", task.name(), row.phase());
         if (row.phase() == Phase.DONE || row.phase() == Phase.FULL_LOAD_DONE) {
             out.println("Task " + task.name() + " has nothing left to do: the full load is complete.");
@@ -105,12 +121,14 @@ public final class MigrationRunner {
         step(1, "plan: reading the source catalog of " + task.source().redacted());
         Planned planned = plan();
         step(2, "control schema " + control.name() + ": task recorded, phase " + row.phase());
-        if (row.phase() == Phase.PLANNED) {
-            createSchema(planned);
-        } else {
-            step(3, "target schema: already created");
+        try (StopSignal stop = new StopSignal(target, store, owner())) {
+            if (row.phase() == Phase.PLANNED) {
+                createSchema(planned);
+            } else {
+                step(3, "target schema: already created");
+            }
+            load(planned, stop);
         }
-        load(planned);
     }
 
     private void requireFullLoadOnly() {
@@ -193,7 +211,7 @@ public final class MigrationRunner {
         }
     }
 
-    private void load(Planned planned) throws Exception {
+    private void load(Planned planned, StopSignal stop) throws Exception {
         Plan plan = planned.plan();
         SchemaScript script = DdlWriter.write(plan.catalog(), planned.specs(), planned.options());
         Map<String, SchemaScript.Group> postData = new HashMap<>();
@@ -246,8 +264,17 @@ public final class MigrationRunner {
             try (ProgressDisplay display = new ProgressDisplay(progress)) {
                 new FullLoad(source, target, store, copies, postData, parallelism,
                         task.settings().targetTablePrepMode() == TargetTablePrepMode.DROP_AND_CREATE)
-                        .run(snapshot.name(), progress, ledger, notReady);
+                        .run(snapshot.name(), progress, ledger, notReady, stop::requested);
             }
+        }
+        if (stop.requested()) {
+            try (Connection t = target.open("control")) {
+                store.event(t, "INFO", "full load", "stopped (" + stop.reason() + "): " + progress.line());
+            }
+            log.info("stopped ({}) after committing the units in progress: {}", stop.reason(), progress.line());
+            out.println("Stopped. 'godwit resume " + task.file() + "' continues where this run left off.");
+            out.flush();
+            return;
         }
         log.info("full load: {}", progress.line());
         step(6, "foreign keys, sequences, report");

@@ -30,8 +30,13 @@ public final class TaskStore {
     }
 
     /** The task's row as last written. */
+    /**
+     * @param ownerAlive whether the owning process refreshed its mark within the last 10 seconds (by the target's
+     *                   clock, so machines with skewed clocks agree)
+     */
     public record TaskRow(String name, String type, Phase phase, String desiredState, String slotName,
-                          String publicationName, Optional<Lsn> consistentPoint, String owner) {
+                          String publicationName, Optional<Lsn> consistentPoint, String owner, boolean ownerAlive,
+                          java.time.OffsetDateTime createdAt, java.time.OffsetDateTime updatedAt) {
     }
 
     /** One unit of the ledger. */
@@ -45,7 +50,8 @@ public final class TaskStore {
 
     public Optional<TaskRow> find(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT name, type, phase, desired_state, slot_name, publication_name, "
-                + "consistent_point::text, owner FROM " + schema.table("task") + " WHERE name = ?")) {
+                + "consistent_point::text, owner, coalesce(owner_seen_at > now() - interval '10 seconds', false), created_at, updated_at"
+                + " FROM " + schema.table("task") + " WHERE name = ?")) {
             ps.setString(1, task);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -53,7 +59,8 @@ public final class TaskStore {
                 }
                 return Optional.of(new TaskRow(rs.getString(1), rs.getString(2), Phase.valueOf(rs.getString(3)),
                         rs.getString(4), rs.getString(5), rs.getString(6),
-                        Optional.ofNullable(rs.getString(7)).map(Lsn::parse), rs.getString(8)));
+                        Optional.ofNullable(rs.getString(7)).map(Lsn::parse), rs.getString(8), rs.getBoolean(9),
+                        rs.getObject(10, java.time.OffsetDateTime.class), rs.getObject(11, java.time.OffsetDateTime.class)));
             }
         }
     }
@@ -74,6 +81,11 @@ public final class TaskStore {
 
     public void setOwner(Connection c, String owner) throws SQLException {
         update(c, "UPDATE " + schema.table("task") + " SET owner = ?, owner_seen_at = now() WHERE name = ?", owner, task);
+    }
+
+    /** Marks that no process runs the task any more (a clean end, a stop, or a failure this process handled). */
+    public void release(Connection c) throws SQLException {
+        update(c, "UPDATE " + schema.table("task") + " SET owner_seen_at = NULL WHERE name = ?", task);
     }
 
     public void setDesiredState(Connection c, String desired) throws SQLException {
@@ -165,6 +177,22 @@ public final class TaskStore {
                 while (rs.next()) {
                     out.add(new TableRow(rs.getString(1), rs.getString(2), rs.getString(3),
                             Optional.ofNullable(rs.getString(4)).map(Lsn::parse), rs.getLong(5), rs.getLong(6)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The latest events, newest first, as {@code time level step: message}. */
+    public List<String> recentEvents(Connection c, int limit) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS TZ') || ' ' || level || ' ' || step"
+                + " || ': ' || message FROM " + schema.table("event") + " WHERE task = ? ORDER BY id DESC LIMIT ?")) {
+            ps.setString(1, task);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
                 }
             }
         }

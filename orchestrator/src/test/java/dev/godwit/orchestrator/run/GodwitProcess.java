@@ -74,6 +74,31 @@ final class GodwitProcess {
         return process.exitValue();
     }
 
+    /** Waits until a line of output matches; false on timeout or when the process ended first. */
+    boolean awaitLine(Pattern pattern, long seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            synchronized (lines) {
+                if (lines.stream().anyMatch(l -> pattern.matcher(l).find())) {
+                    return true;
+                }
+            }
+            if (!process.isAlive() && outputDone.getCount() == 0) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /**
+     * Sends SIGTERM, as a service manager stopping godwit does. Not {@code Process.destroy()}: that also closes the
+     * pipes, and the output after the signal would be lost.
+     */
+    void terminate() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
     boolean wasKilled() {
         return killed;
     }

@@ -1,0 +1,94 @@
+package dev.godwit.orchestrator.run;
+
+import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.workers.pg.PgConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Whether the running task has been asked to stop: by {@code godwit stop} from any machine (the desired state in the
+ * control schema, polled every few seconds, which also refreshes this process's liveness mark), or by SIGTERM or
+ * SIGINT here. The run finishes the unit or transaction at hand and exits 0. A second SIGINT aborts at once.
+ */
+final class StopSignal implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StopSignal.class);
+    static final Duration POLL = Duration.ofSeconds(2);
+
+    private final AtomicReference<String> reason = new AtomicReference<>();
+    private final PgConnector target;
+    private final TaskStore store;
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "stop-watch");
+        t.setDaemon(true);
+        return t;
+    });
+
+    StopSignal(PgConnector target, TaskStore store, String owner) {
+        this.target = target;
+        this.store = store;
+        installSignalHandlers();
+        poller.scheduleWithFixedDelay(() -> {
+            try (Connection c = target.open("control")) {
+                store.setOwner(c, owner);
+                if (store.find(c).map(r -> r.desiredState().equals("stop")).orElse(false)) {
+                    request("godwit stop");
+                }
+            } catch (Exception e) {
+                log.debug("could not read the desired state", e);
+            }
+        }, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    boolean requested() {
+        return reason.get() != null;
+    }
+
+    String reason() {
+        return reason.get();
+    }
+
+    void request(String why) {
+        if (reason.compareAndSet(null, why)) {
+            log.info("stop requested ({}): finishing the work at hand, then exiting; 'godwit resume' continues", why);
+        }
+    }
+
+    private void installSignalHandlers() {
+        try {
+            Signal.handle(new Signal("TERM"), s -> request("SIGTERM"));
+            Signal.handle(new Signal("INT"), s -> {
+                if (!reason.compareAndSet(null, "SIGINT")) {
+                    log.warn("second SIGINT: aborting now; 'godwit resume' continues from the last committed unit");
+                    Runtime.getRuntime().halt(130);
+                }
+                log.info("stop requested (SIGINT): finishing the work at hand; press Ctrl-C again to abort at once");
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            log.debug("signal handlers not available here", e);
+        }
+    }
+
+    /** Stops watching and releases the task, so other commands see at once that no process runs it. */
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        try {
+            poller.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Connection c = target.open("control")) {
+            store.release(c);
+        } catch (Exception e) {
+            log.debug("could not release the task; the mark expires by itself within seconds", e);
+        }
+    }
+}
