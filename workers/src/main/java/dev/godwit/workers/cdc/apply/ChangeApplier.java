@@ -1,0 +1,506 @@
+package dev.godwit.workers.cdc.apply;
+
+import dev.godwit.mappings.sql.SqlText;
+import dev.godwit.workers.cdc.pgoutput.ColumnValue;
+import dev.godwit.workers.cdc.pgoutput.OldTuple;
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Begin;
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Commit;
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Delete;
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Insert;
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Relation;
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Truncate;
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Update;
+import dev.godwit.workers.cdc.pgoutput.RelationCache;
+import dev.godwit.workers.cdc.pgoutput.RelationColumn;
+import dev.godwit.workers.cdc.pgoutput.TupleData;
+import dev.godwit.workers.cdc.pgoutput.TypeCache;
+import dev.godwit.workers.pg.Lsn;
+import java.sql.BatchUpdateException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Replays decoded pgoutput messages on the target: each source transaction in one target transaction that also
+ * records the checkpoint (its commit end LSN), so a crash anywhere leaves either both or neither.
+ *
+ * <p>Changes are executed as they arrive, inside the open target transaction; nothing of a source transaction is kept
+ * in memory except the current insert batch (at most {@link ApplyOptions#batchSize()} rows), so a transaction far
+ * larger than the heap applies. Consecutive inserts into one table go through one JDBC batch, flushed before any other
+ * statement, every {@code batchSize} rows and before the commit, so the order of statements is the source's order.
+ *
+ * <p>Resume: a transaction whose {@code Begin.finalLsn} (the start of its commit record) is below the checkpoint read
+ * at start is skipped whole. That is the same as "end LSN ≤ checkpoint": commit records do not overlap, so for the
+ * checkpointed transaction C, finalLsn(C) &lt; end(C) = checkpoint; any transaction T that committed earlier has
+ * end(T) ≤ finalLsn(C) &lt; checkpoint; any later one starts its commit record at or after end(C), so
+ * finalLsn(T) ≥ checkpoint. Per-change LSNs are never used for this.
+ *
+ * <p>With {@code maxTransactionsPerCommit > 1}, up to that many source transactions share one target transaction, and
+ * the checkpoint written is the end LSN of the last of them: all of them commit, or none, so resuming from that
+ * checkpoint still neither loses nor repeats anything. {@link #commitPending()} commits a partial group (call it when
+ * the stream is idle); {@link ApplyStats#lastCommittedEndLsn()} is what may be confirmed to the source.
+ *
+ * <p>After any exception the target transaction is rolled back and the applier refuses further messages: start a new
+ * one (from the checkpoint) on a fresh replication stream. Not thread-safe.
+ */
+public final class ChangeApplier {
+
+    private final Connection conn;
+    private final Function<Relation, Optional<ApplyTarget>> routing;
+    private final Checkpoint checkpoint;
+    private final ApplyOptions options;
+    private final Lsn startCheckpoint;
+    private final RelationCache relations = new RelationCache();
+    private final TypeCache types = new TypeCache();
+    private final Map<Long, TableApplier> tables = new HashMap<>();
+    private final InsertBatch batch = new InsertBatch();
+
+    private Begin current;
+    private boolean skipping;
+    private Lsn walPosition = Lsn.INVALID;
+    private int groupTransactions;
+    private Lsn groupEndLsn;
+    private Instant groupCommitTime;
+    private boolean failed;
+
+    private long transactions;
+    private long skippedTransactions;
+    private long inserts;
+    private long updates;
+    private long deletes;
+    private long truncates;
+    private Lsn lastCommittedEndLsn;
+    private Instant lastCommitTime;
+
+    public ChangeApplier(Connection target, Function<Relation, Optional<ApplyTarget>> routing, Checkpoint checkpoint,
+                         ApplyOptions options) throws SQLException {
+        this.conn = target;
+        this.routing = routing;
+        this.checkpoint = checkpoint;
+        this.options = options;
+        target.setAutoCommit(false);
+        this.startCheckpoint = checkpoint.current();
+        this.lastCommittedEndLsn = startCheckpoint;
+    }
+
+    /**
+     * Applies one message received at {@code walPosition} (used in error messages only).
+     *
+     * @throws SQLException with the table, operation, source commit LSN and key in its message; the target
+     *                      transaction has then been rolled back and this applier is closed for business
+     */
+    public void accept(Lsn walPosition, PgOutputMessage message) throws SQLException {
+        if (failed) {
+            throw new IllegalStateException("the applier failed earlier; restart from the checkpoint");
+        }
+        this.walPosition = walPosition;
+        try {
+            dispatch(message);
+        } catch (SQLException | RuntimeException e) {
+            failed = true;
+            batch.clear();
+            try {
+                conn.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        }
+    }
+
+    private void dispatch(PgOutputMessage message) throws SQLException {
+        if (message instanceof Begin begin) {
+            begin(begin);
+        } else if (message instanceof Commit commit) {
+            commit(commit);
+        } else if (message instanceof Relation relation) {
+            relation(relation);
+        } else if (message instanceof PgOutputMessage.Type type) {
+            types.put(type);
+        } else if (message instanceof Insert insert) {
+            insert(insert);
+        } else if (message instanceof Update update) {
+            update(update);
+        } else if (message instanceof Delete delete) {
+            delete(delete);
+        } else if (message instanceof Truncate truncate) {
+            truncate(truncate);
+        } else if (message instanceof PgOutputMessage.Origin || message instanceof PgOutputMessage.LogicalMessage) {
+            return; // nothing to apply
+        } else {
+            throw new SQLException("message " + message.getClass().getSimpleName() + " at " + walPosition
+                    + " is not supported: the stream must run without the 'streaming' option", "0A000");
+        }
+    }
+
+    /** Commits an open group of source transactions now (when the stream is idle); nothing when none is open. */
+    public void commitPending() throws SQLException {
+        if (current == null && groupTransactions > 0) {
+            try {
+                commitGroup();
+            } catch (SQLException e) {
+                failed = true;
+                conn.rollback();
+                throw e;
+            }
+        }
+    }
+
+    public ApplyStats stats() {
+        return new ApplyStats(transactions, skippedTransactions, inserts, updates, deletes, truncates,
+                lastCommittedEndLsn, Optional.ofNullable(lastCommitTime));
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    private void begin(Begin begin) throws SQLException {
+        if (current != null || skipping) {
+            throw new SQLException("Begin of xid " + begin.xid() + " at " + walPosition + " inside the transaction"
+                    + " that commits at " + (current != null ? current.finalLsn() : "(skipped)"), "08P01");
+        }
+        if (begin.finalLsn().isBefore(startCheckpoint)) {
+            skipping = true; // applied before the restart (see the class comment)
+            return;
+        }
+        current = begin;
+    }
+
+    private void commit(Commit commit) throws SQLException {
+        if (skipping) {
+            skipping = false;
+            skippedTransactions++;
+            return;
+        }
+        if (current == null) {
+            throw new SQLException("Commit at " + commit.endLsn() + " without a Begin", "08P01");
+        }
+        current = null;
+        groupTransactions++;
+        groupEndLsn = commit.endLsn();
+        groupCommitTime = commit.commitTime();
+        if (groupTransactions >= options.maxTransactionsPerCommit()) {
+            commitGroup();
+        }
+    }
+
+    private void commitGroup() throws SQLException {
+        flush();
+        checkpoint.write(conn, groupEndLsn, groupCommitTime);
+        conn.commit();
+        transactions += groupTransactions;
+        groupTransactions = 0;
+        lastCommittedEndLsn = groupEndLsn;
+        lastCommitTime = groupCommitTime;
+    }
+
+    private boolean applies(TableApplier table) {
+        if (skipping) {
+            return false;
+        }
+        Optional<Lsn> sync = table.target().syncLsn();
+        return sync.isEmpty() || !current.finalLsn().isBefore(sync.get());
+    }
+
+    private TableApplier table(long relationId, String operation) throws SQLException {
+        if (!skipping && current == null) {
+            throw new SQLException(operation + " of relation id " + relationId + " at " + walPosition
+                    + " outside a transaction", "08P01");
+        }
+        return tables.get(relationId);
+    }
+
+    // ---------------------------------------------------------------- relations and schema drift
+
+    private void relation(Relation relation) throws SQLException {
+        Optional<Relation> previous = relations.put(relation);
+        TableApplier old = tables.remove(relation.relationId());
+        if (old != null) {
+            flush();
+            old.close();
+        }
+        Optional<ApplyTarget> routed = old != null ? Optional.of(old.target()) : routing.apply(relation);
+        if (routed.isEmpty()) {
+            return; // not replicated
+        }
+        ApplyTarget target = routed.get();
+        List<String> changedType = new ArrayList<>();
+        previous.ifPresent(p -> {
+            for (RelationColumn was : p.columns()) {
+                relation.columns().stream().filter(c -> c.name().equals(was.name())
+                        && (c.typeOid() != was.typeOid() || c.typeModifier() != was.typeModifier()))
+                        .forEach(c -> changedType.add(c.name()));
+            }
+        });
+        if (!changedType.isEmpty()) {
+            throw new SchemaDriftException(relation.qualifiedName(), changedType, "the type changed of columns");
+        }
+        ApplyTarget known = target;
+        List<RelationColumn> unknown = relation.columns().stream()
+                .filter(c -> known.column(c.name()).isEmpty() && !known.omittedColumns().contains(c.name()))
+                .toList();
+        for (RelationColumn column : unknown) {
+            Optional<String> onTarget = targetColumnType(target, column.name());
+            if (onTarget.isPresent()) {
+                target = target.withColumn(column.name(), onTarget.get());
+            } else if (options.allowAdditiveDdl()) {
+                String type = resolveType(relation, column);
+                flush();
+                try (Statement s = conn.createStatement()) {
+                    s.execute("ALTER TABLE " + SqlText.qualified(target.targetSchema(), target.targetName())
+                            + " ADD COLUMN IF NOT EXISTS " + SqlText.identifier(column.name()) + " " + type);
+                }
+                target = target.withColumn(column.name(), type);
+            } else {
+                throw new SchemaDriftException(relation.qualifiedName() + " (target " + target.qualifiedTarget() + ")",
+                        unknown.stream().map(RelationColumn::name).toList(), "the target has no columns");
+            }
+        }
+        tables.put(relation.relationId(), new TableApplier(conn, relation, target,
+                options.conflicts().updateOnInsertConflict()));
+    }
+
+    private Optional<String> targetColumnType(ApplyTarget target, String column) throws SQLException {
+        flush();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
+                + " WHERE attrelid = ?::regclass AND attname = ? AND attnum > 0 AND NOT attisdropped")) {
+            ps.setString(1, SqlText.qualified(target.targetSchema(), target.targetName()));
+            ps.setString(2, column);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private String resolveType(Relation relation, RelationColumn column) throws SQLException {
+        Optional<String> resolved = options.typeResolver().targetType(column.typeOid(), column.typeModifier());
+        if (resolved.isEmpty()) {
+            resolved = types.get(column.typeOid()).map(t -> SqlText.qualified(t.namespace(), t.name()));
+        }
+        if (resolved.isEmpty() && column.typeOid() < 16384) { // built-in: the same OID on every server
+            try (PreparedStatement ps = conn.prepareStatement("SELECT format_type(?::oid, ?)")) {
+                ps.setLong(1, column.typeOid());
+                ps.setInt(2, column.typeModifier());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    resolved = Optional.ofNullable(rs.getString(1));
+                }
+            }
+        }
+        return resolved.orElseThrow(() -> new SchemaDriftException(relation.qualifiedName(),
+                List.of(column.name()), "no target type known for type OID " + column.typeOid() + " of columns"));
+    }
+
+    // ---------------------------------------------------------------- changes
+
+    private void insert(Insert insert) throws SQLException {
+        TableApplier table = table(insert.relationId(), "INSERT");
+        if (table == null || !applies(table)) {
+            return;
+        }
+        TupleData row = checked(table, insert.newTuple());
+        PreparedStatement ps = table.insert(row);
+        batch.add(table, ps, row);
+        inserts++;
+        if (batch.size() >= options.batchSize()) {
+            flush();
+        }
+    }
+
+    private void update(Update update) throws SQLException {
+        TableApplier table = table(update.relationId(), "UPDATE");
+        if (table == null || !applies(table)) {
+            return;
+        }
+        flush();
+        TupleData newRow = checked(table, update.newTuple());
+        update.oldTuple().ifPresent(o -> checked(table, o.tuple()));
+        TupleData keyRow = update.oldTuple().map(OldTuple::tuple).orElse(newRow);
+        int count = execute(table, "UPDATE", keyRow, table.update(update.oldTuple(), newRow));
+        if (count == 0) {
+            if (!options.conflicts().insertOnUpdateMissing()) {
+                throw conflict(table, "UPDATE found no row", keyRow, "P0002", null);
+            }
+            TupleData complete = fillFromOld(table, newRow, update.oldTuple());
+            execute(table, "INSERT (for a missing row of an UPDATE)", complete, table.insert(complete));
+            inserts++;
+            return;
+        }
+        updates++;
+    }
+
+    /** The new row with unchanged-TOAST values taken from the old row (REPLICA IDENTITY FULL sends them there). */
+    private TupleData fillFromOld(TableApplier table, TupleData newRow, Optional<OldTuple> old) throws SQLException {
+        List<ColumnValue> values = new ArrayList<>(newRow.values());
+        for (int i = 0; i < values.size(); i++) {
+            if (values.get(i) instanceof ColumnValue.UnchangedToast) {
+                int index = i;
+                ColumnValue fill = old.filter(o -> o.kind() == OldTuple.Kind.OLD_ROW).map(o -> o.tuple().get(index))
+                        .orElse(ColumnValue.UnchangedToast.INSTANCE);
+                if (fill instanceof ColumnValue.UnchangedToast) {
+                    throw conflict(table, "UPDATE found no row, and it cannot be inserted: column "
+                            + table.relation().columns().get(i).name() + " was not sent (unchanged TOAST)",
+                            newRow, "P0002", null);
+                }
+                values.set(i, fill);
+            }
+        }
+        return new TupleData(values);
+    }
+
+    private void delete(Delete delete) throws SQLException {
+        TableApplier table = table(delete.relationId(), "DELETE");
+        if (table == null || !applies(table)) {
+            return;
+        }
+        flush();
+        TupleData keyRow = checked(table, delete.oldTuple().tuple());
+        int count = execute(table, "DELETE", keyRow, table.delete(delete.oldTuple()));
+        if (count == 0 && !options.conflicts().ignoreMissingDelete()) {
+            throw conflict(table, "DELETE found no row", keyRow, "P0002", null);
+        }
+        deletes += count;
+    }
+
+    private void truncate(Truncate truncate) throws SQLException {
+        if (skipping) {
+            return;
+        }
+        if (current == null) {
+            throw new SQLException("TRUNCATE at " + walPosition + " outside a transaction", "08P01");
+        }
+        List<String> names = new ArrayList<>();
+        for (long id : truncate.relationIds()) {
+            TableApplier table = tables.get(id);
+            if (table != null && applies(table)) {
+                // ONLY: an inheritance parent's children arrive in the same message when they were truncated too;
+                // a partitioned target cannot be truncated ONLY and holds only the routed rows anyway
+                names.add((table.isPartitioned() ? "" : "ONLY ") + table.quotedTable());
+            }
+        }
+        if (names.isEmpty()) {
+            return;
+        }
+        flush();
+        String sql = "TRUNCATE " + String.join(", ", names) + (truncate.restartIdentity() ? " RESTART IDENTITY" : "")
+                + (truncate.cascade() ? " CASCADE" : "");
+        try (Statement s = conn.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new SQLException(sql + " failed in the source transaction committing at " + current.finalLsn()
+                    + ": " + e.getMessage(), e.getSQLState(), e);
+        }
+        truncates++;
+    }
+
+    private TupleData checked(TableApplier table, TupleData row) {
+        if (row.size() != table.relation().columns().size()) {
+            throw new IllegalStateException("tuple has " + row.size() + " columns but relation "
+                    + table.relation().qualifiedName() + " has " + table.relation().columns().size() + " (at "
+                    + walPosition + ")");
+        }
+        return row;
+    }
+
+    private int execute(TableApplier table, String operation, TupleData keyRow, PreparedStatement ps)
+            throws SQLException {
+        try {
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(table, operation, keyRow, e);
+        }
+    }
+
+    private SQLException failure(TableApplier table, String operation, TupleData keyRow, SQLException e) {
+        SQLException cause = e instanceof BatchUpdateException && e.getNextException() != null
+                ? e.getNextException() : e;
+        if ("23505".equals(cause.getSQLState())) {
+            return conflict(table, operation + " found the key taken", keyRow, "23505", cause);
+        }
+        return new SQLException(operation + " on " + table.target().qualifiedTarget() + " (source "
+                + table.relation().qualifiedName() + ") failed for key " + table.describeKey(keyRow)
+                + " in the source transaction committing at " + lsnText() + ": " + cause.getMessage(),
+                cause.getSQLState(), e);
+    }
+
+    private ApplyConflictException conflict(TableApplier table, String what, TupleData keyRow, String sqlState,
+                                             Throwable cause) {
+        return new ApplyConflictException(what + " on " + table.target().qualifiedTarget() + " (source "
+                + table.relation().qualifiedName() + "), key " + table.describeKey(keyRow)
+                + ", source transaction committing at " + lsnText() + " (message at " + walPosition + ")"
+                + (cause == null ? "" : ": " + cause.getMessage()), sqlState, cause);
+    }
+
+    private String lsnText() {
+        return current != null ? current.finalLsn().toString() : "?";
+    }
+
+    private void flush() throws SQLException {
+        batch.flush();
+    }
+
+    /**
+     * The inserts not yet sent: one statement, at most {@code batchSize} rows. The only place change data is held,
+     * and PgJDBC keeps the bound parameters, so it is emptied before any other statement runs.
+     */
+    private final class InsertBatch {
+        private TableApplier table;
+        private PreparedStatement statement;
+        private TupleData firstRow;
+        private int rows;
+
+        void add(TableApplier t, PreparedStatement ps, TupleData row) throws SQLException {
+            if (statement != null && statement != ps) {
+                flush();
+            }
+            if (statement == null) {
+                table = t;
+                statement = ps;
+                firstRow = row;
+            }
+            ps.addBatch();
+            rows++;
+        }
+
+        int size() {
+            return rows;
+        }
+
+        void flush() throws SQLException {
+            if (statement == null) {
+                return;
+            }
+            try {
+                statement.executeBatch();
+            } catch (SQLException e) {
+                throw failure(table, "INSERT (batch of " + rows + " rows starting with key "
+                        + table.describeKey(firstRow) + ")", null, e);
+            } finally {
+                clear();
+            }
+        }
+
+        void clear() {
+            if (statement != null) {
+                try {
+                    statement.clearBatch();
+                } catch (SQLException ignored) {
+                    // the statement is closed already; its batch went with it
+                }
+            }
+            table = null;
+            statement = null;
+            firstRow = null;
+            rows = 0;
+        }
+    }
+}
