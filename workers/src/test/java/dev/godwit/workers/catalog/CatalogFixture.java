@@ -7,11 +7,11 @@ import dev.godwit.workers.testkit.TestDatabase;
  * types of each kind, keys, indexes and constraints of each kind, partitions two levels deep, inheritance, views,
  * sequences in each state, and objects that must stay out (an extension's table, an unused type).
  */
-final class CatalogFixture {
+public final class CatalogFixture {
     private CatalogFixture() {
     }
 
-    static void create(TestDatabase db) {
+    public static void create(TestDatabase db) {
         db.execute(
                 "CREATE EXTENSION hstore",
                 "CREATE SCHEMA sales",

@@ -5,6 +5,7 @@ import dev.godwit.mappings.rules.TableMapping;
 import dev.godwit.workers.catalog.CatalogReader;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.Table;
+import dev.godwit.workers.catalog.CatalogFixture;
 import dev.godwit.workers.testkit.PgExtension;
 import dev.godwit.workers.testkit.PgLab;
 import dev.godwit.workers.testkit.TestDatabase;
@@ -49,7 +50,7 @@ class DdlRoundTripIT {
     void recreatesTheWholeRichSchemaSoThatTheVerifierFindsNoDifference(int sourceMajor, PgLab lab)
             throws SQLException {
         TestDatabase source = lab.newDatabase(sourceMajor);
-        SourceFixture.create(source);
+        CatalogFixture.create(source);
         TestDatabase target = lab.newDatabase(17);
         SourceCatalog catalog = read(source);
         List<TargetTableSpec> specs = TestMappings.identitySpecs(catalog, new PartitionRule.Keep());
@@ -84,7 +85,7 @@ class DdlRoundTripIT {
     @Test
     void mergesAPartitionedTableIntoOnePlainTable(PgLab lab) throws SQLException {
         TestDatabase source = lab.newDatabase(13);
-        SourceFixture.create(source);
+        CatalogFixture.create(source);
         TestDatabase target = lab.newDatabase(17);
         SourceCatalog catalog = read(source);
         Table orders = catalog.table("sales", "orders").orElseThrow();
@@ -155,7 +156,7 @@ class DdlRoundTripIT {
     @Test
     void createsEverythingUnderRenamedSchemas(PgLab lab) throws SQLException {
         TestDatabase source = lab.newDatabase(13);
-        SourceFixture.create(source);
+        CatalogFixture.create(source);
         TestDatabase target = lab.newDatabase(17);
         SourceCatalog catalog = read(source);
         Function<String, String> rename = s -> s.equals("sales") ? "Shop Floor" : s;
@@ -176,7 +177,7 @@ class DdlRoundTripIT {
     @Test
     void renamesAColumnInItsIndexesAndSkipsTheIndexOfARemovedColumn(PgLab lab) throws SQLException {
         TestDatabase source = lab.newDatabase(17);
-        SourceFixture.create(source);
+        CatalogFixture.create(source);
         TestDatabase target = lab.newDatabase(17);
         SourceCatalog catalog = read(source);
         Table customers = catalog.table("sales", "customers").orElseThrow();
