@@ -54,6 +54,10 @@ final class StreamReader {
         while (!stopRequested) {
             ByteBuffer payload = stream.readPending();
             if (payload == null) {
+                if (stream.isClosed()) {
+                    throw new SQLException("the server ended the replication stream (shut down or restarted, or the"
+                            + " walsender was terminated)", "08006");
+                }
                 Lsn latest = Lsn.of(stream.getLastReceiveLSN());
                 noteServerPosition(latest);
                 feedback.onDrained(serverWalEnd, queue.isEmpty());
