@@ -1,0 +1,75 @@
+package dev.godwit.workers.cdc.stream;
+
+import dev.godwit.workers.pg.Lsn;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+
+/**
+ * Reads a replication slot's state on an ordinary connection (never a replication one): whether it exists and is in
+ * use, its confirmed and restart positions, and how much WAL it holds back. Read-only.
+ */
+public final class SlotInspector {
+
+    /** The current WAL position: the write position on a primary, the replay position on a standby. */
+    private static final String CURRENT_WAL = "CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
+            + "ELSE pg_current_wal_lsn() END";
+
+    /**
+     * @param exists            always true for a state read from the server; {@link #absent()} is false
+     * @param active            whether a walsender is streaming from it now
+     * @param confirmedFlushLsn what the consumer confirmed; {@link Lsn#INVALID} if unknown
+     * @param restartLsn        the oldest WAL the slot needs; {@link Lsn#INVALID} once invalidated
+     * @param walStatus         {@code reserved}, {@code extended}, {@code unreserved} or {@code lost} (PostgreSQL
+     *                          13+), else {@code unknown}
+     * @param retainedBytes     WAL bytes held back: current WAL position minus restart_lsn, 0 without a restart_lsn
+     */
+    public record SlotState(boolean exists, boolean active, Lsn confirmedFlushLsn, Lsn restartLsn, String walStatus,
+                            long retainedBytes) {
+
+        public static SlotState absent() {
+            return new SlotState(false, false, Lsn.INVALID, Lsn.INVALID, "unknown", 0);
+        }
+
+        /** The slot can no longer stream: its WAL was removed (max_slot_wal_keep_size). */
+        public boolean isLost() {
+            return "lost".equals(walStatus);
+        }
+    }
+
+    private SlotInspector() {
+    }
+
+    public static Optional<SlotState> slot(Connection connection, String slotName) throws SQLException {
+        boolean walStatus = connection.getMetaData().getDatabaseMajorVersion() >= 13;
+        String sql = "SELECT active, confirmed_flush_lsn::text, restart_lsn::text, "
+                + (walStatus ? "wal_status" : "'unknown'") + ", "
+                + "coalesce(pg_wal_lsn_diff(" + CURRENT_WAL + ", restart_lsn), 0)::bigint "
+                + "FROM pg_replication_slots WHERE slot_name = ?";
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            s.setString(1, slotName);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new SlotState(true, rs.getBoolean(1), lsn(rs.getString(2)), lsn(rs.getString(3)),
+                        rs.getString(4) == null ? "unknown" : rs.getString(4), rs.getLong(5)));
+            }
+        }
+    }
+
+    public static Lsn currentWalLsn(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT (" + CURRENT_WAL
+                + ")::text")) {
+            rs.next();
+            return Lsn.parse(rs.getString(1));
+        }
+    }
+
+    private static Lsn lsn(String text) {
+        return text == null ? Lsn.INVALID : Lsn.parse(text);
+    }
+}

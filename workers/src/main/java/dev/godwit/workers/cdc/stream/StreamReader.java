@@ -1,0 +1,179 @@
+package dev.godwit.workers.cdc.stream;
+
+import dev.godwit.workers.cdc.pgoutput.PgOutputDecoder;
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
+import dev.godwit.workers.pg.Lsn;
+import java.nio.ByteBuffer;
+import java.sql.SQLException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.postgresql.replication.PGReplicationStream;
+
+/**
+ * The loop of the reader thread: the only code that touches the {@link PGReplicationStream}. It reads without
+ * blocking, decodes, hands events to the bounded queue, and keeps status updates flowing to the walsender even while
+ * the queue is full, so a slow consumer never gets the walsender killed at {@code wal_sender_timeout}.
+ */
+final class StreamReader {
+    /** Pause when the socket has nothing: short enough for latency, long enough not to spin on a 2-core machine. */
+    private static final long IDLE_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How long one offer to a full queue waits before checking for stop and status updates. */
+    private static final long OFFER_SLICE_MILLIS = 50;
+
+    private final PGReplicationStream stream;
+    private final PgOutputDecoder decoder;
+    private final BlockingQueue<StreamEvent> queue;
+    private final StreamFeedback feedback;
+    private final long statusIntervalNanos;
+    /** An advanced flush position is reported this soon, without waiting for the periodic update. */
+    private final long earlyReportGapNanos;
+
+    private final AtomicLong decoded = new AtomicLong();
+    private volatile boolean stopRequested;
+    private volatile Lsn lastReceived = Lsn.INVALID;
+    private volatile Lsn serverWalEnd = Lsn.INVALID;
+    private volatile Lsn reported = Lsn.INVALID;
+    private volatile int maxQueued;
+    private boolean unsentAdvance;
+    private long lastForcedUpdate = System.nanoTime();
+
+    StreamReader(PGReplicationStream stream, PgOutputDecoder decoder, BlockingQueue<StreamEvent> queue,
+                 StreamFeedback feedback, long statusIntervalNanos) {
+        this.stream = stream;
+        this.decoder = decoder;
+        this.queue = queue;
+        this.feedback = feedback;
+        this.statusIntervalNanos = statusIntervalNanos;
+        this.earlyReportGapNanos = Math.min(statusIntervalNanos, TimeUnit.MILLISECONDS.toNanos(500));
+    }
+
+    /** Reads until {@link #stop()} or a failure, which propagates to the thread's owner. */
+    void readUntilStopped() throws SQLException {
+        while (!stopRequested) {
+            ByteBuffer payload = stream.readPending();
+            if (payload == null) {
+                if (stream.isClosed()) {
+                    throw new SQLException("the server ended the replication stream (shut down or restarted, or the"
+                            + " walsender was terminated)", "08006");
+                }
+                Lsn latest = Lsn.of(stream.getLastReceiveLSN());
+                noteServerPosition(latest);
+                feedback.onDrained(serverWalEnd, queue.isEmpty());
+                report();
+                LockSupport.parkNanos(IDLE_PAUSE_NANOS);
+                continue;
+            }
+            Lsn position = Lsn.of(stream.getLastReceiveLSN());
+            lastReceived = position;
+            noteServerPosition(position);
+            PgOutputMessage message = decoder.decode(payload, position);
+            decoded.incrementAndGet();
+            feedback.onMessage(message);
+            if (!hand(new StreamEvent(position, message))) {
+                return;
+            }
+            report();
+        }
+    }
+
+    /**
+     * Puts the event on the queue, waiting as long as the consumer needs, while answering the walsender every half
+     * status interval: status updates are only sent from inside read calls or {@code forceUpdateStatus}.
+     *
+     * @return false if a stop was requested while waiting
+     */
+    private boolean hand(StreamEvent event) throws SQLException {
+        long lastUpdate = System.nanoTime();
+        try {
+            while (!queue.offer(event, OFFER_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (stopRequested) {
+                    return false;
+                }
+                if (System.nanoTime() - lastUpdate >= statusIntervalNanos / 2) {
+                    applyFlushPosition();
+                    stream.forceUpdateStatus();
+                    lastUpdate = System.nanoTime();
+                    lastForcedUpdate = lastUpdate;
+                    unsentAdvance = false;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        int size = queue.size();
+        if (size > maxQueued) {
+            maxQueued = size;
+        }
+        return true;
+    }
+
+    /** Sets the flushed and applied positions and sends them early if they moved (at most every half second). */
+    private void report() throws SQLException {
+        applyFlushPosition();
+        long now = System.nanoTime();
+        if (unsentAdvance && now - lastForcedUpdate >= earlyReportGapNanos) {
+            stream.forceUpdateStatus();
+            lastForcedUpdate = now;
+            unsentAdvance = false;
+        }
+    }
+
+    private void applyFlushPosition() {
+        Lsn target = feedback.flushPosition();
+        if (target.isAfter(reported)) {
+            stream.setFlushedLSN(target.toLogSequenceNumber());
+            stream.setAppliedLSN(target.toLogSequenceNumber());
+            reported = target;
+            unsentAdvance = true;
+        }
+    }
+
+    /** Sends the latest flush position once more before the connection closes; best effort. */
+    void reportFinalPosition() {
+        try {
+            if (!stream.isClosed()) {
+                applyFlushPosition();
+                stream.forceUpdateStatus();
+            }
+        } catch (SQLException | RuntimeException e) {
+            // the connection is going away anyway; the next stream reports the same confirmed position again
+        }
+    }
+
+    private void noteServerPosition(Lsn position) {
+        if (position.isAfter(serverWalEnd)) {
+            serverWalEnd = position;
+        }
+    }
+
+    void stop() {
+        stopRequested = true;
+    }
+
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    Lsn lastReceived() {
+        return lastReceived;
+    }
+
+    Lsn serverWalEnd() {
+        return serverWalEnd;
+    }
+
+    Lsn reported() {
+        return reported;
+    }
+
+    long decodedCount() {
+        return decoded.get();
+    }
+
+    int maxQueued() {
+        return maxQueued;
+    }
+}
