@@ -2,7 +2,6 @@ package dev.godwit.orchestrator.run;
 
 import dev.godwit.mappings.partition.PartitionRule;
 import dev.godwit.mappings.sql.SqlText;
-import dev.godwit.mappings.task.MigrationType;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.mappings.task.TargetTablePrepMode;
 import dev.godwit.orchestrator.cli.ExitCodes;
@@ -18,7 +17,18 @@ import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.Table;
 import dev.godwit.workers.catalog.TableKind;
 import dev.godwit.workers.copy.CopyUnit;
+import dev.godwit.orchestrator.cdc.CdcPhase;
+import dev.godwit.orchestrator.cdc.Publications;
+import dev.godwit.orchestrator.cdc.Routing;
+import dev.godwit.orchestrator.preflight.Preflight;
+import dev.godwit.orchestrator.preflight.PreflightContext;
+import dev.godwit.orchestrator.preflight.PreflightPrinter;
+import dev.godwit.orchestrator.preflight.PreflightReport;
+import dev.godwit.workers.catalog.CatalogReader;
+import dev.godwit.workers.cdc.stream.SlotInspector;
 import dev.godwit.workers.pg.ExportedSnapshot;
+import dev.godwit.workers.pg.Lsn;
+import dev.godwit.workers.pg.SnapshotSlot;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.schema.DdlWriter;
 import dev.godwit.workers.schema.RangeBounds;
@@ -41,6 +51,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -49,7 +60,6 @@ import java.util.stream.Collectors;
  */
 public final class MigrationRunner {
     private static final Logger log = LoggerFactory.getLogger(MigrationRunner.class);
-    private static final int STEPS = 6;
 
     private final Task task;
     private final PgConnector source;
@@ -69,9 +79,9 @@ public final class MigrationRunner {
 
     /** A new run: refuses when the task already has state (that is what resume is for). */
     public void start() throws Exception {
-        requireFullLoadOnly();
-        step(1, "plan: reading the source catalog of " + task.source().redacted());
+        step(1, "plan and preflight: reading the source catalog of " + task.source().redacted());
         Planned planned = plan();
+        preflight(planned.plan());
         step(2, "control schema " + control.name() + " on " + task.target().redacted());
         try (Connection t = target.open("control")) {
             control.install(t);
@@ -85,8 +95,17 @@ public final class MigrationRunner {
             recordPlan(t, planned.plan());
         }
         try (StopSignal stop = new StopSignal(target, store, owner())) {
-            createSchema(planned);
-            load(planned, stop);
+            if (task.type().hasFullLoad()) {
+                createSchema(planned);
+                if (!load(planned, stop)) {
+                    return;
+                }
+            } else {
+                beginCdcOnly(planned);
+            }
+            if (task.type().hasCdc()) {
+                cdc(planned, stop);
+            }
         }
     }
 
@@ -100,7 +119,6 @@ public final class MigrationRunner {
 
     /** Continues from the recorded state, whatever step a stop or crash interrupted. */
     public void resume() throws Exception {
-        requireFullLoadOnly();
         TaskStore.TaskRow row;
         try (Connection t = target.open("control")) {
             control.install(t);
@@ -113,8 +131,8 @@ public final class MigrationRunner {
             store.setOwner(t, owner());
         }
         log.info("resuming task {} from phase {}", task.name(), row.phase());
-        if (row.phase() == Phase.DONE || row.phase() == Phase.FULL_LOAD_DONE) {
-            out.println("Task " + task.name() + " has nothing left to do: the full load is complete.");
+        if (row.phase() == Phase.DONE || row.phase() == Phase.CUT_OVER) {
+            out.println("Task " + task.name() + " has nothing left to do (phase " + row.phase() + ").");
             out.flush();
             return;
         }
@@ -122,21 +140,86 @@ public final class MigrationRunner {
         Planned planned = plan();
         step(2, "control schema " + control.name() + ": task recorded, phase " + row.phase());
         try (StopSignal stop = new StopSignal(target, store, owner())) {
-            if (row.phase() == Phase.PLANNED) {
-                createSchema(planned);
-            } else {
-                step(3, "target schema: already created");
+            boolean loaded = row.phase() == Phase.FULL_LOAD_DONE || row.phase() == Phase.CDC || !task.type().hasFullLoad();
+            if (!loaded) {
+                if (row.phase() == Phase.PLANNED) {
+                    createSchema(planned);
+                } else {
+                    step(3, "target schema: already created");
+                }
+                if (!load(planned, stop)) {
+                    return;
+                }
+            } else if (!task.type().hasFullLoad() && row.consistentPoint().isEmpty()) {
+                beginCdcOnly(planned);
             }
-            load(planned, stop);
+            if (task.type().hasCdc()) {
+                cdc(planned, stop);
+            }
         }
     }
 
-    private void requireFullLoadOnly() {
-        if (task.type() != MigrationType.FULL_LOAD) {
-            throw new GodwitException(ExitCodes.FAILED, "task type '" + task.type().spelling() + "' needs change data "
-                    + "capture, which this version of godwit does not have yet; nothing was created. Use 'type: full-load'"
-                    + " for a one-time copy, or 'godwit plan' to see what a run would do.");
+    /** Preflight before anything is created: blockers end the run with exit code 3 and the full report. */
+    private void preflight(Plan plan) throws SQLException {
+        try (Connection s = source.open("preflight"); Connection t = target.open("preflight")) {
+            PreflightReport report = new Preflight().run(new PreflightContext(task, plan, s, t, task.source().user(),
+                    task.target().user()));
+            report.warnings().forEach(f -> log.warn("preflight: {} {}: {}", f.check(), f.object(), f.problem()));
+            if (report.hasBlockers()) {
+                new PreflightPrinter().printText(task, report, out);
+                throw new GodwitException(ExitCodes.PREFLIGHT_BLOCKERS, "preflight found " + report.blockers().size()
+                        + " blocker(s), listed above with their fixes; nothing was created");
+            }
         }
+    }
+
+    /** A CDC-only task: the target already holds the data; streaming starts at the given position or the slot's. */
+    private void beginCdcOnly(Planned planned) throws SQLException {
+        step(3, "change data capture from an existing slot");
+        Lsn start;
+        try (Connection s = source.open("slot")) {
+            SlotInspector.SlotState slot = SlotInspector.slot(s, task.settings().slotName()).orElseThrow(() ->
+                    new GodwitException(ExitCodes.BAD_INPUT, "a cdc task streams from an existing replication slot, and "
+                            + "slot " + task.settings().slotName() + " does not exist on the source (settings.slotName)"));
+            Lsn confirmed = slot.confirmedFlushLsn();
+            start = task.settings().cdc().startPosition().map(Lsn::parse).orElse(confirmed);
+            if (start.compareTo(confirmed) < 0) {
+                throw new GodwitException(ExitCodes.BAD_INPUT, "cdc.startPosition " + start + " is before slot "
+                        + task.settings().slotName() + "'s confirmed_flush_lsn " + confirmed + ": the changes before "
+                        + confirmed + " are no longer in the slot");
+            }
+            Publications.ensure(s, task.settings().publicationName(),
+                    Publications.relations(planned.plan().tables(), planned.plan().catalog().majorVersion()),
+                    planned.plan().catalog().majorVersion());
+        }
+        try (Connection t = target.open("control")) {
+            store.setConsistentPoint(t, start);
+            store.setPhase(t, Phase.FULL_LOAD_DONE);
+        }
+    }
+
+    private void cdc(Planned planned, StopSignal stop) throws Exception {
+        step(steps(), "change data capture: streaming slot " + task.settings().slotName() + " into the target");
+        Lsn consistentPoint;
+        Map<String, Lsn> syncLsns = new HashMap<>();
+        SourceCatalog targetCatalog;
+        try (Connection t = target.open("control")) {
+            consistentPoint = store.find(t).flatMap(TaskStore.TaskRow::consistentPoint).orElseThrow(() ->
+                    new IllegalStateException("task " + task.name() + " has no recorded slot position"));
+            for (TaskStore.TableRow r : store.tables(t)) {
+                r.syncLsn().ifPresent(l -> syncLsns.put(r.tableKey(), l));
+            }
+            store.setPhase(t, Phase.CDC);
+            store.event(t, "INFO", "cdc", "streaming from " + consistentPoint);
+            targetCatalog = new CatalogReader(t).read();
+        }
+        Routing routing = new Routing(planned.plan().tables(), targetCatalog, syncLsns);
+        new CdcPhase(task, source, target, control, routing, consistentPoint).run(stop::requested, Optional.empty());
+        try (Connection t = target.open("control")) {
+            store.event(t, "INFO", "cdc", "stopped (" + stop.reason() + ")");
+        }
+        out.println("Stopped. 'godwit resume " + task.file() + "' continues where this run left off.");
+        out.flush();
     }
 
     private record Planned(Plan plan, List<TargetTableSpec> specs, DdlWriter.Options options) {
@@ -211,7 +294,8 @@ public final class MigrationRunner {
         }
     }
 
-    private void load(Planned planned, StopSignal stop) throws Exception {
+    /** Runs or finishes the full load; false when a stop was requested before it completed. */
+    private boolean load(Planned planned, StopSignal stop) throws Exception {
         Plan plan = planned.plan();
         SchemaScript script = DdlWriter.write(plan.catalog(), planned.specs(), planned.options());
         Map<String, SchemaScript.Group> postData = new HashMap<>();
@@ -259,7 +343,9 @@ public final class MigrationRunner {
         step(4, "snapshot: " + pending + " of " + ledger.size() + " units to copy");
         LoadProgress progress = new LoadProgress(ledger.size(), pendingBytes, tableRows.size(), ledger.size() - pending);
         int parallelism = Parallelism.of(task.settings());
-        try (ExportedSnapshot snapshot = ExportedSnapshot.export(source)) {
+        Set<String> tablesToCopy = ledger.stream().filter(u -> !u.done()).map(TaskStore.UnitRow::tableKey)
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        try (HeldSnapshot snapshot = snapshot(planned.plan(), pending > 0, tablesToCopy)) {
             step(5, "full load: " + pending + " units, " + parallelism + " at a time, snapshot " + snapshot.name());
             try (ProgressDisplay display = new ProgressDisplay(progress)) {
                 new FullLoad(source, target, store, copies, postData, parallelism,
@@ -274,7 +360,7 @@ public final class MigrationRunner {
             log.info("stopped ({}) after committing the units in progress: {}", stop.reason(), progress.line());
             out.println("Stopped. 'godwit resume " + task.file() + "' continues where this run left off.");
             out.flush();
-            return;
+            return false;
         }
         log.info("full load: {}", progress.line());
         step(6, "foreign keys, sequences, report");
@@ -282,11 +368,89 @@ public final class MigrationRunner {
             t.setAutoCommit(false);
             ScriptRunner.run(t, foreignKeys);
             List<SequenceSync.Synced> sequences = new SequenceSync().sync(s, t, plan.tables());
-            store.setPhase(t, Phase.DONE);
+            store.setPhase(t, task.type().hasCdc() ? Phase.FULL_LOAD_DONE : Phase.DONE);
             store.event(t, "INFO", "full load", "done: " + progress.line());
             t.commit();
             log.info("{} foreign keys created, {} sequences set", foreignKeys.size(), sequences.size());
             new LoadReport(store).print(t, out, progress);
+        }
+        return true;
+    }
+
+    /** The snapshot the copy workers import, and what holds it open until they are done. */
+    private record HeldSnapshot(String name, AutoCloseable holder) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            if (holder != null) {
+                holder.close();
+            }
+        }
+    }
+
+    /**
+     * A full-load task reads under a snapshot exported from an ordinary transaction. A CDC task's first run creates the
+     * publication and then the slot together with its snapshot, and records the slot's consistent point: the copy plus
+     * the changes from that point are the whole table. When a later run (a resume) has tables left to copy, the first
+     * snapshot is gone: they are copied under a temporary slot's snapshot, and each records that slot's position as
+     * its own sync position, at or below which the applier skips its changes.
+     */
+    private HeldSnapshot snapshot(Plan plan, boolean needed, Set<String> tablesToCopy) throws SQLException {
+        if (!task.type().hasCdc()) {
+            if (!needed) {
+                return new HeldSnapshot(null, null);
+            }
+            ExportedSnapshot exported = ExportedSnapshot.export(source);
+            return new HeldSnapshot(exported.name(), exported);
+        }
+        Optional<Lsn> recorded;
+        try (Connection t = target.open("control")) {
+            recorded = store.find(t).flatMap(TaskStore.TaskRow::consistentPoint);
+        }
+        if (recorded.isEmpty()) {
+            int major = plan.catalog().majorVersion();
+            try (Connection s = source.open("publication")) {
+                Publications.ensure(s, task.settings().publicationName(), Publications.relations(plan.tables(), major), major);
+                dropLeftoverSlot(s);
+            }
+            SnapshotSlot slot = SnapshotSlot.create(source, task.settings().slotName(), false);
+            try (Connection t = target.open("control")) {
+                store.setConsistentPoint(t, slot.consistentPoint());
+                store.event(t, "INFO", "snapshot", "slot " + slot.slotName() + " created at " + slot.consistentPoint());
+            }
+            log.info("slot {} created at {} with snapshot {}", slot.slotName(), slot.consistentPoint(), slot.snapshotName());
+            return new HeldSnapshot(slot.snapshotName(), slot);
+        }
+        if (!needed) {
+            return new HeldSnapshot(null, null);
+        }
+        SnapshotSlot resync = SnapshotSlot.create(source, task.settings().slotName() + "_sync", true);
+        try (Connection t = target.open("control")) {
+            t.setAutoCommit(false);
+            for (String table : tablesToCopy) {
+                store.setSyncLsn(t, table, resync.consistentPoint());
+            }
+            store.event(t, "INFO", "snapshot", "tables " + tablesToCopy + " copied under a new snapshot at "
+                    + resync.consistentPoint() + "; their changes up to there are skipped");
+            t.commit();
+        }
+        log.info("copying {} under a new snapshot at {}; their changes before it are skipped", tablesToCopy,
+                resync.consistentPoint());
+        return new HeldSnapshot(resync.snapshotName(), resync);
+    }
+
+    /** A slot of this task's name with no recorded position was left by a run that crashed right after creating it. */
+    private void dropLeftoverSlot(Connection s) throws SQLException {
+        Optional<SlotInspector.SlotState> slot = SlotInspector.slot(s, task.settings().slotName());
+        if (slot.isPresent() && slot.get().exists()) {
+            if (slot.get().active()) {
+                throw new GodwitException(ExitCodes.FAILED, "replication slot " + task.settings().slotName()
+                        + " exists and is in use by another process; choose another settings.slotName or stop that process");
+            }
+            log.info("dropping slot {}, left by an earlier run before its position was recorded", task.settings().slotName());
+            try (var ps = s.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+                ps.setString(1, task.settings().slotName());
+                ps.execute();
+            }
         }
     }
 
@@ -345,7 +509,16 @@ public final class MigrationRunner {
         return ManagementFactory.getRuntimeMXBean().getName();
     }
 
-    private static void step(int n, String what) {
-        log.info("STEP {}/{} {}", n, STEPS, what);
+    private void step(int n, String what) {
+        log.info("STEP {}/{} {}", n, steps(), what);
+    }
+
+    /** Full load: plan, control schema, target schema, snapshot, copy, finish; CDC adds the streaming step. */
+    private int steps() {
+        return switch (task.type()) {
+            case FULL_LOAD -> 6;
+            case CDC -> 3;
+            case FULL_LOAD_AND_CDC -> 7;
+        };
     }
 }

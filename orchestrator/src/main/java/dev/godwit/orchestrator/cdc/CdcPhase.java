@@ -1,0 +1,207 @@
+package dev.godwit.orchestrator.cdc;
+
+import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.cli.ExitCodes;
+import dev.godwit.orchestrator.cli.GodwitException;
+import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.workers.cdc.apply.ApplyOptions;
+import dev.godwit.workers.cdc.apply.ApplyTarget;
+import dev.godwit.workers.cdc.apply.ChangeApplier;
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
+import dev.godwit.workers.cdc.stream.ChangeStream;
+import dev.godwit.workers.cdc.stream.ChangeStreamException;
+import dev.godwit.workers.cdc.stream.Heartbeat;
+import dev.godwit.workers.cdc.stream.SlotInspector;
+import dev.godwit.workers.cdc.stream.StreamEvent;
+import dev.godwit.workers.cdc.stream.StreamOptions;
+import dev.godwit.workers.pg.Lsn;
+import dev.godwit.workers.pg.PgConnector;
+import dev.godwit.workers.pg.SqlStates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+/**
+ * Streams changes from the task's slot and applies them, each source transaction in one target transaction that also
+ * writes the checkpoint; the slot is confirmed only up to what the target has committed. Runs until asked to stop
+ * (after the transaction at hand) or until {@code until} says the target has caught up to a position. A lost
+ * connection to either server is retried from the checkpoint with backoff, without a person.
+ */
+public final class CdcPhase {
+    private static final Logger log = LoggerFactory.getLogger(CdcPhase.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final int MAX_CONSECUTIVE_FAILURES = 20;
+
+    private final Task task;
+    private final PgConnector source;
+    private final PgConnector target;
+    private final ControlSchema control;
+    private final Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing;
+    private final Lsn startIfNoCheckpoint;
+
+    public CdcPhase(Task task, PgConnector source, PgConnector target, ControlSchema control,
+                    Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing, Lsn startIfNoCheckpoint) {
+        this.task = task;
+        this.source = source;
+        this.target = target;
+        this.control = control;
+        this.routing = routing;
+        this.startIfNoCheckpoint = startIfNoCheckpoint;
+    }
+
+    /** What ended the phase. */
+    public enum Outcome { STOPPED, CAUGHT_UP }
+
+    /**
+     * @param stop     checked between transactions
+     * @param catchUp  when present, the phase ends once the checkpoint reaches this LSN (a cutover's final catch-up)
+     */
+    public Outcome run(BooleanSupplier stop, Optional<Lsn> catchUp) throws Exception {
+        int failures = 0;
+        while (true) {
+            try {
+                Outcome outcome = stream(stop, catchUp);
+                return outcome;
+            } catch (Exception e) {
+                if (!isTransient(e) || ++failures > MAX_CONSECUTIVE_FAILURES) {
+                    throw e;
+                }
+                Duration wait = Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failures, 6)));
+                log.warn("cdc: {} — reconnecting from the checkpoint in {} s (attempt {})", rootMessage(e),
+                        wait.toSeconds(), failures);
+                Thread.sleep(wait.toMillis());
+                if (stop.getAsBoolean()) {
+                    return Outcome.STOPPED;
+                }
+            }
+        }
+    }
+
+    private Outcome stream(BooleanSupplier stop, Optional<Lsn> catchUp) throws Exception {
+        try (Connection t = target.open("cdc apply"); Connection control = target.open("cdc control")) {
+            ControlCheckpoint checkpoint = new ControlCheckpoint(this.control, task.name(), control);
+            Lsn start = checkpoint.current();
+            if (!start.isValid()) {
+                start = startIfNoCheckpoint;
+            }
+            verifySlot(start);
+            if (catchUp.isPresent() && start.compareTo(catchUp.get()) >= 0) {
+                return Outcome.CAUGHT_UP;
+            }
+            ApplyOptions options = ApplyOptions.defaults().withConflicts(task.settings().applyConflicts())
+                    .withAdditiveDdl(task.settings().cdc().allowAdditiveDdl());
+            ChangeApplier applier = new ChangeApplier(t, routing, checkpoint, options);
+            StreamOptions streamOptions = StreamOptions.of(task.settings().slotName(), task.settings().publicationName(), start);
+            try (ChangeStream stream = ChangeStream.open(source, streamOptions);
+                 Heartbeat heartbeat = Heartbeat.start(source, task.settings().cdc().heartbeatInterval())) {
+                log.info("cdc: streaming slot {} from {}", task.settings().slotName(), start);
+                boolean inTransaction = false;
+                Instant lastReport = Instant.now();
+                long applied = 0;
+                while (true) {
+                    StreamEvent event = stream.poll(POLL);
+                    if (event == null) {
+                        applier.commitPending();
+                        confirm(stream, applier);
+                    } else {
+                        applier.accept(event.walPosition(), event.message());
+                        if (event.message() instanceof PgOutputMessage.Begin) {
+                            inTransaction = true;
+                        } else if (event.message() instanceof PgOutputMessage.Commit) {
+                            inTransaction = false;
+                            applied++;
+                            confirm(stream, applier);
+                        }
+                    }
+                    if (!inTransaction) {
+                        Lsn done = applier.stats().lastCommittedEndLsn();
+                        if (catchUp.isPresent() && done.isValid() && done.compareTo(catchUp.get()) >= 0) {
+                            return Outcome.CAUGHT_UP;
+                        }
+                        if (stop.getAsBoolean()) {
+                            applier.commitPending();
+                            confirm(stream, applier);
+                            log.info("cdc: stopped after applying up to {}", applier.stats().lastCommittedEndLsn());
+                            return Outcome.STOPPED;
+                        }
+                    }
+                    if (Duration.between(lastReport, Instant.now()).compareTo(REPORT_EVERY) >= 0) {
+                        report(stream, applier, applied, Duration.between(lastReport, Instant.now()));
+                        lastReport = Instant.now();
+                        applied = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    private static void confirm(ChangeStream stream, ChangeApplier applier) {
+        Lsn done = applier.stats().lastCommittedEndLsn();
+        if (done.isValid()) {
+            stream.confirm(done);
+        }
+    }
+
+    /**
+     * The slot must still hold every change after the checkpoint: a slot whose confirmed position is past the
+     * checkpoint has let changes go that the target never got; going on would lose them silently.
+     */
+    private void verifySlot(Lsn start) throws SQLException {
+        try (Connection s = source.open("slot check")) {
+            SlotInspector.SlotState slot = SlotInspector.slot(s, task.settings().slotName()).orElse(SlotInspector.SlotState.absent());
+            if (!slot.exists()) {
+                throw new GodwitException(ExitCodes.FAILED, "replication slot " + task.settings().slotName()
+                        + " does not exist on the source: the changes since " + start + " cannot be streamed. The target "
+                        + "must be loaded again (godwit cleanup --all, then godwit start).");
+            }
+            if (slot.isLost()) {
+                throw new GodwitException(ExitCodes.FAILED, "replication slot " + task.settings().slotName()
+                        + " was invalidated by the source (wal_status lost, max_slot_wal_keep_size exceeded): changes "
+                        + "after " + start + " are gone. The target must be loaded again.");
+            }
+            if (start.isValid() && slot.confirmedFlushLsn().compareTo(start) > 0) {
+                throw new GodwitException(ExitCodes.FAILED, "replication slot " + task.settings().slotName()
+                        + " is confirmed up to " + slot.confirmedFlushLsn() + " but the target has applied only up to "
+                        + start + ": the changes in between are gone from the slot. Refusing to continue; the target "
+                        + "must be loaded again.");
+            }
+        }
+    }
+
+    private void report(ChangeStream stream, ChangeApplier applier, long transactions, Duration over) {
+        Lsn applied = applier.stats().lastCommittedEndLsn();
+        Lsn walEnd = stream.serverWalEnd();
+        long lagBytes = applied.isValid() && walEnd.isValid() ? Math.max(0, walEnd.bytesSince(applied)) : 0;
+        Optional<Instant> commit = applier.stats().lastCommitTime();
+        log.info("cdc: applied up to {}{}, {} behind the source's WAL, {} transactions/s",
+                applied, commit.map(c -> " (source commit " + c + ", " + Duration.between(c, Instant.now()).toSeconds() + " s ago)").orElse(""),
+                dev.godwit.orchestrator.plan.Sizes.human(lagBytes),
+                String.format(java.util.Locale.ROOT, "%.0f", transactions / Math.max(0.001, over.toMillis() / 1000.0)));
+    }
+
+    private static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ChangeStreamException cse && cse.isTransient()) {
+                return true;
+            }
+        }
+        return SqlStates.isTransient(e);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.godwit.orchestrator.cdc;
+
+import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.workers.cdc.apply.Checkpoint;
+import dev.godwit.workers.pg.Lsn;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+
+/**
+ * The CDC checkpoint in the control schema: the end LSN of the last source transaction whose changes the target
+ * holds, written by the applier inside the same target transaction as those changes.
+ */
+public final class ControlCheckpoint implements Checkpoint {
+    private final ControlSchema schema;
+    private final String task;
+    private final Connection reader;
+
+    /** @param reader a connection to read the checkpoint at start (the applier writes through its own) */
+    public ControlCheckpoint(ControlSchema schema, String task, Connection reader) {
+        this.schema = schema;
+        this.task = task;
+        this.reader = reader;
+    }
+
+    @Override
+    public void write(Connection target, Lsn commitEndLsn, Instant commitTime) throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement("INSERT INTO " + schema.table("checkpoint")
+                + " (task, lsn, commit_time, updated_at) VALUES (?, ?::pg_lsn, ?, now())"
+                + " ON CONFLICT (task) DO UPDATE SET lsn = excluded.lsn, commit_time = excluded.commit_time, updated_at = now()")) {
+            ps.setString(1, task);
+            ps.setString(2, commitEndLsn.toString());
+            ps.setTimestamp(3, commitTime == null ? null : Timestamp.from(commitTime));
+            ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public Lsn current() throws SQLException {
+        return read(reader, schema, task).map(State::lsn).orElse(Lsn.INVALID);
+    }
+
+    /** The checkpoint as recorded, with the source commit time of its transaction. */
+    public record State(Lsn lsn, Instant commitTime, Instant updatedAt) {
+    }
+
+    public static java.util.Optional<State> read(Connection c, ControlSchema schema, String task) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT lsn::text, commit_time, updated_at FROM "
+                + schema.table("checkpoint") + " WHERE task = ?")) {
+            ps.setString(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return java.util.Optional.empty();
+                }
+                Timestamp commit = rs.getTimestamp(2);
+                return java.util.Optional.of(new State(Lsn.parse(rs.getString(1)),
+                        commit == null ? null : commit.toInstant(), rs.getTimestamp(3).toInstant()));
+            }
+        }
+    }
+}

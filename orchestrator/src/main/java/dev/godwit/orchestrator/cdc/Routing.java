@@ -1,0 +1,55 @@
+package dev.godwit.orchestrator.cdc;
+
+import dev.godwit.orchestrator.plan.PlannedTable;
+import dev.godwit.workers.catalog.Column;
+import dev.godwit.workers.catalog.SourceCatalog;
+import dev.godwit.workers.catalog.Table;
+import dev.godwit.workers.cdc.apply.ApplyTarget;
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
+import dev.godwit.workers.pg.Lsn;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Where the changes of each source relation go: the planned table's mapping, the target's key and generated columns
+ * as the target catalog has them, and the table's sync position. A partition's changes (PostgreSQL 12, or a
+ * partition selected on its own) go to the target table its relation was planned into.
+ */
+public final class Routing implements Function<PgOutputMessage.Relation, Optional<ApplyTarget>> {
+    private final Map<String, ApplyTarget> bySourceName = new HashMap<>();
+
+    /**
+     * @param syncLsns per target table key ({@code schema.name}), the LSN its copy is consistent with when it differs
+     *                 from the slot's consistent point (a table copied again under a later snapshot)
+     */
+    public Routing(List<PlannedTable> tables, SourceCatalog targetCatalog, Map<String, Lsn> syncLsns) {
+        for (PlannedTable t : tables) {
+            String key = t.mapping().targetSchema() + "." + t.mapping().targetName();
+            Table target = targetCatalog.table(t.mapping().targetSchema(), t.mapping().targetName()).orElseThrow(() ->
+                    new IllegalStateException("target table " + key + " is missing; was it dropped after the full load?"));
+            List<String> keyColumns = target.primaryKey().map(pk -> pk.columns()).orElse(List.of());
+            Set<String> generated = target.columns().stream().filter(Column::isGenerated).map(Column::name)
+                    .collect(Collectors.toSet());
+            ApplyTarget apply = ApplyTarget.from(t.mapping(), keyColumns, Optional.ofNullable(syncLsns.get(key)), generated);
+            bySourceName.put(name(t.source().schema(), t.source().name()), apply);
+            for (Table partition : t.partitions()) {
+                bySourceName.put(name(partition.schema(), partition.name()), apply);
+            }
+        }
+    }
+
+    @Override
+    public Optional<ApplyTarget> apply(PgOutputMessage.Relation relation) {
+        return Optional.ofNullable(bySourceName.get(name(relation.namespace(), relation.name())));
+    }
+
+    private static String name(String schema, String table) {
+        return schema + "\u0000" + table;
+    }
+}

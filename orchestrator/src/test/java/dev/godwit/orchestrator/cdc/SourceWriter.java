@@ -1,0 +1,96 @@
+package dev.godwit.orchestrator.cdc;
+
+import dev.godwit.workers.testkit.TestDatabase;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Live writes on the source while a test migrates it: inserts, updates (including key changes and TOASTed values left
+ * unchanged), deletes and multi-row transactions on {@code accounts} and {@code events}, until stopped.
+ */
+final class SourceWriter implements AutoCloseable {
+    static final String SCHEMA = """
+            CREATE TABLE accounts (id bigint PRIMARY KEY, balance numeric(14,2) NOT NULL, note text, big text, tags text[]);
+            CREATE TABLE events (id bigserial PRIMARY KEY, account_id bigint, kind text, payload jsonb, at timestamptz DEFAULT now());
+            CREATE TABLE keyless (a int, b text);
+            ALTER TABLE keyless REPLICA IDENTITY FULL;
+            INSERT INTO accounts SELECT g, g * 10, 'n' || g, CASE WHEN g % 50 = 0 THEN repeat(md5(g::text), 200) END,
+                   ARRAY['t' || g % 5] FROM generate_series(1, 20000) g;
+            INSERT INTO events (account_id, kind, payload) SELECT g % 20000, 'init', jsonb_build_object('g', g) FROM generate_series(1, 20000) g;
+            INSERT INTO keyless SELECT g % 10, 'k' FROM generate_series(1, 200) g;
+            ANALYZE;
+            """;
+
+    private final TestDatabase db;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong transactions = new AtomicLong();
+    private final Thread thread;
+    private volatile Throwable failure;
+
+    SourceWriter(TestDatabase db, long seed) {
+        this.db = db;
+        this.thread = new Thread(() -> run(new Random(seed)), "source-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    long transactions() {
+        return transactions.get();
+    }
+
+    private void run(Random random) {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            long nextId = 1_000_000;
+            while (running.get()) {
+                try (Statement s = c.createStatement()) {
+                    int kind = random.nextInt(10);
+                    long id = 1 + random.nextInt(20000);
+                    switch (kind) {
+                        case 0, 1, 2 -> s.execute("UPDATE accounts SET balance = balance + 1, note = note || '+' WHERE id = " + id);
+                        case 3 -> s.execute("INSERT INTO accounts VALUES (" + (nextId++) + ", 5, 'new', NULL, '{x,y}')");
+                        case 4 -> s.execute("DELETE FROM accounts WHERE id = " + id);
+                        case 5 -> s.execute("UPDATE accounts SET id = " + (nextId++) + " WHERE id = " + id);
+                        case 6 -> s.execute("INSERT INTO events (account_id, kind, payload) SELECT " + id
+                                + ", 'batch', jsonb_build_object('i', g) FROM generate_series(1, 50) g");
+                        case 7 -> s.execute("UPDATE accounts SET balance = balance - 1 WHERE id = " + (50 * (1 + random.nextInt(400))));
+                        case 8 -> s.execute("UPDATE keyless SET b = b || '!' WHERE ctid = (SELECT ctid FROM keyless WHERE a = "
+                                + random.nextInt(10) + " LIMIT 1)");
+                        default -> s.execute("DELETE FROM events WHERE id = " + (1 + random.nextInt(20000)));
+                    }
+                }
+                c.commit();
+                transactions.incrementAndGet();
+                Thread.sleep(random.nextInt(3));
+            }
+        } catch (SQLException | InterruptedException e) {
+            failure = e;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        thread.join(10_000);
+        if (failure != null) {
+            throw new AssertionError("the source writer failed", failure);
+        }
+    }
+
+    /** One statement that inserts a marker row in its own transaction, for waiting until the target has it. */
+    static void mark(TestDatabase db, String marker) {
+        db.execute("CREATE TABLE IF NOT EXISTS markers (name text PRIMARY KEY)");
+        try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO markers VALUES (?)")) {
+            ps.setString(1, marker);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
