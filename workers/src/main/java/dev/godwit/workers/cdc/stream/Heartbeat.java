@@ -85,8 +85,9 @@ public final class Heartbeat implements AutoCloseable {
             failed.incrementAndGet();
             String problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (e instanceof SQLException sql && "42501".equals(sql.getSQLState())) {
-                problem += " (grant it with: GRANT EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text)"
-                        + " TO <role>)";
+                problem += " (EXECUTE on pg_logical_emit_message was revoked from PUBLIC: grant its text variant to "
+                        + "the source role, e.g. GRANT EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text)"
+                        + " TO <role>, with a fourth boolean argument on PostgreSQL 17+)";
             }
             if (!problem.equals(lastProblem)) {
                 LOG.warn("heartbeat on the source failed; the migration goes on, progress on a quiet source may "

@@ -148,6 +148,23 @@ class ChangeStreamIT {
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(ints = {13, 17})
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aSlotWithNoChangesAtAllCatchesUpWithTheServersWalPosition(int major, PgLab lab) throws Exception {
+        TestDatabase db = lab.newDatabase(major);
+        PgConnector source = prepare(db);
+        try (ChangeStream stream = ChangeStream.open(source, options(db))) {
+            Lsn mark = currentWal(db);
+            await("confirmed_flush_lsn reaches the server's WAL position " + mark, WAIT,
+                    () -> !slot(db).confirmedFlushLsn().isBefore(mark));
+            assertTrue(stream.queued() == 0 && stream.lastConfirmed().equals(Lsn.INVALID));
+            assertFalse(stream.serverWalEnd().isBefore(mark));
+        } finally {
+            StreamFixture.dropSlot(db);
+        }
+    }
+
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @ValueSource(ints = {13, 17})
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void anIdleSlotFollowsTheServerWhenOnlyAnotherDatabaseWrites(int major, PgLab lab) throws Exception {
         TestDatabase db = lab.newDatabase(major);
         TestDatabase other = lab.newDatabase(major);
