@@ -38,6 +38,7 @@ public final class CdcPhase {
     private static final Logger log = LoggerFactory.getLogger(CdcPhase.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+    private static final Duration IDLE_RECORD_EVERY = Duration.ofSeconds(2);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final int MAX_CONSECUTIVE_FAILURES = 20;
 
@@ -100,18 +101,23 @@ public final class CdcPhase {
             ApplyOptions options = ApplyOptions.defaults().withConflicts(task.settings().applyConflicts())
                     .withAdditiveDdl(task.settings().cdc().allowAdditiveDdl());
             ChangeApplier applier = new ChangeApplier(t, routing, checkpoint, options);
-            StreamOptions streamOptions = StreamOptions.of(task.settings().slotName(), task.settings().publicationName(), start);
+            StreamOptions streamOptions = StreamOptions.of(task.settings().slotName(), task.settings().publicationName(), start)
+                    .withIdleAcknowledgement(true);
             try (ChangeStream stream = ChangeStream.open(source, streamOptions);
                  Heartbeat heartbeat = Heartbeat.start(source, task.settings().cdc().heartbeatInterval())) {
                 log.info("cdc: streaming slot {} from {}", task.settings().slotName(), start);
                 boolean inTransaction = false;
                 Instant lastReport = Instant.now();
+                Instant lastIdle = Instant.EPOCH;
                 long applied = 0;
                 while (true) {
                     StreamEvent event = stream.poll(POLL);
                     if (event == null) {
                         applier.commitPending();
                         confirm(stream, applier);
+                        if (!inTransaction) {
+                            lastIdle = recordIdle(stream, checkpoint, control, lastIdle);
+                        }
                     } else {
                         applier.accept(event.walPosition(), event.message());
                         if (event.message() instanceof PgOutputMessage.Begin) {
@@ -142,6 +148,24 @@ public final class CdcPhase {
                 }
             }
         }
+    }
+
+    /**
+     * With nothing pending, the stream may move the slot past WAL that holds no change for the target (other
+     * databases, unpublished tables, heartbeats). That position goes into the checkpoint first and only then to the
+     * slot, so the slot is never confirmed beyond the checkpoint (which a restart verifies).
+     */
+    private static Instant recordIdle(ChangeStream stream, ControlCheckpoint checkpoint, Connection control, Instant last)
+            throws SQLException {
+        if (Duration.between(last, Instant.now()).compareTo(IDLE_RECORD_EVERY) < 0) {
+            return last;
+        }
+        Optional<Lsn> idle = stream.idlePosition();
+        if (idle.isPresent()) {
+            checkpoint.advanceIdle(control, idle.get());
+            stream.acknowledgeIdle(idle.get());
+        }
+        return Instant.now();
     }
 
     private static void confirm(ChangeStream stream, ChangeApplier applier) {
@@ -185,7 +209,7 @@ public final class CdcPhase {
         log.info("cdc: applied up to {}{}, {} behind the source's WAL, {} transactions/s",
                 applied, commit.map(c -> " (source commit " + c + ", " + Duration.between(c, Instant.now()).toSeconds() + " s ago)").orElse(""),
                 dev.godwit.orchestrator.plan.Sizes.human(lagBytes),
-                String.format(java.util.Locale.ROOT, "%.0f", transactions / Math.max(0.001, over.toMillis() / 1000.0)));
+                String.format(java.util.Locale.ROOT, "%.1f", transactions / Math.max(0.001, over.toMillis() / 1000.0)));
     }
 
     private static boolean isTransient(Throwable e) {

@@ -39,6 +39,21 @@ public final class ControlCheckpoint implements Checkpoint {
         }
     }
 
+    /**
+     * Records a position reached with nothing to apply (the stream's idle rule), before the slot is told of it: the
+     * slot is then never confirmed beyond the recorded checkpoint, which a restart checks.
+     */
+    public void advanceIdle(Connection target, Lsn position) throws SQLException {
+        try (PreparedStatement ps = target.prepareStatement("INSERT INTO " + schema.table("checkpoint")
+                + " (task, lsn, updated_at) VALUES (?, ?::pg_lsn, now())"
+                + " ON CONFLICT (task) DO UPDATE SET lsn = greatest(" + schema.table("checkpoint") + ".lsn, excluded.lsn),"
+                + " updated_at = now()")) {
+            ps.setString(1, task);
+            ps.setString(2, position.toString());
+            ps.executeUpdate();
+        }
+    }
+
     @Override
     public Lsn current() throws SQLException {
         return read(reader, schema, task).map(State::lsn).orElse(Lsn.INVALID);

@@ -19,6 +19,7 @@ final class SourceWriter implements AutoCloseable {
             CREATE TABLE accounts (id bigint PRIMARY KEY, balance numeric(14,2) NOT NULL, note text, big text, tags text[]);
             CREATE TABLE events (id bigserial PRIMARY KEY, account_id bigint, kind text, payload jsonb, at timestamptz DEFAULT now());
             CREATE TABLE keyless (a int, b text);
+            CREATE TABLE markers (name text PRIMARY KEY);
             ALTER TABLE keyless REPLICA IDENTITY FULL;
             INSERT INTO accounts SELECT g, g * 10, 'n' || g, CASE WHEN g % 50 = 0 THEN repeat(md5(g::text), 200) END,
                    ARRAY['t' || g % 5] FROM generate_series(1, 20000) g;
@@ -31,10 +32,13 @@ final class SourceWriter implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong transactions = new AtomicLong();
     private final Thread thread;
+    private final long firstNewId;
     private volatile Throwable failure;
 
+    /** @param seed also keeps the new keys of different writers apart */
     SourceWriter(TestDatabase db, long seed) {
         this.db = db;
+        this.firstNewId = 1_000_000L * seed;
         this.thread = new Thread(() -> run(new Random(seed)), "source-writer");
         thread.setDaemon(true);
         thread.start();
@@ -44,10 +48,24 @@ final class SourceWriter implements AutoCloseable {
         return transactions.get();
     }
 
+    /** Waits until at least {@code n} transactions are committed; fails at once if the writer failed. */
+    void awaitTransactions(long n, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (transactions.get() < n) {
+            if (failure != null) {
+                throw new AssertionError("the source writer failed", failure);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the source writer committed only " + transactions.get() + " transactions in " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private void run(Random random) {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
-            long nextId = 1_000_000;
+            long nextId = firstNewId;
             while (running.get()) {
                 try (Statement s = c.createStatement()) {
                     int kind = random.nextInt(10);
@@ -85,7 +103,6 @@ final class SourceWriter implements AutoCloseable {
 
     /** One statement that inserts a marker row in its own transaction, for waiting until the target has it. */
     static void mark(TestDatabase db, String marker) {
-        db.execute("CREATE TABLE IF NOT EXISTS markers (name text PRIMARY KEY)");
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO markers VALUES (?)")) {
             ps.setString(1, marker);
             ps.executeUpdate();

@@ -66,7 +66,7 @@ public final class ChangeStream implements AutoCloseable {
         this.statusInterval = statusInterval;
         this.messagesRequested = messagesRequested;
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
-        this.feedback = new StreamFeedback(options.startPosition());
+        this.feedback = new StreamFeedback(options.startPosition(), options.acknowledgeIdle());
         this.reader = new StreamReader(stream, new PgOutputDecoder(options.protocolVersion()), queue, feedback,
                 statusInterval.toNanos());
         this.thread = new Thread(this::runReader, "godwit-stream-" + options.slotName());
@@ -168,6 +168,19 @@ public final class ChangeStream implements AutoCloseable {
     /** The highest commit end LSN the consumer confirmed; {@link Lsn#INVALID} before the first confirmation. */
     public Lsn lastConfirmed() {
         return feedback.confirmed();
+    }
+
+    /**
+     * With {@link StreamOptions#acknowledgeIdle()}: the position the idle rule reached beyond the last confirmation,
+     * when nothing is pending now. Record it durably, then {@link #acknowledgeIdle} it.
+     */
+    public java.util.Optional<Lsn> idlePosition() {
+        return feedback.idleCandidate(queue.isEmpty());
+    }
+
+    /** Lets the stream report an idle position (from {@link #idlePosition()}) that the consumer has recorded. */
+    public void acknowledgeIdle(Lsn position) {
+        feedback.acknowledgeIdle(position);
     }
 
     /** The position last reported to the server as flushed: the confirmed one, or further by the idle rule. */

@@ -27,14 +27,22 @@ import java.util.Set;
  */
 final class StreamFeedback {
     private final Lsn startPosition;
+    private final boolean acknowledgeIdle;
     private Lsn confirmed = Lsn.INVALID;
     private Lsn idleFlush = Lsn.INVALID;
+    private Lsn idleCandidate = Lsn.INVALID;
     private Lsn lastCommitEnd = Lsn.INVALID;
     private boolean inTransaction;
     private final Set<Long> openStreamedTransactions = new HashSet<>();
 
     StreamFeedback(Lsn startPosition) {
+        this(startPosition, false);
+    }
+
+    /** @param acknowledgeIdle idle positions move the flush position only once the consumer acknowledged them */
+    StreamFeedback(Lsn startPosition, boolean acknowledgeIdle) {
         this.startPosition = startPosition;
+        this.acknowledgeIdle = acknowledgeIdle;
     }
 
     /** The reader received {@code message}; called before it is handed to the consumer. */
@@ -78,8 +86,30 @@ final class StreamFeedback {
         if (!isIdle(queueEmpty)) {
             return false;
         }
-        idleFlush = max(idleFlush, serverWalEnd);
+        if (acknowledgeIdle) {
+            idleCandidate = max(idleCandidate, serverWalEnd);
+        } else {
+            idleFlush = max(idleFlush, serverWalEnd);
+        }
         return true;
+    }
+
+    /**
+     * A position the consumer may record and then {@linkplain #acknowledgeIdle acknowledge}: reached by the idle
+     * rule, beyond what is flushed, and still idle now.
+     */
+    synchronized java.util.Optional<Lsn> idleCandidate(boolean queueEmpty) {
+        return isIdle(queueEmpty) && idleCandidate.isAfter(flushPosition())
+                ? java.util.Optional.of(idleCandidate) : java.util.Optional.empty();
+    }
+
+    /** The consumer recorded {@code position} (from {@link #idleCandidate}); it may now be reported as flushed. */
+    synchronized void acknowledgeIdle(Lsn position) {
+        if (position.isAfter(idleCandidate)) {
+            throw new IllegalArgumentException("cannot acknowledge " + position + ": the idle position reached is "
+                    + idleCandidate);
+        }
+        idleFlush = max(idleFlush, position);
     }
 
     synchronized boolean isIdle(boolean queueEmpty) {

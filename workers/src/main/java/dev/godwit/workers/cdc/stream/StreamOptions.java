@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  *                        server's {@code wal_sender_timeout} (the stream lowers it to that when the server's is smaller)
  * @param queueCapacity   how many decoded messages may wait for the consumer; the reader blocks (still answering the
  *                        walsender) when they are all taken, so memory never grows with a transaction
+ * @param acknowledgeIdle whether idle positions wait for the consumer's acknowledgement before they are reported
  */
 public record StreamOptions(String slotName, String publicationName, Lsn startPosition, int protocolVersion,
-                            boolean messages, Duration statusInterval, int queueCapacity) {
+                            boolean messages, Duration statusInterval, int queueCapacity, boolean acknowledgeIdle) {
 
     public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(10);
     public static final int DEFAULT_QUEUE_CAPACITY = 1024;
@@ -56,26 +57,36 @@ public record StreamOptions(String slotName, String publicationName, Lsn startPo
     /** Protocol version 1, no messages, a status update every 10 s, 1024 queued messages. */
     public static StreamOptions of(String slotName, String publicationName, Lsn startPosition) {
         return new StreamOptions(slotName, publicationName, startPosition, 1, false, DEFAULT_STATUS_INTERVAL,
-                DEFAULT_QUEUE_CAPACITY);
+                DEFAULT_QUEUE_CAPACITY, false);
     }
 
     public StreamOptions withProtocolVersion(int version) {
         return new StreamOptions(slotName, publicationName, startPosition, version, messages, statusInterval,
-                queueCapacity);
+                queueCapacity, acknowledgeIdle);
     }
 
     public StreamOptions withMessages(boolean on) {
         return new StreamOptions(slotName, publicationName, startPosition, protocolVersion, on, statusInterval,
-                queueCapacity);
+                queueCapacity, acknowledgeIdle);
     }
 
     public StreamOptions withStatusInterval(Duration interval) {
         return new StreamOptions(slotName, publicationName, startPosition, protocolVersion, messages, interval,
-                queueCapacity);
+                queueCapacity, acknowledgeIdle);
     }
 
     public StreamOptions withQueueCapacity(int capacity) {
         return new StreamOptions(slotName, publicationName, startPosition, protocolVersion, messages, statusInterval,
-                capacity);
+                capacity, acknowledgeIdle);
+    }
+
+    /**
+     * Idle positions are reported to the server only after the consumer acknowledged them
+     * ({@link ChangeStream#idlePosition()}, {@link ChangeStream#acknowledgeIdle}), so a consumer that records its
+     * position durably can record an idle position before the slot moves to it.
+     */
+    public StreamOptions withIdleAcknowledgement(boolean on) {
+        return new StreamOptions(slotName, publicationName, startPosition, protocolVersion, messages, statusInterval,
+                queueCapacity, on);
     }
 }

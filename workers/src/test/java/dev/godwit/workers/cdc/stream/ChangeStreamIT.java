@@ -230,7 +230,7 @@ class ChangeStreamIT {
             assertEquals(first.endLsn(), slot(db).confirmedFlushLsn(), "close reports the last confirmation");
 
             StreamOptions fromStart = new StreamOptions(StreamFixture.slotName(db), StreamFixture.PUBLICATION, slotStart, 1,
-                    false, Duration.ofMillis(200), 64);
+                    false, Duration.ofMillis(200), 64, false);
             try (ChangeStream again = ChangeStream.open(source, fromStart)) {
                 StreamEvent begin = again.poll(WAIT);
                 assertInstanceOf(Begin.class, begin.message());

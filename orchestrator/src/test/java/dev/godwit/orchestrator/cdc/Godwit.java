@@ -1,0 +1,43 @@
+package dev.godwit.orchestrator.cdc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The packaged godwit as a separate process whose output goes to a file, for tests that run it for a while. */
+final class Godwit {
+    private Godwit() {
+    }
+
+    static Process start(Path dir, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("target", "godwit.jar").toString(), "-v"));
+        command.addAll(List.of(args));
+        Path log = dir.resolve("godwit.log");
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    static String log(Path dir) {
+        try {
+            return Files.readString(dir.resolve("godwit.log"));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    static void awaitLog(Path dir, Pattern pattern, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (pattern.matcher(log(dir)).find()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no log line matching " + pattern + " within " + timeout + ":\n" + log(dir));
+    }
+}
