@@ -37,7 +37,7 @@ final class CleanupCommand implements Callable<Integer> {
         try (Connection t = new PgConnector("target", loaded.target()).open("cleanup")) {
             ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
             if (TaskStates.controlSchemaExists(t, control)) {
-                new TaskStore(control, loaded.name()).find(t).filter(TaskStore.TaskRow::ownerAlive).ifPresent(r -> {
+                new TaskStore(control, loaded.name()).find(t).filter(dev.godwit.orchestrator.state.Owners::runsElsewhere).ifPresent(r -> {
                     throw new GodwitException(ExitCodes.BAD_INPUT, "task '" + loaded.name() + "' is running in " + r.owner()
                             + "; stop it first (godwit stop " + loaded.file() + ")");
                 });

@@ -62,7 +62,7 @@ final class StatusCommand implements Callable<Integer> {
                 doc.put("type", row.type());
                 doc.put("phase", row.phase().name());
                 doc.put("desiredState", row.desiredState());
-                doc.put("running", row.ownerAlive());
+                doc.put("running", dev.godwit.orchestrator.state.Owners.runsElsewhere(row));
                 doc.put("owner", row.owner());
                 doc.put("source", loaded.source().redacted());
                 doc.put("target", loaded.target().redacted());
@@ -87,7 +87,7 @@ final class StatusCommand implements Callable<Integer> {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
             } else {
                 out.printf("Task %s (%s): phase %s, %s%n", row.name(), row.type(), row.phase(),
-                        row.ownerAlive() ? "running in " + row.owner() : "not running"
+                        dev.godwit.orchestrator.state.Owners.runsElsewhere(row) ? "running in " + row.owner() : "not running"
                                 + (row.desiredState().equals("stop") ? " (stop requested)" : ""));
                 out.printf("  %s → %s%n", loaded.source().redacted(), loaded.target().redacted());
                 out.printf("  units: %d of %d copied%n%n", unitsDone, ledger.size());

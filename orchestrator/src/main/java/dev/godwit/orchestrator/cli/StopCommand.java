@@ -30,7 +30,7 @@ final class StopCommand implements Callable<Integer> {
             TaskStore.TaskRow row = TaskStates.require(t, control, store, loaded);
             store.setDesiredState(t, "stop");
             store.event(t, "INFO", "stop", "stop requested by 'godwit stop'");
-            spec.commandLine().getOut().println(row.ownerAlive()
+            spec.commandLine().getOut().println(dev.godwit.orchestrator.state.Owners.runsElsewhere(row)
                     ? "Stop requested: " + row.owner() + " finishes the work at hand and exits (within a few seconds)."
                     : "Stop recorded. No godwit process is running this task now; the next 'godwit resume' clears it.");
         }

@@ -11,6 +11,7 @@ import dev.godwit.orchestrator.plan.Plan;
 import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.orchestrator.plan.Planner;
 import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.catalog.SourceCatalog;
@@ -40,7 +41,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -110,7 +110,7 @@ public final class MigrationRunner {
     }
 
     private void refuseIfRunning(TaskStore.TaskRow row) {
-        if (row.ownerAlive() && !owner().equals(row.owner())) {
+        if (Owners.runsElsewhere(row)) {
             throw new GodwitException(ExitCodes.BAD_INPUT, "task '" + task.name() + "' is running in process " + row.owner()
                     + " (started " + row.createdAt() + ", phase " + row.phase() + "); use 'godwit stop " + task.file()
                     + "' to stop it, or 'godwit status' to watch it");
@@ -506,7 +506,7 @@ public final class MigrationRunner {
     }
 
     private static String owner() {
-        return ManagementFactory.getRuntimeMXBean().getName();
+        return Owners.self();
     }
 
     private void step(int n, String what) {

@@ -30,6 +30,18 @@ final class Godwit {
         }
     }
 
+    /** Waits until at least {@code count} log lines match (the log accumulates across runs of one test). */
+    static void awaitLogCount(Path dir, Pattern pattern, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (pattern.matcher(log(dir)).results().count() >= count) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(count + " log lines matching " + pattern + " did not appear within " + timeout + ":\n" + log(dir));
+    }
+
     static void awaitLog(Path dir, Pattern pattern, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

@@ -1,0 +1,36 @@
+package dev.godwit.orchestrator.state;
+
+import java.lang.management.ManagementFactory;
+
+/**
+ * Which process runs a task: {@code pid@host}, with a mark refreshed every 2 s. A fresh mark of a process on this
+ * machine that no longer exists (killed with SIGKILL, crashed) does not count, so a resume right after a crash is not
+ * refused; a process on another machine counts until its mark is 10 s old.
+ */
+public final class Owners {
+    private Owners() {
+    }
+
+    /** This process, as the control schema records it. */
+    public static String self() {
+        return ManagementFactory.getRuntimeMXBean().getName();
+    }
+
+    /** Whether another live process runs the task. */
+    public static boolean runsElsewhere(TaskStore.TaskRow row) {
+        if (!row.ownerAlive() || row.owner() == null || row.owner().equals(self())) {
+            return false;
+        }
+        int at = row.owner().indexOf('@');
+        String selfHost = self().substring(self().indexOf('@') + 1);
+        if (at > 0 && row.owner().substring(at + 1).equals(selfHost)) {
+            try {
+                long pid = Long.parseLong(row.owner().substring(0, at));
+                return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            } catch (NumberFormatException e) {
+                return true;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.godwit.orchestrator.cdc;
+
+import dev.godwit.orchestrator.cli.CliRun;
+import dev.godwit.orchestrator.cli.ExitCodes;
+import dev.godwit.workers.testkit.PgExtension;
+import dev.godwit.workers.testkit.PgLab;
+import dev.godwit.workers.testkit.PgServer;
+import dev.godwit.workers.testkit.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * CDC under faults: godwit killed with SIGKILL at random moments while it applies live writes, resumed each time;
+ * the source and the target server restarted under a running godwit, which must reconnect by itself. The target
+ * must end equal to the source: no change lost, none applied twice.
+ */
+@ExtendWith(PgExtension.class)
+class CdcCrashIT {
+    private static final Pattern STREAMING = Pattern.compile("cdc: streaming slot");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void survivesKill9AtTenRandomMomentsOfTheApplyWithoutLossOrDuplicates(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute(SourceWriter.SCHEMA);
+        Path task = CdcIT.task(dir, source, target);
+        Random random = new Random(20261124);
+        int kills = 0;
+        try (SourceWriter writer = new SourceWriter(source, 3)) {
+            Process godwit = Godwit.start(dir, "start", task.toString());
+            try {
+                for (int i = 0; i < 10; i++) {
+                    Godwit.awaitLogCount(dir, STREAMING, i + 1, Duration.ofSeconds(120));
+                    writer.awaitTransactions(writer.transactions() + 20 + random.nextInt(80), Duration.ofSeconds(60));
+                    godwit.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                    kills++;
+                    godwit = Godwit.start(dir, "resume", task.toString());
+                }
+            } catch (AssertionError | Exception e) {
+                System.err.println("godwit log:\n" + Godwit.log(dir));
+                godwit.destroyForcibly();
+                throw e;
+            }
+            writer.awaitTransactions(writer.transactions() + 50, Duration.ofSeconds(60));
+            writer.close();
+            SourceWriter.mark(source, "after-kills");
+            try {
+                CdcIT.awaitEqual(source, target, Duration.ofSeconds(120));
+            } catch (AssertionError e) {
+                System.err.println("godwit log:\n" + Godwit.log(dir));
+                throw e;
+            }
+            assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
+            assertTrue(godwit.waitFor(60, TimeUnit.SECONDS));
+        }
+        assertEquals(10, kills);
+    }
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void reconnectsByItselfWhenTheSourceOrTheTargetRestarts(PgLab lab) throws Exception {
+        PgServer sourceServer = lab.dedicatedServer(13, Map.of(), List.of());
+        PgServer targetServer = lab.dedicatedServer(17, Map.of(), List.of());
+        TestDatabase source = lab.newDatabase(sourceServer);
+        TestDatabase target = lab.newDatabase(targetServer);
+        source.execute(SourceWriter.SCHEMA);
+        Path task = CdcIT.task(dir, source, target);
+        Process godwit = Godwit.start(dir, "start", task.toString());
+        try {
+            Godwit.awaitLog(dir, STREAMING, Duration.ofSeconds(120));
+            int round = 0;
+            for (PgServer restarted : List.of(sourceServer, targetServer, sourceServer)) {
+                try (SourceWriter writer = new SourceWriter(source, 11 + round++)) {
+                    writer.awaitTransactions(100, Duration.ofSeconds(60));
+                }
+                restarted.restart();
+                source.execute("UPDATE accounts SET note = 'after restart' WHERE id = 1");
+                SourceWriter.mark(source, "restart-" + restarted.port() + "-" + System.nanoTime());
+                CdcIT.awaitEqual(source, target, Duration.ofSeconds(120));
+            }
+            assertTrue(godwit.isAlive(), "godwit kept running through the restarts");
+            assertTrue(Godwit.log(dir).contains("reconnecting from the checkpoint"), Godwit.log(dir));
+        } catch (AssertionError | Exception e) {
+            System.err.println("godwit log:\n" + Godwit.log(dir));
+            throw e;
+        } finally {
+            CliRun.of("stop", task.toString());
+            if (!godwit.waitFor(60, TimeUnit.SECONDS)) {
+                godwit.destroyForcibly();
+            }
+        }
+    }
+}
