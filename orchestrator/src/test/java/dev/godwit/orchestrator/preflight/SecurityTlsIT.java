@@ -56,6 +56,58 @@ class SecurityTlsIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aLeastPrivilegedRoleRunsAFullLoadAndCdcOverVerifyFullTlsWithScramAndThePasswordIsNowhere(PgLab lab) throws Exception {
+        Setup s = setUp(lab);
+        s.source().execute("INSERT INTO public.orders SELECT g, g * 1.5 FROM generate_series(1, 1000) g");
+        Path task = s.task("verify-full", s.ca);
+        var executor = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var run = executor.submit(() -> CliRun.of("start", task.toString()));
+            awaitValue(s.target(), "SELECT count(*) FROM public.orders", "1000", run);
+            s.source().execute("UPDATE public.orders SET total = -1 WHERE id = 7", "INSERT INTO public.orders VALUES (1001, 2)");
+            awaitValue(s.target(), "SELECT total || '/' || (SELECT count(*) FROM public.orders) FROM public.orders WHERE id = 7",
+                    "-1/1001", run);
+            assertEquals("t", s.source().value("SELECT count(*) > 0 AND bool_and(s.ssl) FROM pg_stat_ssl s "
+                    + "JOIN pg_stat_activity a USING (pid) WHERE a.usename = 'app'"),
+                    "every connection of godwit's role, the replication one included, uses TLS");
+
+            assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
+            CliRun result = run.get(60, TimeUnit.SECONDS);
+            assertEquals(ExitCodes.OK, result.exitCode(), result::toString);
+            assertFalse((result.out() + result.err()).contains(PASSWORD), "the password is printed nowhere");
+            assertEquals("f", s.source().value("SELECT rolsuper FROM pg_roles WHERE rolname = 'app'"));
+            assertEquals("0", s.target().value("SELECT count(*) FROM (SELECT row_to_json(x)::text t FROM godwit.task x "
+                    + "UNION ALL SELECT row_to_json(x)::text FROM godwit.event x UNION ALL SELECT row_to_json(x)::text FROM godwit.unit x "
+                    + "UNION ALL SELECT row_to_json(x)::text FROM godwit.table_state x UNION ALL SELECT row_to_json(x)::text FROM godwit.checkpoint x) rows "
+                    + "WHERE t LIKE '%" + PASSWORD + "%'"), "the password is nowhere in the control schema");
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private static void awaitValue(TestDatabase db, String sql, String expected,
+                                   java.util.concurrent.Future<CliRun> run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            if (run.isDone()) {
+                throw new AssertionError("godwit ended early: " + run.get());
+            }
+            try {
+                last = db.value(sql);
+                if (expected.equals(last)) {
+                    return;
+                }
+            } catch (IllegalStateException notYet) {
+                last = notYet.getMessage();
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("expected " + expected + " from " + sql + ", last saw " + last);
+    }
+
+    @Test
     void verifyFullWithTheWrongRootCertificateIsOneLineNamingTheServerAndTheTlsProblem(PgLab lab) throws Exception {
         Setup s = setUp(lab);
 
