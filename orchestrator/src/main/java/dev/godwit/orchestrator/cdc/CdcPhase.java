@@ -203,12 +203,11 @@ public final class CdcPhase {
 
     private void report(ChangeStream stream, ChangeApplier applier, long transactions, Duration over) {
         Lsn applied = applier.stats().lastCommittedEndLsn();
-        Lsn walEnd = stream.serverWalEnd();
-        long lagBytes = applied.isValid() && walEnd.isValid() ? Math.max(0, walEnd.bytesSince(applied)) : 0;
         Optional<Instant> commit = applier.stats().lastCommitTime();
-        log.info("cdc: applied up to {}{}, {} behind the source's WAL, {} transactions/s",
+        // the lag in seconds is the age of the last applied source commit: exact whenever the source is busy
+        log.info("cdc: applied up to {}{}, received up to {}, {} transactions/s",
                 applied, commit.map(c -> " (source commit " + c + ", " + Duration.between(c, Instant.now()).toSeconds() + " s ago)").orElse(""),
-                dev.godwit.orchestrator.plan.Sizes.human(lagBytes),
+                stream.lastReceived(),
                 String.format(java.util.Locale.ROOT, "%.1f", transactions / Math.max(0.001, over.toMillis() / 1000.0)));
     }
 

@@ -40,8 +40,10 @@ public final class Planner {
     /** Reads the source catalog on {@code source} and plans the task over it, units included. */
     public static Plan forSource(Task task, java.sql.Connection source) throws SQLException {
         SourceCatalog catalog = new dev.godwit.workers.catalog.CatalogReader(source).read();
+        // twice as many ranges as workers: the biggest table's ranges then interleave with the other tables' units
+        // instead of one worker finishing a big range alone at the end
         CopyUnitPlanner units = new CopyUnitPlanner(source, catalog.majorVersion(), task.settings().splitThresholdBytes(),
-                Parallelism.of(task.settings()));
+                2 * Parallelism.of(task.settings()));
         return new Planner(units).plan(task, catalog);
     }
 
