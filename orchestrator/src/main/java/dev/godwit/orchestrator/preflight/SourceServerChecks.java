@@ -150,8 +150,4 @@ final class SourceServerChecks extends CheckGroup {
                             + "SELECT pg_reload_conf(); (RDS/Aurora: in the parameter group)"));
         }
     }
-
-    static String role(String name) {
-        return quote(name);
-    }
 }

@@ -25,15 +25,7 @@ final class LoadReport {
         Map<String, Integer> units = new HashMap<>();
         for (TaskStore.UnitRow u : store.units(target)) {
             units.merge(u.tableKey(), 1, Integer::sum);
-        }
-        try (var ps = target.prepareStatement("SELECT table_key, coalesce(sum(millis), 0) FROM "
-                + "(SELECT table_key, millis FROM " + controlTable() + " WHERE task = ?) u GROUP BY table_key")) {
-            ps.setString(1, store.task());
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    millis.put(rs.getString(1), rs.getLong(2));
-                }
-            }
+            millis.merge(u.tableKey(), u.millis(), Long::sum);
         }
         int width = Math.max(5, tables.stream().mapToInt(t -> t.tableKey().length()).max().orElse(5));
         out.printf(Locale.ROOT, "%nFull load of task %s%n", store.task());
@@ -52,9 +44,5 @@ final class LoadReport {
         out.printf(Locale.ROOT, "%-" + width + "s  %6s  %,14d  %10s  %9.1f  %10s/s   (wall clock of this run)%n", "total", "",
                 rows, Sizes.human(bytes), wall, Sizes.human((long) (progress.bytesCopied() / wall)));
         out.flush();
-    }
-
-    private String controlTable() {
-        return store.unitTable();
     }
 }

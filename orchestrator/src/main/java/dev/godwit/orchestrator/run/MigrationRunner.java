@@ -124,9 +124,7 @@ public final class MigrationRunner {
             control.install(t);
             row = store.find(t).orElseThrow(() -> new GodwitException(ExitCodes.BAD_INPUT, "task '" + task.name()
                     + "' has no state in " + control.name() + " on the target: use 'godwit start " + task.file() + "'"));
-        }
-        refuseIfRunning(row);
-        try (Connection t = target.open("control")) {
+            refuseIfRunning(row);
             store.setDesiredState(t, "run");
             store.setOwner(t, owner());
         }

@@ -24,11 +24,6 @@ public final class TaskStore {
         return task;
     }
 
-    /** The quoted unit ledger table, for reports that aggregate it. */
-    public String unitTable() {
-        return schema.table("unit");
-    }
-
     /** The task's row as last written. */
     /**
      * @param ownerAlive whether the owning process refreshed its mark within the last 10 seconds (by the target's
@@ -41,7 +36,7 @@ public final class TaskStore {
 
     /** One unit of the ledger. */
     public record UnitRow(String unitId, String tableKey, String sourceRelation, String kind, Optional<String> predicate,
-                          long estimatedBytes, int ordinal, boolean done, long rows, long bytes) {
+                          long estimatedBytes, int ordinal, boolean done, long rows, long bytes, long millis) {
     }
 
     /** One table's load state. */
@@ -154,14 +149,14 @@ public final class TaskStore {
     public List<UnitRow> units(Connection c) throws SQLException {
         List<UnitRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT unit_id, table_key, source_relation, kind, predicate, estimated_bytes,"
-                + " ordinal, state = 'done', coalesce(rows_copied, 0), coalesce(bytes_copied, 0) FROM " + schema.table("unit")
+                + " ordinal, state = 'done', coalesce(rows_copied, 0), coalesce(bytes_copied, 0), coalesce(millis, 0) FROM " + schema.table("unit")
                 + " WHERE task = ? ORDER BY ordinal")) {
             ps.setString(1, task);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new UnitRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             Optional.ofNullable(rs.getString(5)), rs.getLong(6), rs.getInt(7), rs.getBoolean(8),
-                            rs.getLong(9), rs.getLong(10)));
+                            rs.getLong(9), rs.getLong(10), rs.getLong(11)));
                 }
             }
         }

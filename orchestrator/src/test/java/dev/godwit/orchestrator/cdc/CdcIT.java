@@ -103,7 +103,7 @@ class CdcIT {
         while (System.nanoTime() < deadline) {
             boolean equal = true;
             for (String t : TABLES) {
-                String s = fingerprint(source, t);
+                String s = source.fingerprint(t);
                 String g = safeFingerprint(target, t);
                 if (!s.equals(g)) {
                     equal = false;
@@ -111,7 +111,7 @@ class CdcIT {
                     break;
                 }
             }
-            if (equal && safeFingerprint(target, "markers").equals(fingerprint(source, "markers"))) {
+            if (equal && safeFingerprint(target, "markers").equals(source.fingerprint("markers"))) {
                 return;
             }
             Thread.sleep(500);
@@ -119,14 +119,10 @@ class CdcIT {
         throw new AssertionError("target did not catch up within " + timeout + ": " + last);
     }
 
-    static String fingerprint(TestDatabase db, String table) {
-        return db.value("SELECT count(*) || ':' || coalesce(md5(string_agg(h, '' ORDER BY h)), '-') FROM "
-                + "(SELECT md5(t::text) h FROM " + table + " t) x");
-    }
 
     private static String safeFingerprint(TestDatabase db, String table) {
         try {
-            return fingerprint(db, table);
+            return db.fingerprint(table);
         } catch (IllegalStateException e) {
             return "missing";
         }

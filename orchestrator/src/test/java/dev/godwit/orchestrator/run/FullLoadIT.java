@@ -44,7 +44,7 @@ class FullLoadIT {
 
         assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
         for (String table : TABLES) {
-            assertEquals(Tables.fingerprint(source, table), Tables.fingerprint(target, table), table);
+            assertEquals(source.fingerprint(table), target.fingerprint(table), table);
         }
         assertEquals("1", target.value("SELECT count(*) FROM ONLY public.animals"),
                 "the inheritance parent holds only its own row (FROM ONLY)");
@@ -142,10 +142,10 @@ class FullLoadIT {
 
         assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
         assertEquals("r", target.value("SELECT relkind FROM pg_class WHERE oid = 'public.m'::regclass"), "merged into a plain table");
-        assertEquals(Tables.fingerprint(source, "m"), Tables.fingerprint(target, "m"));
+        assertEquals(source.fingerprint("m"), target.fingerprint("m"));
         assertEquals("p", target.value("SELECT relkind FROM pg_class WHERE oid = 'public.events'::regclass"));
         assertTrue(Integer.parseInt(target.value("SELECT count(*) FROM pg_inherits WHERE inhparent = 'public.events'::regclass")) >= 3);
-        assertEquals(Tables.fingerprint(source, "events"), Tables.fingerprint(target, "events"));
+        assertEquals(source.fingerprint("events"), target.fingerprint("events"));
     }
 
     private Path task(TestDatabase source, TestDatabase target, String split, String mappings) throws IOException {

@@ -1,7 +1,5 @@
 package dev.godwit.workers.copy;
 
-import dev.godwit.mappings.task.Endpoint;
-import dev.godwit.mappings.task.PasswordSource;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.pg.SnapshotSlot;
 import dev.godwit.workers.testkit.PgExtension;
@@ -12,7 +10,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +23,7 @@ class SnapshotCopyIT {
         TestDatabase target = lab.newDatabase(17);
         source.execute("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'before' FROM generate_series(1, 5000) g");
         target.execute("CREATE TABLE t (id int PRIMARY KEY, v text)");
-        PgConnector connector = new PgConnector("source", endpoint(source));
+        PgConnector connector = new PgConnector("source", source.endpoint(source.server().superuser()));
 
         try (SnapshotSlot slot = SnapshotSlot.create(connector, "godwit_snaptest", false)) {
             assertTrue(slot.consistentPoint().isValid());
@@ -81,7 +78,7 @@ class SnapshotCopyIT {
         target.execute(ddl);
         List<String> cols = List.of("\"id\"", "\"m\"", "\"ms\"", "\"p\"", "\"f\"", "\"i\"", "\"ts\"", "\"r\"", "\"j\"");
         CopyStatements statements = CopyStatements.of(cols, "\"public\".\"t\"", List.of(), "\"public\".\"t\"", cols, false, false);
-        PgConnector connector = new PgConnector("source", endpoint(source));
+        PgConnector connector = new PgConnector("source", source.endpoint(source.server().superuser()));
         try (Connection s = connector.open("copy"); Connection t = target.connect()) {
             new CopyWorker().copy(s, t, null, statements, null, (c, r) -> { }, b -> { });
         }
@@ -89,8 +86,4 @@ class SnapshotCopyIT {
         assertEquals(source.value(rows), target.value(rows));
     }
 
-    static Endpoint endpoint(TestDatabase db) {
-        return new Endpoint(db.server().host(), db.server().port(), db.name(), db.server().superuser(), Map.of(),
-                new PasswordSource.None());
-    }
 }

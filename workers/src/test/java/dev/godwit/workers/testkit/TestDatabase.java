@@ -14,6 +14,18 @@ public record TestDatabase(PgServer server, String name) {
         return server.connectAsSuperuser(name);
     }
 
+    /** The endpoint of this database as a task file would give it, for {@code role} (no password: the servers trust it). */
+    public dev.godwit.mappings.task.Endpoint endpoint(String role) {
+        return new dev.godwit.mappings.task.Endpoint(server.host(), server.port(), name, role, java.util.Map.of(),
+                new dev.godwit.mappings.task.PasswordSource.None());
+    }
+
+    /** Row count and an order-free hash of every row's text: equal on two databases means equal contents. */
+    public String fingerprint(String table) {
+        return value("SELECT count(*) || ':' || coalesce(md5(string_agg(h, '' ORDER BY h)), '-') FROM "
+                + "(SELECT md5(t::text) h FROM " + table + " t) x");
+    }
+
     public String jdbcUrl() {
         return server.jdbcUrl(name);
     }

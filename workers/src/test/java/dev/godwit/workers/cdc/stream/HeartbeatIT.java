@@ -11,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.godwit.mappings.task.Endpoint;
-import dev.godwit.mappings.task.PasswordSource;
 import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.LogicalMessage;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.testkit.PgExtension;
@@ -21,7 +19,6 @@ import dev.godwit.workers.testkit.TestDatabase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -108,8 +105,7 @@ class HeartbeatIT {
     }
 
     private static PgConnector as(TestDatabase db, String role) {
-        return new PgConnector("source", new Endpoint(db.server().host(), db.server().port(), db.name(), role,
-                Map.of(), new PasswordSource.None()));
+        return new PgConnector("source", db.endpoint(role));
     }
 
     private static void dropRole(TestDatabase db, String role) {

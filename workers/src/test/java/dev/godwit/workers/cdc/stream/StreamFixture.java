@@ -1,7 +1,5 @@
 package dev.godwit.workers.cdc.stream;
 
-import dev.godwit.mappings.task.Endpoint;
-import dev.godwit.mappings.task.PasswordSource;
 import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
@@ -10,7 +8,6 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
@@ -30,8 +27,7 @@ final class StreamFixture {
     }
 
     static PgConnector connector(TestDatabase db) {
-        return new PgConnector("source", new Endpoint(db.server().host(), db.server().port(), db.name(),
-                db.server().superuser(), Map.of(), new PasswordSource.None()));
+        return new PgConnector("source", db.endpoint(db.server().superuser()));
     }
 
     /** Slots are server-wide: each test database gets its own. */
