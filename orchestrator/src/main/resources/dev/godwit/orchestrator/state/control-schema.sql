@@ -66,3 +66,53 @@ CREATE TABLE IF NOT EXISTS ${schema}.event (
     step     text NOT NULL,
     message  text NOT NULL
 );
+
+-- changes that failed to apply under errorPolicy log-and-continue: kept for a person to look at and replay
+CREATE TABLE IF NOT EXISTS ${schema}.apply_exception (
+    id           bigserial PRIMARY KEY,
+    task         text NOT NULL,
+    at           timestamptz NOT NULL DEFAULT now(),
+    commit_lsn   pg_lsn NOT NULL,
+    table_key    text NOT NULL,
+    operation    text NOT NULL,
+    sqlstate     text,
+    error        text NOT NULL,
+    change       jsonb
+);
+
+-- one row per validation: at which source position both sides were read, and the outcome
+CREATE TABLE IF NOT EXISTS ${schema}.validation_run (
+    id           bigserial PRIMARY KEY,
+    task         text NOT NULL,
+    started_at   timestamptz NOT NULL DEFAULT now(),
+    finished_at  timestamptz,
+    source_lsn   pg_lsn,
+    content      boolean NOT NULL,
+    state        text NOT NULL,
+    differences  int NOT NULL DEFAULT 0
+);
+
+-- per validated unit of a table: rows on both sides, the content hashes when asked, and the verdict
+CREATE TABLE IF NOT EXISTS ${schema}.validation_result (
+    run_id       bigint NOT NULL REFERENCES ${schema}.validation_run (id) ON DELETE CASCADE,
+    table_key    text NOT NULL,
+    unit_id      text NOT NULL,
+    source_rows  bigint,
+    target_rows  bigint,
+    source_hash  text,
+    target_hash  text,
+    state        text NOT NULL,
+    millis       bigint,
+    PRIMARY KEY (run_id, table_key, unit_id)
+);
+
+-- a request to the running applier to pause before the first source transaction committed at or after hold_lsn
+-- (validation reads both sides at that position); reached_lsn is set by the applier once it has paused there
+CREATE TABLE IF NOT EXISTS ${schema}.apply_hold (
+    task          text PRIMARY KEY REFERENCES ${schema}.task (name) ON DELETE CASCADE,
+    hold_lsn      pg_lsn NOT NULL,
+    requested_at  timestamptz NOT NULL DEFAULT now(),
+    expires_at    timestamptz NOT NULL,
+    reached_lsn   pg_lsn,
+    reached_at    timestamptz
+);
