@@ -99,8 +99,10 @@ public final class CdcPhase {
                 return Outcome.CAUGHT_UP;
             }
             ApplyOptions options = ApplyOptions.defaults().withConflicts(task.settings().applyConflicts())
-                    .withAdditiveDdl(task.settings().cdc().allowAdditiveDdl());
-            ChangeApplier applier = new ChangeApplier(t, routing, checkpoint, options);
+                    .withAdditiveDdl(task.settings().cdc().allowAdditiveDdl())
+                    .withErrorPolicy(task.settings().errorPolicy());
+            ChangeApplier applier = new ChangeApplier(t, routing, checkpoint, options,
+                    new ControlApplyExceptions(this.control, task.name()));
             StreamOptions streamOptions = StreamOptions.of(task.settings().slotName(), task.settings().publicationName(), start)
                     .withIdleAcknowledgement(true);
             try (ChangeStream stream = ChangeStream.open(source, streamOptions);
@@ -125,6 +127,9 @@ public final class CdcPhase {
                         } else if (event.message() instanceof PgOutputMessage.Commit) {
                             inTransaction = false;
                             applied++;
+                            if (stream.queued() == 0) {
+                                applier.commitPending(); // caught up: a group waits for nothing more
+                            }
                             confirm(stream, applier);
                         }
                     }

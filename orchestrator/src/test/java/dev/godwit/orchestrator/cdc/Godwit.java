@@ -14,8 +14,14 @@ final class Godwit {
     }
 
     static Process start(Path dir, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", Path.of("target", "godwit.jar").toString(), "-v"));
+        return start(dir, List.of(), args);
+    }
+
+    /** @param jvmOptions options of the java command, before {@code -jar} (a heap limit, say) */
+    static Process start(Path dir, List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", Path.of("target", "godwit.jar").toString(), "-v"));
         command.addAll(List.of(args));
         Path log = dir.resolve("godwit.log");
         return new ProcessBuilder(command).redirectErrorStream(true)

@@ -1,6 +1,8 @@
 package dev.godwit.workers.cdc.apply;
 
 import dev.godwit.mappings.task.ApplyConflicts;
+import dev.godwit.mappings.task.ErrorPolicy;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -12,14 +14,21 @@ import java.util.Optional;
  * @param typeResolver             the target type for a new source column when additive DDL is allowed; when it
  *                                 answers empty, a {@code Type} message's name is used, else {@code format_type()}
  *                                 on the target (right for built-in types, whose OIDs are fixed)
- * @param batchSize                consecutive inserts into one table with the same columns are sent in JDBC batches
- *                                 of at most this many rows; 1 disables batching
+ * @param batchSize                how many changes may wait, bound to their statements, before they are sent to the
+ *                                 target (the pipeline's bound; see {@link StatementPipeline}); 1 sends each at once
  * @param maxTransactionsPerCommit how many source transactions may share one target transaction; the checkpoint
  *                                 then holds the end LSN of the last of them. The caller must call
  *                                 {@link ChangeApplier#commitPending()} when the stream goes idle
+ * @param maxGroupDuration         a group of source transactions is committed at the first source commit after it
+ *                                 has been open this long, whatever its size: the bound on the added apply lag under a
+ *                                 steady load that never lets the stream go idle
+ * @param errorPolicy              {@link ErrorPolicy#STOP}: a change that fails stops the applier;
+ *                                 {@link ErrorPolicy#LOG_AND_CONTINUE}: it is recorded through the applier's
+ *                                 {@link ApplyExceptionLog} and skipped (each change then runs in a savepoint)
  */
 public record ApplyOptions(ApplyConflicts conflicts, boolean allowAdditiveDdl, TypeResolver typeResolver,
-                           int batchSize, int maxTransactionsPerCommit) {
+                           int batchSize, int maxTransactionsPerCommit, Duration maxGroupDuration,
+                           ErrorPolicy errorPolicy) {
 
     /** The target type (SQL text) of a source column, from its type OID and modifier. */
     @FunctionalInterface
@@ -28,35 +37,54 @@ public record ApplyOptions(ApplyConflicts conflicts, boolean allowAdditiveDdl, T
     }
 
     public static final int DEFAULT_BATCH_SIZE = 1000;
+    public static final int DEFAULT_TRANSACTIONS_PER_COMMIT = 1000;
+    public static final Duration DEFAULT_GROUP_DURATION = Duration.ofMillis(200);
 
     public ApplyOptions {
-        if (conflicts == null || typeResolver == null) {
-            throw new IllegalArgumentException("conflicts and typeResolver are required");
+        if (conflicts == null || typeResolver == null || maxGroupDuration == null || errorPolicy == null) {
+            throw new IllegalArgumentException("conflicts, typeResolver, maxGroupDuration and errorPolicy are required");
         }
         if (batchSize < 1 || maxTransactionsPerCommit < 1) {
             throw new IllegalArgumentException("batchSize and maxTransactionsPerCommit must be at least 1");
         }
     }
 
-    /** Strict conflicts, no DDL, batches of 1000, one source transaction per target transaction. */
+    /**
+     * Strict conflicts, no DDL, stop on errors, pipelines of 1000 changes, up to 1000 source transactions (or 200 ms
+     * of them) per target transaction.
+     */
     public static ApplyOptions defaults() {
         return new ApplyOptions(ApplyConflicts.strict(), false, (oid, typmod) -> Optional.empty(),
-                DEFAULT_BATCH_SIZE, 1);
+                DEFAULT_BATCH_SIZE, DEFAULT_TRANSACTIONS_PER_COMMIT, DEFAULT_GROUP_DURATION, ErrorPolicy.STOP);
     }
 
     public ApplyOptions withConflicts(ApplyConflicts value) {
-        return new ApplyOptions(value, allowAdditiveDdl, typeResolver, batchSize, maxTransactionsPerCommit);
+        return new ApplyOptions(value, allowAdditiveDdl, typeResolver, batchSize, maxTransactionsPerCommit,
+                maxGroupDuration, errorPolicy);
     }
 
     public ApplyOptions withAdditiveDdl(boolean value) {
-        return new ApplyOptions(conflicts, value, typeResolver, batchSize, maxTransactionsPerCommit);
+        return new ApplyOptions(conflicts, value, typeResolver, batchSize, maxTransactionsPerCommit,
+                maxGroupDuration, errorPolicy);
     }
 
     public ApplyOptions withBatchSize(int value) {
-        return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, value, maxTransactionsPerCommit);
+        return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, value, maxTransactionsPerCommit,
+                maxGroupDuration, errorPolicy);
     }
 
     public ApplyOptions withMaxTransactionsPerCommit(int value) {
-        return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, batchSize, value);
+        return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, batchSize, value, maxGroupDuration,
+                errorPolicy);
+    }
+
+    public ApplyOptions withMaxGroupDuration(Duration value) {
+        return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, batchSize, maxTransactionsPerCommit,
+                value, errorPolicy);
+    }
+
+    public ApplyOptions withErrorPolicy(ErrorPolicy value) {
+        return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, batchSize, maxTransactionsPerCommit,
+                maxGroupDuration, value);
     }
 }

@@ -13,10 +13,11 @@ import java.util.Optional;
  * @param updates              rows updated (including soft deletes of an operation indicator)
  * @param deletes              rows deleted
  * @param truncates            TRUNCATE statements run
+ * @param skippedChanges       changes the target refused, recorded and skipped under {@code log-and-continue}
  * @param lastCommittedEndLsn  the end LSN of the last source transaction committed on the target: safe to confirm to
  *                             the source's slot
  * @param lastCommitTime       the source commit time of that transaction (now minus it = apply lag)
  */
 public record ApplyStats(long transactions, long skippedTransactions, long inserts, long updates, long deletes,
-                         long truncates, Lsn lastCommittedEndLsn, Optional<Instant> lastCommitTime) {
+                         long truncates, long skippedChanges, Lsn lastCommittedEndLsn, Optional<Instant> lastCommitTime) {
 }

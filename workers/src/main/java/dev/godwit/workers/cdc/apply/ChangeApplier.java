@@ -15,7 +15,11 @@ import dev.godwit.workers.cdc.pgoutput.RelationCache;
 import dev.godwit.workers.cdc.pgoutput.RelationColumn;
 import dev.godwit.workers.cdc.pgoutput.TupleData;
 import dev.godwit.workers.cdc.pgoutput.TypeCache;
+import dev.godwit.mappings.task.ErrorPolicy;
+import dev.godwit.workers.cdc.apply.StatementPipeline.Change;
+import dev.godwit.workers.cdc.apply.StatementPipeline.Expect;
 import dev.godwit.workers.pg.Lsn;
+import dev.godwit.workers.pg.SqlStates;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,15 +33,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Replays decoded pgoutput messages on the target: each source transaction in one target transaction that also
  * records the checkpoint (its commit end LSN), so a crash anywhere leaves either both or neither.
  *
- * <p>Changes are executed as they arrive, inside the open target transaction; nothing of a source transaction is kept
- * in memory except the current insert batch (at most {@link ApplyOptions#batchSize()} rows), so a transaction far
- * larger than the heap applies. Consecutive inserts into one table go through one JDBC batch, flushed before any other
- * statement, every {@code batchSize} rows and before the commit, so the order of statements is the source's order.
+ * <p>Changes go into the open target transaction as they arrive, through a {@link StatementPipeline}: bound to their
+ * prepared statements and sent in JDBC batches (one round trip for many changes), at most
+ * {@link ApplyOptions#batchSize()} changes waiting, so a transaction far larger than the heap applies. The changes of
+ * one table always run in source order; tables the target links (foreign keys, triggers, inheritance) keep their
+ * place among all others. Everything pending is sent before a TRUNCATE, DDL, the checkpoint and the commit.
+ *
+ * <p>Under {@code errorPolicy: log-and-continue} each change runs alone inside a savepoint: a change the target refuses
+ * is rolled back to it, recorded through the {@link ApplyExceptionLog} in the same target transaction, and skipped.
  *
  * <p>Resume: a transaction whose {@code Begin.finalLsn} (the start of its commit record) is below the checkpoint read
  * at start is skipped whole. That is the same as "end LSN ≤ checkpoint": commit records do not overlap, so for the
@@ -54,6 +64,10 @@ import java.util.function.Function;
  * one (from the checkpoint) on a fresh replication stream. Not thread-safe.
  */
 public final class ChangeApplier {
+    private static final Logger log = LoggerFactory.getLogger(ChangeApplier.class);
+
+    /** Values waiting in the pipeline, at most (PgJDBC holds them until the batch is sent). */
+    private static final long PIPELINE_BYTES = 8L << 20;
 
     private final Connection conn;
     private final Function<Relation, Optional<ApplyTarget>> routing;
@@ -63,7 +77,11 @@ public final class ChangeApplier {
     private final RelationCache relations = new RelationCache();
     private final TypeCache types = new TypeCache();
     private final Map<Long, TableApplier> tables = new HashMap<>();
-    private final InsertBatch batch = new InsertBatch();
+    private final StatementPipeline pipeline;
+    private final ApplyExceptionLog exceptions;
+    private final boolean logAndContinue;
+    /** Each change runs alone: under log-and-continue (a savepoint per change) or when batches are off. */
+    private final boolean direct;
 
     private Begin current;
     private boolean skipping;
@@ -71,6 +89,7 @@ public final class ChangeApplier {
     private int groupTransactions;
     private Lsn groupEndLsn;
     private Instant groupCommitTime;
+    private long groupStartNanos;
     private boolean failed;
 
     private long transactions;
@@ -79,15 +98,27 @@ public final class ChangeApplier {
     private long updates;
     private long deletes;
     private long truncates;
+    private long skippedChanges;
     private Lsn lastCommittedEndLsn;
     private Instant lastCommitTime;
 
+    /** An applier for the {@link ErrorPolicy#STOP} policy. */
     public ChangeApplier(Connection target, Function<Relation, Optional<ApplyTarget>> routing, Checkpoint checkpoint,
                          ApplyOptions options) throws SQLException {
+        this(target, routing, checkpoint, options, ApplyExceptionLog.none());
+    }
+
+    /** @param exceptions where skipped changes are recorded under {@link ErrorPolicy#LOG_AND_CONTINUE} */
+    public ChangeApplier(Connection target, Function<Relation, Optional<ApplyTarget>> routing, Checkpoint checkpoint,
+                         ApplyOptions options, ApplyExceptionLog exceptions) throws SQLException {
         this.conn = target;
         this.routing = routing;
         this.checkpoint = checkpoint;
         this.options = options;
+        this.exceptions = exceptions;
+        this.logAndContinue = options.errorPolicy() == ErrorPolicy.LOG_AND_CONTINUE;
+        this.direct = logAndContinue || options.batchSize() == 1;
+        this.pipeline = new StatementPipeline(options.batchSize(), PIPELINE_BYTES, new Results());
         target.setAutoCommit(false);
         this.startCheckpoint = checkpoint.current();
         this.lastCommittedEndLsn = startCheckpoint;
@@ -108,7 +139,7 @@ public final class ChangeApplier {
             dispatch(message);
         } catch (SQLException | RuntimeException e) {
             failed = true;
-            batch.clear();
+            pipeline.discard();
             try {
                 conn.rollback();
             } catch (SQLException rollback) {
@@ -148,9 +179,14 @@ public final class ChangeApplier {
         if (current == null && groupTransactions > 0) {
             try {
                 commitGroup();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 failed = true;
-                conn.rollback();
+                pipeline.discard();
+                try {
+                    conn.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
         }
@@ -158,7 +194,7 @@ public final class ChangeApplier {
 
     public ApplyStats stats() {
         return new ApplyStats(transactions, skippedTransactions, inserts, updates, deletes, truncates,
-                lastCommittedEndLsn, Optional.ofNullable(lastCommitTime));
+                skippedChanges, lastCommittedEndLsn, Optional.ofNullable(lastCommitTime));
     }
 
     // ---------------------------------------------------------------- transactions
@@ -173,6 +209,9 @@ public final class ChangeApplier {
             return;
         }
         current = begin;
+        if (groupTransactions == 0) {
+            groupStartNanos = System.nanoTime();
+        }
     }
 
     private void commit(Commit commit) throws SQLException {
@@ -188,7 +227,8 @@ public final class ChangeApplier {
         groupTransactions++;
         groupEndLsn = commit.endLsn();
         groupCommitTime = commit.commitTime();
-        if (groupTransactions >= options.maxTransactionsPerCommit()) {
+        if (groupTransactions >= options.maxTransactionsPerCommit()
+                || System.nanoTime() - groupStartNanos >= options.maxGroupDuration().toNanos()) {
             commitGroup();
         }
     }
@@ -266,7 +306,7 @@ public final class ChangeApplier {
             }
         }
         tables.put(relation.relationId(), new TableApplier(conn, relation, target,
-                options.conflicts().updateOnInsertConflict()));
+                options.conflicts().updateOnInsertConflict(), pipeline::flush));
     }
 
     private Optional<String> targetColumnType(ApplyTarget target, String column) throws SQLException {
@@ -308,12 +348,15 @@ public final class ChangeApplier {
             return;
         }
         TupleData row = checked(table, insert.newTuple());
-        PreparedStatement ps = table.insert(row);
-        batch.add(table, ps, row);
-        inserts++;
-        if (batch.size() >= options.batchSize()) {
-            flush();
-        }
+        guarded(table, "INSERT", row, null, () -> {
+            Change change = change(table, "INSERT", row, Expect.ANY);
+            if (direct) {
+                executeNow(change, table.insert(row));
+            } else {
+                pipeline.makeRoom(table);
+                pipeline.add(change, table.insert(row), row);
+            }
+        });
     }
 
     private void update(Update update) throws SQLException {
@@ -321,21 +364,30 @@ public final class ChangeApplier {
         if (table == null || !applies(table)) {
             return;
         }
-        flush();
         TupleData newRow = checked(table, update.newTuple());
         update.oldTuple().ifPresent(o -> checked(table, o.tuple()));
         TupleData keyRow = update.oldTuple().map(OldTuple::tuple).orElse(newRow);
-        int count = execute(table, "UPDATE", keyRow, table.update(update.oldTuple(), newRow));
-        if (count == 0) {
+        guarded(table, "UPDATE", newRow, update.oldTuple().map(OldTuple::tuple).orElse(null), () -> {
             if (!options.conflicts().insertOnUpdateMissing()) {
-                throw conflict(table, "UPDATE found no row", keyRow, "P0002", null);
+                Change change = change(table, "UPDATE", keyRow, Expect.ONE_ROW);
+                if (direct) {
+                    executeNow(change, table.update(update.oldTuple(), newRow));
+                } else {
+                    pipeline.makeRoom(table);
+                    pipeline.add(change, table.update(update.oldTuple(), newRow), newRow,
+                            update.oldTuple().map(OldTuple::tuple).orElse(null));
+                }
+                return;
             }
-            TupleData complete = fillFromOld(table, newRow, update.oldTuple());
-            execute(table, "INSERT (for a missing row of an UPDATE)", complete, table.insert(complete));
-            inserts++;
-            return;
-        }
-        updates++;
+            // the INSERT for a missing row must follow its UPDATE at once: under this policy UPDATEs run alone
+            int count = executeNow(change(table, "UPDATE", keyRow, Expect.ANY),
+                    table.update(update.oldTuple(), newRow));
+            if (count == 0) {
+                TupleData complete = fillFromOld(table, newRow, update.oldTuple());
+                executeNow(change(table, "INSERT (for a missing row of an UPDATE)", complete, Expect.ANY),
+                        table.insert(complete));
+            }
+        });
     }
 
     /** The new row with unchanged-TOAST values taken from the old row (REPLICA IDENTITY FULL sends them there). */
@@ -347,9 +399,9 @@ public final class ChangeApplier {
                 ColumnValue fill = old.filter(o -> o.kind() == OldTuple.Kind.OLD_ROW).map(o -> o.tuple().get(index))
                         .orElse(ColumnValue.UnchangedToast.INSTANCE);
                 if (fill instanceof ColumnValue.UnchangedToast) {
-                    throw conflict(table, "UPDATE found no row, and it cannot be inserted: column "
-                            + table.relation().columns().get(i).name() + " was not sent (unchanged TOAST)",
-                            newRow, "P0002", null);
+                    throw conflict(change(table, "UPDATE", newRow, Expect.ANY), "UPDATE found no row, and it cannot"
+                            + " be inserted: column " + table.relation().columns().get(i).name() + " was not sent"
+                            + " (unchanged TOAST)", "P0002", null);
                 }
                 values.set(i, fill);
             }
@@ -362,13 +414,17 @@ public final class ChangeApplier {
         if (table == null || !applies(table)) {
             return;
         }
-        flush();
         TupleData keyRow = checked(table, delete.oldTuple().tuple());
-        int count = execute(table, "DELETE", keyRow, table.delete(delete.oldTuple()));
-        if (count == 0 && !options.conflicts().ignoreMissingDelete()) {
-            throw conflict(table, "DELETE found no row", keyRow, "P0002", null);
-        }
-        deletes += count;
+        guarded(table, "DELETE", null, keyRow, () -> {
+            Change change = change(table, "DELETE", keyRow,
+                    options.conflicts().ignoreMissingDelete() ? Expect.ANY : Expect.ONE_ROW);
+            if (direct) {
+                executeNow(change, table.delete(delete.oldTuple()));
+            } else {
+                pipeline.makeRoom(table);
+                pipeline.add(change, table.delete(delete.oldTuple()), keyRow);
+            }
+        });
     }
 
     private void truncate(Truncate truncate) throws SQLException {
@@ -379,12 +435,14 @@ public final class ChangeApplier {
             throw new SQLException("TRUNCATE at " + walPosition + " outside a transaction", "08P01");
         }
         List<String> names = new ArrayList<>();
+        TableApplier first = null;
         for (long id : truncate.relationIds()) {
             TableApplier table = tables.get(id);
             if (table != null && applies(table)) {
                 // ONLY: an inheritance parent's children arrive in the same message when they were truncated too;
                 // a partitioned target cannot be truncated ONLY and holds only the routed rows anyway
                 names.add((table.isPartitioned() ? "" : "ONLY ") + table.quotedTable());
+                first = first == null ? table : first;
             }
         }
         if (names.isEmpty()) {
@@ -393,13 +451,15 @@ public final class ChangeApplier {
         flush();
         String sql = "TRUNCATE " + String.join(", ", names) + (truncate.restartIdentity() ? " RESTART IDENTITY" : "")
                 + (truncate.cascade() ? " CASCADE" : "");
-        try (Statement s = conn.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new SQLException(sql + " failed in the source transaction committing at " + current.finalLsn()
-                    + ": " + e.getMessage(), e.getSQLState(), e);
-        }
-        truncates++;
+        guarded(first, "TRUNCATE", null, null, () -> {
+            try (Statement s = conn.createStatement()) {
+                s.execute(sql);
+            } catch (SQLException e) {
+                throw new SQLException(sql + " failed in the source transaction committing at "
+                        + current.finalLsn() + ": " + e.getMessage(), e.getSQLState(), e);
+            }
+            truncates++;
+        });
     }
 
     private TupleData checked(TableApplier table, TupleData row) {
@@ -411,96 +471,118 @@ public final class ChangeApplier {
         return row;
     }
 
-    private int execute(TableApplier table, String operation, TupleData keyRow, PreparedStatement ps)
-            throws SQLException {
+    private Change change(TableApplier table, String operation, TupleData keyRow, Expect expect) {
+        return new Change(table, operation, keyRow, current.finalLsn(), walPosition, expect);
+    }
+
+    /** Runs one change alone, after everything pending; checks and counts it like a pipelined one. */
+    private int executeNow(Change change, PreparedStatement ps) throws SQLException {
+        int count;
         try {
-            return ps.executeUpdate();
+            count = ps.executeUpdate();
         } catch (SQLException e) {
-            throw failure(table, operation, keyRow, e);
+            throw failure(change, e);
         }
-    }
-
-    private SQLException failure(TableApplier table, String operation, TupleData keyRow, SQLException e) {
-        SQLException cause = e instanceof BatchUpdateException && e.getNextException() != null
-                ? e.getNextException() : e;
-        if ("23505".equals(cause.getSQLState())) {
-            return conflict(table, operation + " found the key taken", keyRow, "23505", cause);
+        if (count == 0 && change.expect() == Expect.ONE_ROW) {
+            throw missing(change);
         }
-        return new SQLException(operation + " on " + table.target().qualifiedTarget() + " (source "
-                + table.relation().qualifiedName() + ") failed for key " + table.describeKey(keyRow)
-                + " in the source transaction committing at " + lsnText() + ": " + cause.getMessage(),
-                cause.getSQLState(), e);
+        applied(change, count);
+        return count;
     }
 
-    private ApplyConflictException conflict(TableApplier table, String what, TupleData keyRow, String sqlState,
-                                             Throwable cause) {
-        return new ApplyConflictException(what + " on " + table.target().qualifiedTarget() + " (source "
-                + table.relation().qualifiedName() + "), key " + table.describeKey(keyRow)
-                + ", source transaction committing at " + lsnText() + " (message at " + walPosition + ")"
-                + (cause == null ? "" : ": " + cause.getMessage()), sqlState, cause);
-    }
+    // ---------------------------------------------------------------- the error policy
 
-    private String lsnText() {
-        return current != null ? current.finalLsn().toString() : "?";
-    }
-
-    private void flush() throws SQLException {
-        batch.flush();
+    /** A change's work, which may fail with the target's error. */
+    @FunctionalInterface
+    private interface ChangeWork {
+        void run() throws SQLException;
     }
 
     /**
-     * The inserts not yet sent: one statement, at most {@code batchSize} rows. The only place change data is held,
-     * and PgJDBC keeps the bound parameters, so it is emptied before any other statement runs.
+     * Runs {@code work}: as it is under the stop policy; under log-and-continue inside a savepoint, so that a change
+     * the target refuses is undone alone, recorded in the exception log within the same target transaction, and
+     * skipped. Lost connections and server shutdowns are not the change's fault and still stop the applier (to be
+     * retried from the checkpoint).
      */
-    private final class InsertBatch {
-        private TableApplier table;
-        private PreparedStatement statement;
-        private TupleData firstRow;
-        private int rows;
+    private void guarded(TableApplier table, String operation, TupleData newRow, TupleData oldRow, ChangeWork work)
+            throws SQLException {
+        if (!logAndContinue) {
+            work.run();
+            return;
+        }
+        java.sql.Savepoint savepoint = conn.setSavepoint();
+        try {
+            work.run();
+            conn.releaseSavepoint(savepoint);
+        } catch (SQLException e) {
+            if (SqlStates.isTransient(e) || e instanceof SchemaDriftException) {
+                throw e;
+            }
+            conn.rollback(savepoint);
+            ApplyException skipped = new ApplyException(current.finalLsn(),
+                    table.target().qualifiedTarget() + " " + table.describeKey(oldRow != null ? oldRow : newRow),
+                    operation, e.getSQLState(), e.getMessage(), ChangeJson.of(table.relation(), newRow, oldRow));
+            exceptions.record(conn, skipped);
+            skippedChanges++;
+            log.warn("cdc: skipped a change (errorPolicy log-and-continue, recorded in apply_exception): {}",
+                    e.getMessage());
+        }
+    }
 
-        void add(TableApplier t, PreparedStatement ps, TupleData row) throws SQLException {
-            if (statement != null && statement != ps) {
-                flush();
-            }
-            if (statement == null) {
-                table = t;
-                statement = ps;
-                firstRow = row;
-            }
-            ps.addBatch();
-            rows++;
+    // ---------------------------------------------------------------- errors
+
+    private SQLException failure(Change change, SQLException e) {
+        SQLException cause = e instanceof BatchUpdateException && e.getNextException() != null
+                ? e.getNextException() : e;
+        if ("23505".equals(cause.getSQLState())) {
+            return conflict(change, change.operation() + " found the key taken", "23505", cause);
+        }
+        TableApplier table = change.table();
+        return new SQLException(change.operation() + " on " + table.target().qualifiedTarget() + " (source "
+                + table.relation().qualifiedName() + ") failed for key " + table.describeKey(change.keyRow())
+                + " in the source transaction committing at " + change.commitLsn() + ": " + cause.getMessage(),
+                cause.getSQLState(), e);
+    }
+
+    private ApplyConflictException missing(Change change) {
+        return conflict(change, change.operation() + " found no row", "P0002", null);
+    }
+
+    private ApplyConflictException conflict(Change change, String what, String sqlState, Throwable cause) {
+        TableApplier table = change.table();
+        return new ApplyConflictException(what + " on " + table.target().qualifiedTarget() + " (source "
+                + table.relation().qualifiedName() + "), key " + table.describeKey(change.keyRow())
+                + ", source transaction committing at " + change.commitLsn() + " (message at "
+                + change.walPosition() + ")" + (cause == null ? "" : ": " + cause.getMessage()), sqlState, cause);
+    }
+
+    private void applied(Change change, int rows) {
+        switch (change.operation()) {
+            case "UPDATE" -> updates += Math.max(rows, 0);
+            case "DELETE" -> deletes += Math.max(rows, 0);
+            default -> inserts++;
+        }
+    }
+
+    private void flush() throws SQLException {
+        pipeline.flush();
+    }
+
+    /** The pipeline's view of this applier's error messages and counters. */
+    private final class Results implements StatementPipeline.Outcome {
+        @Override
+        public SQLException failed(Change change, SQLException cause) {
+            return failure(change, cause);
         }
 
-        int size() {
-            return rows;
+        @Override
+        public SQLException missing(Change change) {
+            return ChangeApplier.this.missing(change);
         }
 
-        void flush() throws SQLException {
-            if (statement == null) {
-                return;
-            }
-            try {
-                statement.executeBatch();
-            } catch (SQLException e) {
-                throw failure(table, "INSERT (batch of " + rows + " rows starting with key "
-                        + table.describeKey(firstRow) + ")", null, e);
-            } finally {
-                clear();
-            }
-        }
-
-        void clear() {
-            if (statement != null) {
-                try {
-                    statement.clearBatch();
-                } catch (SQLException ignored) {
-                    // the statement is closed already; its batch went with it
-                }
-            }
-            table = null;
-            statement = null;
-            firstRow = null;
-            rows = 0;
+        @Override
+        public void applied(Change change, int rows) {
+            ChangeApplier.this.applied(change, rows);
         }
     }
 }

@@ -40,9 +40,16 @@ final class TableApplier implements AutoCloseable {
     record Prepared(PreparedStatement statement, List<Bind> binds) {
     }
 
+    /** Runs before the statement cache is emptied, so that no statement with changes waiting in it is closed. */
+    @FunctionalInterface
+    interface BeforeEviction {
+        void run() throws SQLException;
+    }
+
     private static final int MAX_CACHED_STATEMENTS = 64;
 
     private final Connection conn;
+    private final BeforeEviction beforeEviction;
     private final Relation relation;
     private final ApplyTarget target;
     private final boolean upsertOnInsert;
@@ -51,9 +58,12 @@ final class TableApplier implements AutoCloseable {
     private final Map<String, Prepared> statements = new HashMap<>();
     private Set<String> textCompared;
     private Boolean partitioned;
+    private Boolean reorderable;
 
-    TableApplier(Connection conn, Relation relation, ApplyTarget target, boolean upsertOnInsert) {
+    TableApplier(Connection conn, Relation relation, ApplyTarget target, boolean upsertOnInsert,
+                 BeforeEviction beforeEviction) {
         this.conn = conn;
+        this.beforeEviction = beforeEviction;
         this.relation = relation;
         this.target = target;
         this.upsertOnInsert = upsertOnInsert && !target.keyColumns().isEmpty();
@@ -404,6 +414,34 @@ final class TableApplier implements AutoCloseable {
         return partitioned;
     }
 
+    /**
+     * Whether this table's changes may run before or after another table's within one target transaction without
+     * changing the outcome: no foreign key from or to it, no enabled user trigger, no rule, and not part of an
+     * inheritance tree or a partition of another table (a partitioned table itself is fine: its rows arrive under
+     * it, in order).
+     */
+    boolean reorderable() throws SQLException {
+        if (reorderable == null) {
+            try (PreparedStatement ps = conn.prepareStatement("""
+                    SELECT NOT (c.relispartition OR c.relhasrules OR (c.relhassubclass AND c.relkind <> 'p')
+                                OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid)
+                                OR EXISTS (SELECT 1 FROM pg_trigger t
+                                            WHERE t.tgrelid = c.oid AND NOT t.tgisinternal AND t.tgenabled <> 'D')
+                                OR EXISTS (SELECT 1 FROM pg_constraint k
+                                            WHERE k.contype = 'f' AND (k.conrelid = c.oid OR k.confrelid = c.oid)))
+                      FROM pg_class c WHERE c.oid = ?::regclass""")) {
+                ps.setString(1, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("target table " + target.qualifiedTarget() + " does not exist", "42P01");
+                    }
+                    reorderable = rs.getBoolean(1);
+                }
+            }
+        }
+        return reorderable;
+    }
+
     // ---------------------------------------------------------------- binding
 
     /** 'v' sent, 'n' null, 'u' unchanged TOAST, per column: the part of a statement's shape the values decide. */
@@ -417,6 +455,7 @@ final class TableApplier implements AutoCloseable {
 
     private Prepared prepare(String key, Sql sql) throws SQLException {
         if (statements.size() >= MAX_CACHED_STATEMENTS) {
+            beforeEviction.run();
             close();
         }
         Prepared p = new Prepared(conn.prepareStatement(sql.text.toString()), List.copyOf(sql.binds));

@@ -30,6 +30,11 @@ final class ApplyFixture {
     private ApplyFixture() {
     }
 
+    /** The default options, but every source transaction committed on its own: what these tests observe. */
+    static ApplyOptions perTransaction() {
+        return ApplyOptions.defaults().withMaxTransactionsPerCommit(1);
+    }
+
     /** A Relation; a column name ending in {@code *} is a replica identity column. */
     static Relation relation(long id, String schema, String name, ReplicaIdentity identity, String... columns) {
         List<RelationColumn> cols = new ArrayList<>();

@@ -64,7 +64,7 @@ class ApplyMappingIT {
         Relation orders = relation(30, "public", "orders", ReplicaIdentity.DEFAULT, "id*", "qty", "note", "secret");
         try (Connection conn = db.connect()) {
             new Feed(new ChangeApplier(conn, r -> Optional.of(target), new TableCheckpoint(db),
-                    ApplyOptions.defaults()))
+                    ApplyFixture.perTransaction()))
                     .tx(1, orders, new Insert(30, row("1", "3", "first", "s")), new Insert(30, row("2", "4", "x", "s")))
                     .tx(2, new Update(30, Optional.empty(), row("1", "5", U, "s")), new Delete(30, key("2", null, null, null)));
         }

@@ -106,7 +106,7 @@ class ApplyTypesIT {
                 s.execute(SESSION);
             }
             Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(target), new TableCheckpoint(target),
-                    ApplyOptions.defaults()));
+                    ApplyFixture.perTransaction()));
             f.begin(1).send(ref);
             for (int i = 0; i < rows.size() - 1; i++) {
                 f.send(new Insert(10, rows.get(i)));

@@ -35,7 +35,7 @@ class ApplyVolumeIT {
         db.execute("CREATE TABLE big (id int PRIMARY KEY, v text)");
         try (Connection conn = db.connect()) {
             Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(db), new TableCheckpoint(db),
-                    ApplyOptions.defaults().withBatchSize(100)));
+                    ApplyFixture.perTransaction().withBatchSize(100)));
             f.begin(1).send(BIG);
             for (int i = 1; i <= 250; i++) {
                 f.send(new Insert(20, row(Integer.toString(i), "v")));
@@ -56,7 +56,7 @@ class ApplyVolumeIT {
         db.execute("CREATE TABLE big (id int PRIMARY KEY, v text)");
         try (Connection conn = db.connect()) {
             Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(db), new TableCheckpoint(db),
-                    ApplyOptions.defaults()));
+                    ApplyFixture.perTransaction()));
             f.begin(1).send(BIG);
             for (int i = 1; i <= 200_000; i++) { // generated as sent: the test holds no list either
                 f.send(new Insert(20, row(Integer.toString(i), "row " + i)));

@@ -54,7 +54,7 @@ class ChangeApplierIT {
         db.execute("CREATE TABLE full_items (id int, doc text, n int)");
         Relation full = relation(2, "public", "full_items", ReplicaIdentity.FULL, "id", "doc", "n");
         try (Connection conn = db.connect()) {
-            feed(db, conn, ApplyOptions.defaults())
+            feed(db, conn, ApplyFixture.perTransaction())
                     .tx(1, ITEMS, new Insert(1, row("1", "big toasted text", "1")),
                             full, new Insert(2, row("1", "big toasted text", "1")))
                     .tx(2, ITEMS, new Update(1, Optional.empty(), row("1", U, "2")),
@@ -70,7 +70,7 @@ class ChangeApplierIT {
             throws SQLException {
         TestDatabase db = target(lab);
         try (Connection conn = db.connect()) {
-            feed(db, conn, ApplyOptions.defaults())
+            feed(db, conn, ApplyFixture.perTransaction())
                     .tx(1, ITEMS, new Insert(1, row("1", "a", "1")), new Insert(1, row("2", "b", "2")),
                             new Insert(1, row("3", "c", "3")))
                     .tx(2, new Update(1, Optional.empty(), row("1", "a2", "10")),
@@ -89,7 +89,7 @@ class ChangeApplierIT {
         Relation dup = relation(3, "public", "dup", ReplicaIdentity.FULL, "a", "j", "p", "x");
         String[] r = {"1", "{\"k\": [1, 2]}", "(1,2)", "<a>1</a>"};
         try (Connection conn = db.connect()) {
-            feed(db, conn, ApplyOptions.defaults())
+            feed(db, conn, ApplyFixture.perTransaction())
                     .tx(1, dup, new Insert(3, row(r)), new Insert(3, row(r)), new Insert(3, row(r)),
                             new Insert(3, row(null, null, null, null)), new Insert(3, row(null, null, null, null)))
                     .tx(2, new Update(3, Optional.of(old(r)), row("2", "{\"k\": [1, 2]}", "(1,2)", "<a>1</a>")),
@@ -108,7 +108,7 @@ class ChangeApplierIT {
                 "INSERT INTO parent (v) VALUES ('a'), ('b')", "INSERT INTO child VALUES (1, 1)");
         Relation parent = relation(4, "public", "parent", ReplicaIdentity.DEFAULT, "id*", "v");
         try (Connection conn = db.connect()) {
-            Feed f = feed(db, conn, ApplyOptions.defaults());
+            Feed f = feed(db, conn, ApplyFixture.perTransaction());
             // a transaction that fails after its TRUNCATE: the TRUNCATE and the inserts around it all roll back
             SQLException failure = assertThrows(SQLException.class, () -> f.begin(1).send(parent,
                     new Insert(4, row("10", "before")), new Truncate(List.of(4L), true, true),
@@ -118,7 +118,7 @@ class ChangeApplierIT {
         assertEquals(List.of("1", "2"), db.column("SELECT id FROM parent ORDER BY id"));
         assertEquals(1, db.count("child"));
         try (Connection conn = db.connect()) {
-            feed(db, conn, ApplyOptions.defaults()).tx(1, relation(4, "public", "parent", ReplicaIdentity.DEFAULT,
+            feed(db, conn, ApplyFixture.perTransaction()).tx(1, relation(4, "public", "parent", ReplicaIdentity.DEFAULT,
                     "id*", "v"), new Insert(4, row("10", "before")), new Truncate(List.of(4L), true, true),
                     new Insert(4, row("11", "after")));
         }
@@ -133,7 +133,7 @@ class ChangeApplierIT {
         TestDatabase db = target(lab);
         TableCheckpoint checkpoint = new TableCheckpoint(db);
         try (Connection conn = db.connect()) {
-            Feed f = feed(db, conn, ApplyOptions.defaults());
+            Feed f = feed(db, conn, ApplyFixture.perTransaction());
             f.begin(1).send(ITEMS, new Insert(1, row("1", "a", "1")), new Insert(1, row("2", "b", "2")));
             f.applier.accept(Lsn.INVALID, new Insert(1, row("3", "c", "3"))); // in the batch, not yet sent
             db.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
@@ -144,13 +144,13 @@ class ChangeApplierIT {
         assertEquals(Optional.empty(), checkpoint.stored());
 
         try (Connection conn = db.connect()) {
-            feed(db, conn, ApplyOptions.defaults())
+            feed(db, conn, ApplyFixture.perTransaction())
                     .tx(1, ITEMS, new Insert(1, row("1", "a", "1")), new Insert(1, row("2", "b", "2")));
         }
         assertEquals(Optional.of(Feed.endLsn(1)), checkpoint.stored());
 
         try (Connection conn = db.connect()) {
-            Feed f = feed(db, conn, ApplyOptions.defaults());
+            Feed f = feed(db, conn, ApplyFixture.perTransaction());
             // the stream resends transaction 1 (it starts at the slot's position, which may lag the checkpoint)
             f.tx(1, ITEMS, new Insert(1, row("1", "a", "1")), new Insert(1, row("2", "b", "2")))
                     .tx(2, new Insert(1, row("3", "c", "3")));
@@ -168,7 +168,7 @@ class ChangeApplierIT {
         TestDatabase db = target(lab);
         TableCheckpoint checkpoint = new TableCheckpoint(db);
         try (Connection conn = db.connect()) {
-            Feed f = feed(db, conn, ApplyOptions.defaults().withMaxTransactionsPerCommit(3));
+            Feed f = feed(db, conn, ApplyFixture.perTransaction().withMaxTransactionsPerCommit(3));
             f.tx(1, ITEMS, new Insert(1, row("1", "a", "1"))).tx(2, new Insert(1, row("2", "b", "2")));
             assertEquals(Optional.empty(), checkpoint.stored());
             f.tx(3, new Insert(1, row("3", "c", "3"))).tx(4, new Insert(1, row("4", "d", "4")));
@@ -188,7 +188,7 @@ class ChangeApplierIT {
         try (Connection conn = db.connect()) {
             new Feed(new ChangeApplier(conn, r -> Optional.of(ApplyFixture.identityTarget(db, r.namespace(), r.name(),
                     r.name().equals("items") ? Optional.of(Feed.finalLsn(2)) : Optional.empty())),
-                    new TableCheckpoint(db), ApplyOptions.defaults()))
+                    new TableCheckpoint(db), ApplyFixture.perTransaction()))
                     .tx(1, ITEMS, other, new Insert(1, row("1", "in the copy", "1")), new Insert(5, row("1", "x", "1")))
                     .tx(2, new Insert(1, row("2", "after the copy", "2")), new Insert(5, row("2", "y", "2")));
         }
@@ -201,7 +201,7 @@ class ChangeApplierIT {
         TestDatabase db = target(lab);
         Relation altered = relation(1, "public", "items", ReplicaIdentity.DEFAULT, "id*", "doc", "n", "extra");
         try (Connection conn = db.connect()) {
-            Feed f = feed(db, conn, ApplyOptions.defaults());
+            Feed f = feed(db, conn, ApplyFixture.perTransaction());
             f.tx(1, ITEMS, new Insert(1, row("1", "a", "1")));
             SchemaDriftException drift = assertThrows(SchemaDriftException.class,
                     () -> f.begin(2).send(altered, new Insert(1, row("2", "b", "2", "x"))));
@@ -220,7 +220,7 @@ class ChangeApplierIT {
                 ITEMS.columns().get(0), ITEMS.columns().get(1), ITEMS.columns().get(2),
                 new RelationColumn(0, "price", 1700, (12 << 16 | 2) + 4)));
         try (Connection conn = db.connect()) {
-            feed(db, conn, ApplyOptions.defaults().withAdditiveDdl(true))
+            feed(db, conn, ApplyFixture.perTransaction().withAdditiveDdl(true))
                     .tx(1, ITEMS, new Insert(1, row("1", "a", "1")))
                     .tx(2, altered, new Insert(1, row("2", "b", "2", "12.50")),
                             new Update(1, Optional.empty(), row("1", "a", "1", "3.25")));
@@ -235,21 +235,21 @@ class ChangeApplierIT {
         TestDatabase db = target(lab);
         db.execute("INSERT INTO items VALUES (1, 'there', 1)");
         try (Connection conn = db.connect()) {
-            Feed f = feed(db, conn, ApplyOptions.defaults());
+            Feed f = feed(db, conn, ApplyFixture.perTransaction());
             ApplyConflictException taken = assertThrows(ApplyConflictException.class,
                     () -> f.tx(1, ITEMS, new Insert(1, row("1", "again", "1"))));
             assertTrue(taken.getMessage().contains("public.items") && taken.getMessage().contains("id='1'")
                     && taken.getMessage().contains(Feed.finalLsn(1).toString()), taken.getMessage());
         }
         try (Connection conn = db.connect()) {
-            Feed f = feed(db, conn, ApplyOptions.defaults());
+            Feed f = feed(db, conn, ApplyFixture.perTransaction());
             ApplyConflictException missing = assertThrows(ApplyConflictException.class,
                     () -> f.tx(1, ITEMS, new Update(1, Optional.empty(), row("9", "x", "9"))));
             assertTrue(missing.getMessage().contains("UPDATE found no row") && missing.getMessage().contains("id='9'"),
                     missing.getMessage());
         }
         try (Connection conn = db.connect()) {
-            feed(db, conn, ApplyOptions.defaults().withConflicts(new ApplyConflicts(true, true, true)))
+            feed(db, conn, ApplyFixture.perTransaction().withConflicts(new ApplyConflicts(true, true, true)))
                     .tx(1, ITEMS, new Insert(1, row("1", "upserted", "1")),
                             new Update(1, Optional.empty(), row("9", "inserted", "9")),
                             new Delete(1, key("77", null, null)));
