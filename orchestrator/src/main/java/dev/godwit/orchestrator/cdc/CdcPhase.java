@@ -112,14 +112,26 @@ public final class CdcPhase {
                 Instant lastReport = Instant.now();
                 Instant lastIdle = Instant.EPOCH;
                 long applied = 0;
+                ApplyHold hold = new ApplyHold(this.control, task.name(), control);
+                StreamEvent held = null;
                 while (true) {
-                    StreamEvent event = stream.poll(POLL);
+                    Lsn walEnd = stream.serverWalEnd(); // read before the queue is seen empty (see ApplyHold)
+                    StreamEvent event = held != null ? held : stream.poll(POLL);
+                    held = null;
                     if (event == null) {
                         applier.commitPending();
                         confirm(stream, applier);
                         if (!inTransaction) {
                             lastIdle = recordIdle(stream, checkpoint, control, lastIdle);
+                            if (stream.queued() == 0 && hold.reachedWhileIdle(walEnd)) {
+                                hold.pause(stop);
+                            }
                         }
+                    } else if (event.message() instanceof PgOutputMessage.Begin begin && hold.holds(begin.finalLsn())) {
+                        applier.commitPending();
+                        confirm(stream, applier);
+                        hold.pause(stop);
+                        held = event; // applied once the hold is released
                     } else {
                         applier.accept(event.walPosition(), event.message());
                         if (event.message() instanceof PgOutputMessage.Begin) {

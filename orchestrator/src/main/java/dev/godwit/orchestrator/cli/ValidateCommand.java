@@ -1,18 +1,78 @@
 package dev.godwit.orchestrator.cli;
 
+import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.Owners;
+import dev.godwit.orchestrator.state.Phase;
+import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.orchestrator.validate.ReportPrinter;
+import dev.godwit.orchestrator.validate.TaskValidation;
+import dev.godwit.orchestrator.validate.ValidationReport;
+import dev.godwit.workers.pg.PgConnector;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Compares source and target at one position: row counts per table and unit, and with --content an order-free hash of row contents. Exit code 4 when anything differs.")
+        description = "Compares source and target at one position: row counts per table and chunk, and with --content an order-free hash of row contents, taken after the mappings. While changes are applied, the applier pauses at the source snapshot's position while the target is read; nothing is locked on the source. Exit code 4 when anything differs.")
 final class ValidateCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Mixin
     TaskArgument task;
 
+    @Option(names = "--content", description = "Also compare an order-free hash of every chunk's rows (default: settings.validation.contentHash).")
+    boolean content;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Option(names = "--table", paramLabel = "NAME", description = "Compare only this target table (schema.name, or the name alone); repeatable.")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--hold-timeout", paramLabel = "SECONDS", defaultValue = "600",
+            description = "How long to wait for the applier to reach the validation's position (default: ${DEFAULT-VALUE}).")
+    long holdTimeoutSeconds;
+
     @Override
-    public Integer call() {
-        throw NotBuiltYet.because("validate", "validation");
+    public Integer call() throws Exception {
+        if (holdTimeoutSeconds < 1) {
+            throw new GodwitException(ExitCodes.BAD_INPUT, "--hold-timeout must be at least 1 second");
+        }
+        Task loaded = task.load();
+        ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
+        TaskStore store = new TaskStore(control, loaded.name());
+        PgConnector source = new PgConnector("source", loaded.source());
+        PgConnector target = new PgConnector("target", loaded.target());
+        TaskStore.TaskRow row;
+        try (Connection t = target.open("validate")) {
+            row = TaskStates.require(t, control, store, loaded);
+        }
+        if (row.phase().compareTo(Phase.FULL_LOAD_DONE) < 0 && loaded.type().hasFullLoad()) {
+            throw new GodwitException(ExitCodes.BAD_INPUT, "the full load of task '" + loaded.name() + "' is not finished"
+                    + " (phase " + row.phase() + "): there is nothing complete to compare yet; 'godwit resume "
+                    + loaded.file() + "' finishes it");
+        }
+        boolean streams = loaded.type().hasCdc() && row.phase() != Phase.CUT_OVER && row.phase() != Phase.DONE;
+        ValidationReport report = new TaskValidation(loaded, source, target, control)
+                .run(content || loaded.settings().validation().contentHash(), tables, streams,
+                        streams && Owners.runsElsewhere(row), Duration.ofSeconds(holdTimeoutSeconds));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            new ReportPrinter().printJson(report, out);
+        } else {
+            new ReportPrinter().printText(report, out);
+        }
+        return report.equal() ? ExitCodes.OK : ExitCodes.VALIDATION_DIFFERENCES;
     }
 }

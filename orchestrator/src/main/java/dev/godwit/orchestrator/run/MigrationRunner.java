@@ -14,6 +14,7 @@ import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.orchestrator.validate.AutoValidation;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.Table;
 import dev.godwit.workers.catalog.TableKind;
@@ -212,7 +213,9 @@ public final class MigrationRunner {
             targetCatalog = new CatalogReader(t).read();
         }
         Routing routing = new Routing(planned.plan().tables(), targetCatalog, syncLsns);
-        new CdcPhase(task, source, target, control, routing, consistentPoint).run(stop::requested, Optional.empty());
+        try (AutoValidation validation = AutoValidation.duringCdc(task, source, target, control)) {
+            new CdcPhase(task, source, target, control, routing, consistentPoint).run(stop::requested, Optional.empty());
+        }
         try (Connection t = target.open("control")) {
             store.event(t, "INFO", "cdc", "stopped (" + stop.reason() + ")");
         }
@@ -371,6 +374,9 @@ public final class MigrationRunner {
             t.commit();
             log.info("{} foreign keys created, {} sequences set", foreignKeys.size(), sequences.size());
             new LoadReport(store).print(t, out, progress);
+        }
+        if (!task.type().hasCdc()) {
+            AutoValidation.afterFullLoad(task, source, target, control, out);
         }
         return true;
     }

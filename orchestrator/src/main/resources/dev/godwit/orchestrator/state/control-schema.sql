@@ -105,6 +105,8 @@ CREATE TABLE IF NOT EXISTS ${schema}.validation_result (
     millis       bigint,
     PRIMARY KEY (run_id, table_key, unit_id)
 );
+-- the chunk's key range as the report names it (unit_id is the chunk's ordinal within its table)
+ALTER TABLE ${schema}.validation_result ADD COLUMN IF NOT EXISTS key_range text;
 
 -- a request to the running applier to pause before the first source transaction committed at or after hold_lsn
 -- (validation reads both sides at that position); reached_lsn is set by the applier once it has paused there

@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(PgExtension.class)
-class CdcIT {
-    static final List<String> TABLES = List.of("accounts", "events", "keyless");
+public class CdcIT {
+    public static final List<String> TABLES = List.of("accounts", "events", "keyless");
 
     @TempDir
     Path dir;
@@ -97,7 +97,7 @@ class CdcIT {
     }
 
     /** Polls until every table (and the markers) has the same contents on both sides. */
-    static void awaitEqual(TestDatabase source, TestDatabase target, Duration timeout) throws InterruptedException {
+    public static void awaitEqual(TestDatabase source, TestDatabase target, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {

@@ -9,16 +9,16 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** The packaged godwit as a separate process whose output goes to a file, for tests that run it for a while. */
-final class Godwit {
+public final class Godwit {
     private Godwit() {
     }
 
-    static Process start(Path dir, String... args) throws IOException {
+    public static Process start(Path dir, String... args) throws IOException {
         return start(dir, List.of(), args);
     }
 
     /** @param jvmOptions options of the java command, before {@code -jar} (a heap limit, say) */
-    static Process start(Path dir, List<String> jvmOptions, String... args) throws IOException {
+    public static Process start(Path dir, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", Path.of("target", "godwit.jar").toString(), "-v"));
@@ -28,7 +28,7 @@ final class Godwit {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
-    static String log(Path dir) {
+    public static String log(Path dir) {
         try {
             return Files.readString(dir.resolve("godwit.log"));
         } catch (IOException e) {
@@ -37,7 +37,7 @@ final class Godwit {
     }
 
     /** Waits until at least {@code count} log lines match (the log accumulates across runs of one test). */
-    static void awaitLogCount(Path dir, Pattern pattern, int count, Duration timeout) throws InterruptedException {
+    public static void awaitLogCount(Path dir, Pattern pattern, int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (pattern.matcher(log(dir)).results().count() >= count) {
@@ -48,7 +48,7 @@ final class Godwit {
         throw new AssertionError(count + " log lines matching " + pattern + " did not appear within " + timeout + ":\n" + log(dir));
     }
 
-    static void awaitLog(Path dir, Pattern pattern, Duration timeout) throws InterruptedException {
+    public static void awaitLog(Path dir, Pattern pattern, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (pattern.matcher(log(dir)).find()) {

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Live writes on the source while a test migrates it: inserts, updates (including key changes and TOASTed values left
  * unchanged), deletes and multi-row transactions on {@code accounts} and {@code events}, until stopped.
  */
-final class SourceWriter implements AutoCloseable {
-    static final String SCHEMA = """
+public final class SourceWriter implements AutoCloseable {
+    public static final String SCHEMA = """
             CREATE TABLE accounts (id bigint PRIMARY KEY, balance numeric(14,2) NOT NULL, note text, big text, tags text[]);
             CREATE TABLE events (id bigserial PRIMARY KEY, account_id bigint, kind text, payload jsonb, at timestamptz DEFAULT now());
             CREATE TABLE keyless (a int, b text);
@@ -36,7 +36,7 @@ final class SourceWriter implements AutoCloseable {
     private volatile Throwable failure;
 
     /** @param seed also keeps the new keys of different writers apart */
-    SourceWriter(TestDatabase db, long seed) {
+    public SourceWriter(TestDatabase db, long seed) {
         this.db = db;
         this.firstNewId = 1_000_000L * seed;
         this.thread = new Thread(() -> run(new Random(seed)), "source-writer");
@@ -44,12 +44,12 @@ final class SourceWriter implements AutoCloseable {
         thread.start();
     }
 
-    long transactions() {
+    public long transactions() {
         return transactions.get();
     }
 
     /** Waits until at least {@code n} transactions are committed; fails at once if the writer failed. */
-    void awaitTransactions(long n, java.time.Duration timeout) throws InterruptedException {
+    public void awaitTransactions(long n, java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (transactions.get() < n) {
             if (failure != null) {
@@ -102,7 +102,7 @@ final class SourceWriter implements AutoCloseable {
     }
 
     /** One statement that inserts a marker row in its own transaction, for waiting until the target has it. */
-    static void mark(TestDatabase db, String marker) {
+    public static void mark(TestDatabase db, String marker) {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO markers VALUES (?)")) {
             ps.setString(1, marker);
             ps.executeUpdate();

@@ -1,0 +1,61 @@
+package dev.godwit.orchestrator.validate;
+
+import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.workers.pg.PgConnector;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code godwit validate}: picks the position to compare at from the task's state. A task that streams changes is
+ * compared under an applier hold, with the applier of the process that runs the task, or, when none does, with one
+ * started here for the time of the validation. A finished or cut-over task, or a full-load task, is compared on a
+ * fresh snapshot.
+ */
+public final class TaskValidation {
+    private final Task task;
+    private final PgConnector source;
+    private final PgConnector target;
+    private final ControlSchema control;
+
+    public TaskValidation(Task task, PgConnector source, PgConnector target, ControlSchema control) {
+        this.task = task;
+        this.source = source;
+        this.target = target;
+        this.control = control;
+    }
+
+    /**
+     * @param streams        the task applies changes (CDC, not cut over)
+     * @param runsElsewhere  a live process runs the task and applies them
+     */
+    public ValidationReport run(boolean content, List<String> tables, boolean streams, boolean runsElsewhere,
+                                Duration holdTimeout) throws Exception {
+        Validator validator = new Validator(task, source, target, control);
+        if (!streams) {
+            return validator.run(content, ValidationPosition.quiesced(), tables);
+        }
+        if (runsElsewhere) {
+            return validator.run(content, ValidationPosition.hold(holdTimeout), tables);
+        }
+        LocalApplier applier = LocalApplier.start(task, source, target, control);
+        ValidationReport report;
+        try {
+            report = validator.run(content, ValidationPosition.hold(holdTimeout), tables);
+        } catch (Exception e) {
+            // the applier's own failure says more than "nobody answered the hold"
+            Exception cause = applier.failure().orElse(e);
+            try {
+                applier.close();
+            } catch (Exception closing) {
+                if (closing != cause) {
+                    cause.addSuppressed(closing);
+                }
+            }
+            throw cause;
+        }
+        applier.close();
+        return report;
+    }
+}

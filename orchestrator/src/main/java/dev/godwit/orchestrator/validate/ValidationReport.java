@@ -1,0 +1,36 @@
+package dev.godwit.orchestrator.validate;
+
+import dev.godwit.workers.pg.Lsn;
+import dev.godwit.workers.validate.ChunkResult;
+import dev.godwit.workers.validate.TableOutcome;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The outcome of one validation.
+ *
+ * @param runId       the {@code validation_run} row
+ * @param sourceLsn   the source position both sides were read at, when known (a hold's position, or the source's
+ *                    WAL position when the snapshot was taken)
+ * @param content     whether row contents were hashed, not only counted
+ * @param tables      per target table, every chunk compared
+ * @param differences the differing chunks, at most {@code settings.validation.failureMaxCount} of them
+ * @param differing   how many chunks differ in all
+ */
+public record ValidationReport(long runId, Optional<Lsn> sourceLsn, boolean content, List<TableOutcome> tables,
+                               List<ChunkResult> differences, long differing, Duration elapsed) {
+    public ValidationReport {
+        tables = List.copyOf(tables);
+        differences = List.copyOf(differences);
+    }
+
+    public boolean equal() {
+        return differing == 0;
+    }
+
+    public List<TableOutcome> differingTables() {
+        return tables.stream().filter(t -> !t.equal()).toList();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.godwit.orchestrator.validate;
+
+import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.workers.pg.Lsn;
+import dev.godwit.workers.validate.ChunkResult;
+import dev.godwit.workers.validate.TableOutcome;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Validation runs and their results in the control schema ({@code validation_run}, {@code validation_result}), for
+ * {@code status} and the final report.
+ */
+final class ValidationStore {
+    private final ControlSchema schema;
+    private final String task;
+
+    ValidationStore(ControlSchema schema, String task) {
+        this.schema = schema;
+        this.task = task;
+    }
+
+    long begin(Connection c, boolean content) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.table("validation_run")
+                + " (task, content, state) VALUES (?, ?, 'RUNNING') RETURNING id")) {
+            ps.setString(1, task);
+            ps.setBoolean(2, content);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Records every chunk of every table, except differing chunks beyond {@code maxDetails} (the run still counts
+     * them), and the run's verdict, in one transaction.
+     */
+    void finish(Connection c, long runId, Optional<Lsn> sourceLsn, ValidationReport report, long maxDetails) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            long detailed = 0;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.table("validation_result")
+                    + " (run_id, table_key, unit_id, source_rows, target_rows, source_hash, target_hash, state, millis,"
+                    + " key_range) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (TableOutcome t : report.tables()) {
+                    for (ChunkResult r : t.chunks()) {
+                        if (!r.equal() && ++detailed > maxDetails) {
+                            continue;
+                        }
+                        ps.setLong(1, runId);
+                        ps.setString(2, r.tableKey());
+                        ps.setString(3, Integer.toString(r.chunk().ordinal()));
+                        ps.setLong(4, r.source().rows());
+                        if (r.target().isMissing()) {
+                            ps.setNull(5, java.sql.Types.BIGINT);
+                        } else {
+                            ps.setLong(5, r.target().rows());
+                        }
+                        ps.setString(6, r.source().hash());
+                        ps.setString(7, r.target().hash());
+                        ps.setString(8, r.state());
+                        ps.setLong(9, r.millis());
+                        ps.setString(10, r.range());
+                        ps.addBatch();
+                    }
+                }
+                ps.executeBatch();
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("validation_run")
+                    + " SET finished_at = now(), source_lsn = ?::pg_lsn, state = ?, differences = ? WHERE id = ?")) {
+                ps.setString(1, sourceLsn.map(Lsn::toString).orElse(null));
+                ps.setString(2, report.equal() ? "EQUAL" : "DIFFERENT");
+                ps.setInt(3, (int) Math.min(Integer.MAX_VALUE, report.differing()));
+                ps.setLong(4, runId);
+                ps.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    void failed(Connection c, long runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("validation_run")
+                + " SET finished_at = now(), state = 'FAILED' WHERE id = ?")) {
+            ps.setLong(1, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Whether the task has been validated before (with any outcome but a failure). */
+    boolean anyCompleted(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + schema.table("validation_run")
+                + " WHERE task = ? AND state IN ('EQUAL', 'DIFFERENT'))")) {
+            ps.setString(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.godwit.orchestrator.validate;
+
+import dev.godwit.mappings.task.Task;
+import dev.godwit.mappings.task.ValidationSettings;
+import dev.godwit.orchestrator.cli.ExitCodes;
+import dev.godwit.orchestrator.cli.GodwitException;
+import dev.godwit.orchestrator.plan.Plan;
+import dev.godwit.orchestrator.plan.PlannedTable;
+import dev.godwit.orchestrator.plan.Planner;
+import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.workers.pg.ExportedSnapshot;
+import dev.godwit.workers.pg.Lsn;
+import dev.godwit.workers.pg.PgConnector;
+import dev.godwit.workers.pg.SnapshotSlot;
+import dev.godwit.workers.validate.ChunkResult;
+import dev.godwit.workers.validate.Comparison;
+import dev.godwit.workers.validate.TableOutcome;
+import dev.godwit.workers.validate.ValidatedTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Compares every selected table of a task, source against target, at one source position: row counts per table and
+ * per chunk of about {@code settings.validation.partitionSize} rows, and with content an order-free hash of the rows
+ * as the mappings make them. Records the run in the control schema and returns the report. Never locks anything on
+ * the source: the source is read under an exported snapshot. See docs/validation.md.
+ */
+public final class Validator {
+    private static final Logger log = LoggerFactory.getLogger(Validator.class);
+
+    private final Task task;
+    private final PgConnector source;
+    private final PgConnector target;
+    private final ControlSchema control;
+
+    public Validator(Task task, PgConnector source, PgConnector target, ControlSchema control) {
+        this.task = task;
+        this.source = source;
+        this.target = target;
+        this.control = control;
+    }
+
+    /** Every table of the task. */
+    public ValidationReport run(boolean content, ValidationPosition position) throws SQLException, InterruptedException {
+        return run(content, position, List.of());
+    }
+
+    /**
+     * @param tables target tables to compare ({@code schema.name} or the name alone); empty for every table
+     * @throws GodwitException (exit 2) when a named table is not in the task
+     */
+    public ValidationReport run(boolean content, ValidationPosition position, List<String> tables)
+            throws SQLException, InterruptedException {
+        long started = System.nanoTime();
+        List<ValidatedTable> compared = select(plan(), tables);
+        ValidationStore store = new ValidationStore(control, task.name());
+        long runId;
+        try (Connection t = target.open("validation")) {
+            control.install(t);
+            runId = store.begin(t, content);
+        }
+        try {
+            ValidationSettings settings = task.settings().validation();
+            Comparison.Options options = new Comparison.Options(Math.max(1, settings.threadCount()),
+                    Math.max(1, settings.partitionSize()), content);
+            Optional<Lsn> lsn;
+            List<TableOutcome> outcomes;
+            if (position instanceof ValidationPosition.ApplierHold hold) {
+                try (HoldRequest request = HoldRequest.place(target, control, new TaskStore(control, task.name()))) {
+                    log.info("validation: asking the applier to pause");
+                    request.awaitReached(Lsn.INVALID, hold.timeout());
+                    try (SnapshotSlot slot = SnapshotSlot.create(source, temporarySlotName(), true)) {
+                        lsn = Optional.of(slot.consistentPoint());
+                        request.moveTo(slot.consistentPoint());
+                        nudge();
+                        log.info("validation: source snapshot at {}; waiting for the applier to apply everything before it",
+                                slot.consistentPoint());
+                        request.awaitReached(slot.consistentPoint(), hold.timeout());
+                        log.info("validation: the applier holds at {}; comparing {} tables", slot.consistentPoint(), compared.size());
+                        outcomes = new Comparison(source, target, Optional.of(slot.snapshotName()), options).run(compared);
+                        if (!request.stillHeld(slot.consistentPoint())) {
+                            throw new GodwitException(ExitCodes.FAILED, "the hold on the applier lapsed while the target"
+                                    + " was read (its lease could not be renewed), so the comparison is not at one position;"
+                                    + " run validate again");
+                        }
+                    }
+                }
+            } else if (position instanceof ValidationPosition.Snapshot snapshot) {
+                lsn = Optional.empty();
+                outcomes = new Comparison(source, target, Optional.of(snapshot.name()), options).run(compared);
+            } else {
+                try (ExportedSnapshot snapshot = ExportedSnapshot.export(source)) {
+                    lsn = currentLsn();
+                    outcomes = new Comparison(source, target, Optional.of(snapshot.name()), options).run(compared);
+                }
+            }
+            List<ChunkResult> differing = outcomes.stream().flatMap(o -> o.differing().stream()).toList();
+            ValidationReport report = new ValidationReport(runId, lsn, content, outcomes,
+                    differing.stream().limit(Math.max(0, settings.failureMaxCount())).toList(), differing.size(),
+                    Duration.ofNanos(System.nanoTime() - started));
+            try (Connection t = target.open("validation")) {
+                store.finish(t, runId, lsn, report, settings.failureMaxCount());
+                new TaskStore(control, task.name()).event(t, report.equal() ? "INFO" : "ERROR", "validation", summary(report));
+            }
+            if (report.equal()) {
+                log.info("validation: {}", summary(report));
+            } else {
+                log.error("validation: {}", summary(report));
+            }
+            return report;
+        } catch (SQLException | InterruptedException | RuntimeException e) {
+            try (Connection t = target.open("validation")) {
+                store.failed(t, runId);
+            } catch (RuntimeException | SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    static String summary(ValidationReport r) {
+        String at = r.sourceLsn().map(l -> " at source position " + l).orElse("");
+        if (r.equal()) {
+            return r.tables().size() + (r.tables().size() == 1 ? " table" : " tables") + " equal" + at + (r.content() ? " (rows and contents)" : " (row counts)");
+        }
+        return "DIFFERENCES in " + r.differingTables().size() + " of " + r.tables().size() + " tables" + at + ": "
+                + r.differingTables().stream().map(TableOutcome::tableKey).collect(Collectors.joining(", "))
+                + " (" + r.differing() + (r.differing() == 1 ? " chunk differs" : " chunks differ") + "; run " + r.runId() + ")";
+    }
+
+    private Plan plan() throws SQLException {
+        try (Connection s = source.open("validation plan")) {
+            return Planner.forSource(task, s);
+        }
+    }
+
+    private List<ValidatedTable> select(Plan plan, List<String> names) {
+        List<ValidatedTable> all = plan.tables().stream().map(ValidatedTables::of).toList();
+        if (names.isEmpty()) {
+            return all;
+        }
+        List<ValidatedTable> out = new ArrayList<>();
+        for (String name : names) {
+            List<ValidatedTable> hits = all.stream().filter(t -> t.tableKey().equals(name)
+                    || t.tableKey().substring(t.tableKey().indexOf('.') + 1).equals(name)).toList();
+            if (hits.isEmpty()) {
+                throw new GodwitException(ExitCodes.BAD_INPUT, "--table " + name + " is not a target table of task '"
+                        + task.name() + "'; its tables are: " + plan.tables().stream().map(Validator::key)
+                        .collect(Collectors.joining(", ")));
+            }
+            if (hits.size() > 1) {
+                throw new GodwitException(ExitCodes.BAD_INPUT, "--table " + name + " names several target tables ("
+                        + hits.stream().map(ValidatedTable::tableKey).collect(Collectors.joining(", "))
+                        + "); give it as schema.name");
+            }
+            if (!out.contains(hits.get(0))) {
+                out.add(hits.get(0));
+            }
+        }
+        return out;
+    }
+
+    private static String key(PlannedTable t) {
+        return t.mapping().targetSchema() + "." + t.mapping().targetName();
+    }
+
+    /** A temporary slot of this process: its name must not clash with another validation's on the same server. */
+    private String temporarySlotName() {
+        String suffix = "_v" + ProcessHandle.current().pid();
+        String base = task.settings().slotName();
+        return (base.length() + suffix.length() > 63 ? base.substring(0, 63 - suffix.length()) : base) + suffix;
+    }
+
+    /**
+     * A little WAL after the snapshot's position, so that an idle applier hears (from the server's keepalive) that
+     * nothing commits before it any more; the heartbeat would do the same within its interval.
+     */
+    private void nudge() {
+        try (Connection s = source.open("validation"); Statement st = s.createStatement()) {
+            st.execute("SELECT pg_logical_emit_message(false, 'godwit_validation', 'hold')");
+        } catch (SQLException | RuntimeException e) {
+            log.debug("could not emit a logical message on the source; the heartbeat will move the position", e);
+        }
+    }
+
+    private Optional<Lsn> currentLsn() {
+        try (Connection s = source.open("validation"); Statement st = s.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            rs.next();
+            return Optional.of(Lsn.parse(rs.getString(1)));
+        } catch (SQLException | RuntimeException e) {
+            log.debug("could not read the source's WAL position", e);
+            return Optional.empty();
+        }
+    }
+}
