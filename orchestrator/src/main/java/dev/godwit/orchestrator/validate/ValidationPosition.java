@@ -23,10 +23,6 @@ public sealed interface ValidationPosition {
     record Quiesced() implements ValidationPosition {
     }
 
-    /** The source is read under a snapshot that the caller exported and keeps open (the full load's own). */
-    record Snapshot(String name) implements ValidationPosition {
-    }
-
     static ValidationPosition hold(Duration timeout) {
         return new ApplierHold(timeout);
     }

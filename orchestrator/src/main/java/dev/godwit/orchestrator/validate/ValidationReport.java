@@ -12,8 +12,8 @@ import java.util.Optional;
  * The outcome of one validation.
  *
  * @param runId       the {@code validation_run} row
- * @param sourceLsn   the source position both sides were read at, when known (a hold's position, or the source's
- *                    WAL position when the snapshot was taken)
+ * @param sourceLsn   the source position both sides were read at: a hold's position, or the source's WAL position
+ *                    when the snapshot was taken (empty when the source could not say, e.g. a standby)
  * @param content     whether row contents were hashed, not only counted
  * @param tables      per target table, every chunk compared
  * @param differences the differing chunks, at most {@code settings.validation.failureMaxCount} of them

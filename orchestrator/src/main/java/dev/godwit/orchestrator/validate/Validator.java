@@ -96,9 +96,6 @@ public final class Validator {
                         }
                     }
                 }
-            } else if (position instanceof ValidationPosition.Snapshot snapshot) {
-                lsn = Optional.empty();
-                outcomes = new Comparison(source, target, Optional.of(snapshot.name()), options).run(compared);
             } else {
                 try (ExportedSnapshot snapshot = ExportedSnapshot.export(source)) {
                     lsn = currentLsn();

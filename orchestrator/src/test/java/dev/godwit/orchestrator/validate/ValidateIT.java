@@ -121,6 +121,17 @@ class ValidateIT {
         assertEquals(ExitCodes.VALIDATION_DIFFERENCES, deleted.exitCode(), deleted::toString);
         assertTrue(deleted.out().contains("public.accounts [id < 101]: source 100 rows, target 99 rows"), deleted::toString);
         assertFalse(deleted.out().contains("501 <= id < 601"), "the changed value is not seen by counts:\n" + deleted);
+
+        target.execute("DELETE FROM accounts WHERE id IN (150, 250)");
+        Files.writeString(task, Files.readString(task).replace("    threadCount: 2\n", "    threadCount: 2\n    failureMaxCount: 1\n"));
+        CliRun capped = CliRun.of("validate", task.toString());
+        assertEquals(ExitCodes.VALIDATION_DIFFERENCES, capped.exitCode(), capped::toString);
+        assertTrue(capped.out().contains("public.accounts [id < 101]: source 100 rows, target 99 rows"), capped::toString);
+        assertTrue(capped.out().contains("… and 2 more (settings.validation.failureMaxCount)"), capped::toString);
+        assertEquals("DIFFERENT 3", target.value("SELECT state || ' ' || differences FROM godwit.validation_run"
+                + " ORDER BY id DESC LIMIT 1"));
+        assertEquals("1", target.value("SELECT count(*) FROM godwit.validation_result WHERE run_id = "
+                + "(SELECT max(id) FROM godwit.validation_run) AND state <> 'EQUAL'"), "only the first difference in detail");
     }
 
     @Test
