@@ -353,8 +353,7 @@ public final class ChangeApplier {
             if (direct) {
                 executeNow(change, table.insert(row));
             } else {
-                pipeline.makeRoom(table);
-                pipeline.add(change, table.insert(row), row);
+                pipeline.add(change, table.insertShape(), row, null);
             }
         });
     }
@@ -373,8 +372,7 @@ public final class ChangeApplier {
                 if (direct) {
                     executeNow(change, table.update(update.oldTuple(), newRow));
                 } else {
-                    pipeline.makeRoom(table);
-                    pipeline.add(change, table.update(update.oldTuple(), newRow), newRow,
+                    pipeline.add(change, table.updateShape(update.oldTuple(), newRow), newRow,
                             update.oldTuple().map(OldTuple::tuple).orElse(null));
                 }
                 return;
@@ -421,8 +419,7 @@ public final class ChangeApplier {
             if (direct) {
                 executeNow(change, table.delete(delete.oldTuple()));
             } else {
-                pipeline.makeRoom(table);
-                pipeline.add(change, table.delete(delete.oldTuple()), keyRow);
+                pipeline.add(change, table.deleteShape(delete.oldTuple()), null, keyRow);
             }
         });
     }

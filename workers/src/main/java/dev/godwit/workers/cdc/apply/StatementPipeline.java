@@ -5,9 +5,12 @@ import dev.godwit.workers.cdc.pgoutput.TupleData;
 import dev.godwit.workers.pg.Lsn;
 import java.sql.BatchUpdateException;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,19 +18,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Changes bound to their prepared statements and not yet sent, so that many of them travel to the target in one
- * round trip (a JDBC batch) instead of one each.
+ * Changes queued for the target and not yet sent, so that many of them travel in one round trip instead of one each,
+ * and, where the statement allows, run as one statement.
  *
- * <p>One lane per target table holds a run of changes that use the same prepared statement, in source order. A change
+ * <p>One lane per target table holds a run of changes that use the same statement shape, in source order. A change
  * with another statement for the same table first sends that table's lane, so the order of the changes of one table is
  * always the source's. Lanes of different tables are sent in any order: within one target transaction the changes of
  * two tables commute, unless the server links the tables (a foreign key, a user trigger, a rule, inheritance or
  * partition membership; see {@link TableApplier#reorderable()}). A change to such a table, or any change while one is
- * pending, first sends everything pending: those tables keep their exact place in the source order, and only runs of
- * one statement are batched.
+ * pending, first sends everything pending: those tables keep their exact place in the source order.
  *
- * <p>Every UPDATE and DELETE is checked against its own row count after the batch ran: a change that expected exactly
- * one row and found none is reported as missing with its table, key and source commit, the same as when it ran alone.
+ * <p>A lane is sent as one statement over arrays of its rows' values when its statement has a
+ * {@linkplain TableApplier.SetForm set form} (plain INSERTs; UPDATEs found by an unchanged key; DELETEs by key), else
+ * as a JDBC batch of one statement per change. Either way every UPDATE and DELETE is checked on its own: one that
+ * expected a row and found none is reported as missing with its table, key and source commit, as when it ran alone.
  * Memory is bounded: the pipeline is sent when it holds {@code maxChanges} changes or {@code maxBytes} of values.
  */
 final class StatementPipeline {
@@ -74,44 +78,32 @@ final class StatementPipeline {
     }
 
     /**
-     * Sends what must run before a change of {@code table} when the tables' order matters. Call it before binding
-     * that change's statement: a statement's bound parameters must not be sent with an earlier batch of it.
+     * Queues a change through {@code prepared} with its row images (either may be null); may send what is pending,
+     * first whatever must run before it.
      */
-    void makeRoom(TableApplier table) throws SQLException {
-        boolean keepsPlace = !table.reorderable();
-        int own = lanes.containsKey(table.quotedTable()) ? 1 : 0;
-        if ((keepsPlace || ordered) && lanes.size() > own) {
-            flush();
-        }
-    }
-
-    /**
-     * Queues {@code statement}, whose parameters are bound to {@code change} (after {@link #makeRoom}); may send what
-     * is pending.
-     */
-    void add(Change change, PreparedStatement statement, TupleData... rows) throws SQLException {
+    void add(Change change, TableApplier.Prepared prepared, TupleData newRow, TupleData oldRow) throws SQLException {
         String key = change.table().quotedTable();
+        boolean keepsPlace = !change.table().reorderable();
         Lane lane = lanes.get(key);
-        if (lane != null && lane.statement != statement) {
+        if ((keepsPlace || ordered) && lanes.size() > (lane == null ? 0 : 1)) {
+            flush();
+            lane = null;
+        }
+        if (lane != null && lane.prepared != prepared) {
             // another statement of the same table: its earlier changes go first, in order
             lanes.remove(key);
-            pending -= lane.changes.size();
+            pending -= lane.entries.size();
             lane.send();
             lane = null;
         }
         if (lane == null) {
-            lane = new Lane(statement);
+            lane = new Lane(prepared);
             lanes.put(key, lane);
         }
-        statement.addBatch();
-        lane.changes.add(change);
+        lane.entries.add(new Entry(change, newRow, oldRow));
         pending++;
-        for (TupleData row : rows) {
-            if (row != null) {
-                bytes += size(row);
-            }
-        }
-        ordered |= !change.table().reorderable();
+        bytes += size(newRow) + size(oldRow);
+        ordered |= keepsPlace;
         if (pending >= maxChanges || bytes >= maxBytes) {
             flush();
         }
@@ -134,13 +126,6 @@ final class StatementPipeline {
 
     /** Drops what is pending without sending it (after a failure, before the rollback). */
     void discard() {
-        for (Lane lane : lanes.values()) {
-            try {
-                lane.statement.clearBatch();
-            } catch (SQLException ignored) {
-                // the statement is closed already; its batch went with it
-            }
-        }
         lanes.clear();
         pending = 0;
         bytes = 0;
@@ -148,6 +133,9 @@ final class StatementPipeline {
     }
 
     private static long size(TupleData row) {
+        if (row == null) {
+            return 0;
+        }
         long n = 16L * row.size();
         for (ColumnValue v : row.values()) {
             if (v instanceof ColumnValue.Text t) {
@@ -157,53 +145,151 @@ final class StatementPipeline {
         return n;
     }
 
+    /** A change with the row images its statement binds. */
+    private record Entry(Change change, TupleData newRow, TupleData oldRow) {
+    }
+
     /** A run of changes of one table through one statement. */
     private final class Lane {
-        final PreparedStatement statement;
-        final List<Change> changes = new ArrayList<>();
+        final TableApplier.Prepared prepared;
+        final List<Entry> entries = new ArrayList<>();
 
-        Lane(PreparedStatement statement) {
-            this.statement = statement;
+        Lane(TableApplier.Prepared prepared) {
+            this.prepared = prepared;
         }
 
         void send() throws SQLException {
+            if (prepared.set().isPresent() && entries.size() > 1) {
+                sendAsSet(prepared.set().get());
+            } else {
+                sendAsBatch();
+            }
+        }
+
+        /** One statement per change, all in one JDBC batch. */
+        private void sendAsBatch() throws SQLException {
+            PreparedStatement statement = prepared.statement();
             int[] counts;
             try {
+                for (Entry e : entries) {
+                    change(e).table().bind(prepared, e.newRow(), e.oldRow());
+                    statement.addBatch();
+                }
                 counts = statement.executeBatch();
             } catch (BatchUpdateException e) {
                 throw failure(e);
             } catch (SQLException e) {
-                throw outcome.failed(changes.get(0), e);
+                throw outcome.failed(entries.get(0).change(), e);
+            } finally {
+                statement.clearBatch();
             }
-            for (int i = 0; i < changes.size(); i++) {
-                Change change = changes.get(i);
-                int rows = i < counts.length ? counts[i] : Statement.SUCCESS_NO_INFO;
-                if (rows == 0 && change.expect() == Expect.ONE_ROW) {
-                    throw outcome.missing(change);
+            for (int i = 0; i < entries.size(); i++) {
+                check(entries.get(i).change(), i < counts.length ? counts[i] : Statement.SUCCESS_NO_INFO);
+            }
+        }
+
+        /**
+         * One statement for the whole run. An UPDATE of a key already in the run replaces the earlier row image: it
+         * carries every sent column, and found its row exactly when the earlier one did. A DELETE of a key already in
+         * the run starts a new statement, so that it finds no row, as it would alone.
+         */
+        private void sendAsSet(TableApplier.SetForm set) throws SQLException {
+            TableApplier table = entries.get(0).change().table();
+            List<Entry> rows = new ArrayList<>();
+            int[] position = new int[entries.size()];
+            Map<List<String>, Integer> keys = new HashMap<>();
+            int first = 0;
+            for (int i = 0; i < entries.size(); i++) {
+                Entry e = entries.get(i);
+                if (set.kind() == TableApplier.SetForm.Kind.INSERT) {
+                    position[i] = rows.size();
+                    rows.add(e);
+                    continue;
                 }
-                outcome.applied(change, rows);
+                List<String> key = table.keyOf(prepared, e.newRow(), e.oldRow());
+                Integer seen = keys.get(key);
+                if (seen != null && set.kind() == TableApplier.SetForm.Kind.UPDATE) {
+                    rows.set(seen, e);
+                    position[i] = seen;
+                    continue;
+                }
+                if (seen != null) {
+                    runSet(set, rows, first, i, position);
+                    rows.clear();
+                    keys.clear();
+                    first = i;
+                }
+                keys.put(key, rows.size());
+                position[i] = rows.size();
+                rows.add(e);
             }
+            runSet(set, rows, first, entries.size(), position);
+        }
+
+        /** Runs {@code rows} (the changes {@code from} to {@code to} of the run) as one statement and checks each. */
+        private void runSet(TableApplier.SetForm set, List<Entry> rows, int from, int to, int[] position)
+                throws SQLException {
+            TableApplier table = rows.get(0).change().table();
+            BitSet changed = new BitSet(rows.size());
+            try {
+                PreparedStatement ps = table.bindSet(prepared, rows.stream().map(Entry::newRow).toList(),
+                        rows.stream().map(Entry::oldRow).toList());
+                if (set.kind() == TableApplier.SetForm.Kind.INSERT) {
+                    ps.executeUpdate();
+                    changed.set(0, rows.size());
+                } else {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            changed.set((int) rs.getLong(1) - 1); // ordinals count from 1
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw outcome.failed(range(rows), e);
+            }
+            for (int i = from; i < to; i++) {
+                check(entries.get(i).change(), changed.get(position[i]) ? 1 : 0);
+            }
+        }
+
+        private void check(Change change, int rows) throws SQLException {
+            if (rows == 0 && change.expect() == Expect.ONE_ROW) {
+                throw outcome.missing(change);
+            }
+            outcome.applied(change, rows);
+        }
+
+        private Change change(Entry e) {
+            return e.change();
         }
 
         /**
          * PgJDBC marks every entry of a failed batch as failed (the target transaction is aborted at the first error)
          * and names the failing entry only in its message, "Batch entry N …". Without that (a translated message),
-         * the error is reported for the first change of the batch, with the range of keys it held.
+         * the error is reported for the whole run, with the range of keys it held.
          */
         private SQLException failure(BatchUpdateException e) {
             Matcher m = BATCH_ENTRY.matcher(String.valueOf(e.getMessage()));
             if (m.find()) {
                 int index = Integer.parseInt(m.group(1));
-                if (index >= 0 && index < changes.size()) {
-                    return outcome.failed(changes.get(index), e);
+                if (index >= 0 && index < entries.size()) {
+                    return outcome.failed(entries.get(index).change(), e);
                 }
             }
-            Change first = changes.get(0);
-            Change last = changes.get(changes.size() - 1);
-            return outcome.failed(new Change(first.table(), first.operation() + " (one of a batch of " + changes.size()
-                    + " changes, from key " + first.table().describeKey(first.keyRow()) + " to key "
+            return outcome.failed(range(entries), e);
+        }
+
+        /** A stand-in change naming a run of changes, for an error that the target reports for all of them. */
+        private Change range(List<Entry> run) {
+            Change first = run.get(0).change();
+            if (run.size() == 1) {
+                return first;
+            }
+            Change last = run.get(run.size() - 1).change();
+            return new Change(first.table(), first.operation() + " (one of " + run.size() + " changes in one"
+                    + " statement, keys " + first.table().describeKey(first.keyRow()) + " to "
                     + last.table().describeKey(last.keyRow()) + ")", first.keyRow(), first.commitLsn(),
-                    first.walPosition(), first.expect()), e);
+                    first.walPosition(), first.expect());
         }
     }
 }

@@ -37,8 +37,28 @@ final class TableApplier implements AutoCloseable {
     record Bind(boolean old, int index) {
     }
 
-    record Prepared(PreparedStatement statement, List<Bind> binds) {
+    /**
+     * A prepared statement for one row, and the same change for many rows as one statement when there is one.
+     *
+     * @param key the cache key: the operation and the shape of the row images
+     */
+    record Prepared(String key, PreparedStatement statement, List<Bind> binds, Optional<SetForm> set) {
     }
+
+    /**
+     * The statement of a {@link Prepared} over many rows at once: every bound value becomes a text array parameter,
+     * unnested into a derived table {@code u(p1, …, pn, ord)} and cast to the target type exactly as the single-row
+     * form casts it. UPDATE and DELETE return the ordinal of each row they changed, so each change is still checked
+     * on its own.
+     *
+     * @param keyBinds the binds that hold the row's key (UPDATE and DELETE)
+     */
+    record SetForm(Kind kind, String sql, List<Bind> binds, List<Bind> keyBinds) {
+        enum Kind { INSERT, UPDATE, DELETE }
+    }
+
+    /** Marks where the FROM (USING) clause of a set form goes, once every bind is known. */
+    private static final String FROM_MARK = "\u0001";
 
     /** Runs before the statement cache is emptied, so that no statement with changes waiting in it is closed. */
     @FunctionalInterface
@@ -56,6 +76,7 @@ final class TableApplier implements AutoCloseable {
     private final ApplyTarget.Column[] written;
     private final String table;
     private final Map<String, Prepared> statements = new HashMap<>();
+    private final Map<String, PreparedStatement> setStatements = new HashMap<>();
     private Set<String> textCompared;
     private Boolean partitioned;
     private Boolean reorderable;
@@ -99,16 +120,32 @@ final class TableApplier implements AutoCloseable {
 
     /** The prepared INSERT for a complete new row, bound to {@code row}. */
     PreparedStatement insert(TupleData row) throws SQLException {
-        Prepared p = statements.get("I");
-        if (p == null) {
-            p = prepare("I", insertSql());
-        }
-        bind(p, row, null);
-        return p.statement();
+        return bind(insertShape(), row, null);
     }
 
-    private Sql insertSql() {
-        Sql sql = new Sql().append("INSERT INTO ").append(table).append(" (");
+    /** The INSERT of a complete new row, not bound. */
+    Prepared insertShape() throws SQLException {
+        Prepared p = statements.get("I");
+        if (p == null) {
+            Optional<Sql> set = Optional.empty();
+            if (target.addedColumns().isEmpty() && !upsertOnInsert) {
+                Sql sql = new Sql(true).append("INSERT INTO ").append(table).append(" (").append(insertColumns())
+                        .append(") SELECT ");
+                String sep = "";
+                for (int i = 0; i < written.length; i++) {
+                    if (written[i] != null) {
+                        sql.append(sep).param(false, i, written[i].targetType());
+                        sep = ", ";
+                    }
+                }
+                set = Optional.of(sql.append(FROM_MARK));
+            }
+            p = prepare("I", insertSql(), set.map(x -> x.setForm(SetForm.Kind.INSERT)));
+        }
+        return p;
+    }
+
+    private String insertColumns() {
         List<String> names = new ArrayList<>();
         for (ApplyTarget.Column c : written) {
             if (c != null) {
@@ -116,7 +153,12 @@ final class TableApplier implements AutoCloseable {
             }
         }
         target.addedColumns().forEach(a -> names.add(SqlText.identifier(a.targetName())));
-        sql.append(String.join(", ", names)).append(") ");
+        return String.join(", ", names);
+    }
+
+    private Sql insertSql() {
+        Sql sql = new Sql(false).append("INSERT INTO ").append(table).append(" (").append(insertColumns())
+                .append(") ");
         if (target.addedColumns().isEmpty()) {
             sql.append("VALUES (");
             String sep = "";
@@ -204,19 +246,29 @@ final class TableApplier implements AutoCloseable {
      * {@code newRow}: unchanged-TOAST columns are left out of the SET list, so the target keeps its value.
      */
     PreparedStatement update(Optional<OldTuple> old, TupleData newRow) throws SQLException {
+        return bind(updateShape(old, newRow), newRow, old.map(OldTuple::tuple).orElse(null));
+    }
+
+    /** The UPDATE of {@link #update}, not bound. */
+    Prepared updateShape(Optional<OldTuple> old, TupleData newRow) throws SQLException {
         Identity identity = identity(old);
         TupleData whereRow = old.map(OldTuple::tuple).orElse(newRow);
         String key = "U" + identity + signature(newRow) + "/" + signature(whereRow);
         Prepared p = statements.get(key);
         if (p == null) {
-            p = prepare(key, updateSql(identity, newRow, old.map(OldTuple::tuple).orElse(null)));
+            TupleData oldRow = old.map(OldTuple::tuple).orElse(null);
+            // many rows at once only when each is found by its own unchanged key and nothing is computed
+            Optional<SetForm> set = identity == Identity.NEW_ROW && !target.keyColumns().isEmpty()
+                    && target.addedColumns().isEmpty()
+                    ? Optional.of(updateSql(new Sql(true), identity, newRow, oldRow).setForm(SetForm.Kind.UPDATE))
+                    : Optional.empty();
+            p = prepare(key, updateSql(new Sql(false), identity, newRow, oldRow), set);
         }
-        bind(p, newRow, old.map(OldTuple::tuple).orElse(null));
-        return p.statement();
+        return p;
     }
 
-    private Sql updateSql(Identity identity, TupleData newRow, TupleData oldRow) throws SQLException {
-        Sql sql = new Sql().append("UPDATE ").append(table).append(" AS tgt SET ");
+    private Sql updateSql(Sql sql, Identity identity, TupleData newRow, TupleData oldRow) throws SQLException {
+        sql.append("UPDATE ").append(table).append(" AS tgt SET ");
         List<String> setParts = new ArrayList<>();
         String sep = "";
         for (int i = 0; i < written.length; i++) {
@@ -275,12 +327,17 @@ final class TableApplier implements AutoCloseable {
 
     /** The prepared DELETE (or, with an operation indicator, the soft-deleting UPDATE) of the row {@code old}. */
     PreparedStatement delete(OldTuple old) throws SQLException {
+        return bind(deleteShape(old), null, old.tuple());
+    }
+
+    /** The DELETE of {@link #delete}, not bound. */
+    Prepared deleteShape(OldTuple old) throws SQLException {
         Identity identity = identity(Optional.of(old));
         String key = "D" + identity + signature(old.tuple());
         Prepared p = statements.get(key);
         if (p == null) {
-            Sql sql = new Sql();
             Optional<AddedIndicator> indicator = indicator();
+            Sql sql = new Sql(false);
             if (indicator.isPresent()) {
                 ApplyTarget.AddedColumn a = target.addedColumns().stream()
                         .filter(x -> x.targetName().equals(indicator.get().targetName())).findFirst().orElseThrow();
@@ -290,10 +347,15 @@ final class TableApplier implements AutoCloseable {
                 sql.append("DELETE FROM ").append(table).append(" AS tgt");
             }
             where(sql, identity, old.tuple(), true);
-            p = prepare(key, sql);
+            Optional<SetForm> set = Optional.empty();
+            if (indicator.isEmpty() && !target.keyColumns().isEmpty()) {
+                Sql many = new Sql(true).append("DELETE FROM ").append(table).append(" AS tgt");
+                where(many, identity, old.tuple(), true);
+                set = Optional.of(many.setForm(SetForm.Kind.DELETE));
+            }
+            p = prepare(key, sql, set);
         }
-        bind(p, null, old.tuple());
-        return p.statement();
+        return p;
     }
 
     private Identity identity(Optional<OldTuple> old) {
@@ -307,7 +369,7 @@ final class TableApplier implements AutoCloseable {
      * of the target type, both sides formatted by the same output function.
      */
     private void where(Sql sql, Identity identity, TupleData image, boolean old) throws SQLException {
-        sql.append(" WHERE ");
+        sql.append(sql.set ? FROM_MARK : "").append(" WHERE ");
         if (!target.keyColumns().isEmpty()) {
             String sep = "";
             for (String key : target.keyColumns()) {
@@ -323,6 +385,7 @@ final class TableApplier implements AutoCloseable {
                 }
                 sql.append(sep).append("tgt.").append(SqlText.identifier(key)).append(" = ")
                         .param(old, i, written[i].targetType());
+                sql.keyBinds.add(sql.binds.get(sql.binds.size() - 1));
                 sep = " AND ";
             }
             return;
@@ -453,35 +516,78 @@ final class TableApplier implements AutoCloseable {
         return s.toString();
     }
 
-    private Prepared prepare(String key, Sql sql) throws SQLException {
+    private Prepared prepare(String key, Sql sql, Optional<SetForm> set) throws SQLException {
         if (statements.size() >= MAX_CACHED_STATEMENTS) {
             beforeEviction.run();
             close();
         }
-        Prepared p = new Prepared(conn.prepareStatement(sql.text.toString()), List.copyOf(sql.binds));
+        Prepared p = new Prepared(key, conn.prepareStatement(sql.text.toString()), List.copyOf(sql.binds), set);
         statements.put(key, p);
         return p;
     }
 
-    private void bind(Prepared p, TupleData newRow, TupleData oldRow) throws SQLException {
+    /** {@code p}'s statement bound to one change's row images. */
+    PreparedStatement bind(Prepared p, TupleData newRow, TupleData oldRow) throws SQLException {
         PreparedStatement ps = p.statement();
         int n = 1;
         for (Bind b : p.binds()) {
-            ColumnValue value = (b.old() ? oldRow : newRow).get(b.index());
-            String column = relation.columns().get(b.index()).name();
-            if (value instanceof ColumnValue.Text text) {
-                ps.setObject(n, text.value(), Types.OTHER);
-            } else if (value instanceof ColumnValue.Null) {
-                ps.setNull(n, Types.OTHER);
-            } else if (value instanceof ColumnValue.Binary) {
-                throw new SQLException("column " + column + " of " + relation.qualifiedName() + " arrived in binary"
-                        + " form; the stream must run with the text format (no 'binary' option)", "0A000");
+            String value = text(b, newRow, oldRow);
+            if (value != null) {
+                ps.setObject(n, value, Types.OTHER);
             } else {
-                throw new IllegalStateException("unchanged-TOAST marker of column " + column
-                        + " reached a statement: a bug");
+                ps.setNull(n, Types.OTHER);
             }
             n++;
         }
+        return ps;
+    }
+
+    /**
+     * {@code p}'s set form bound to many changes' row images ({@code newRows[k]}, {@code oldRows[k]}), one text array
+     * per bind.
+     */
+    PreparedStatement bindSet(Prepared p, List<TupleData> newRows, List<TupleData> oldRows) throws SQLException {
+        SetForm set = p.set().orElseThrow();
+        PreparedStatement ps = setStatements.get(p.key());
+        if (ps == null) {
+            ps = conn.prepareStatement(set.sql());
+            setStatements.put(p.key(), ps);
+        }
+        int n = 1;
+        for (Bind b : set.binds()) {
+            String[] values = new String[newRows.size()];
+            for (int k = 0; k < values.length; k++) {
+                values[k] = text(b, newRows.get(k), oldRows.get(k));
+            }
+            ps.setArray(n++, conn.createArrayOf("text", values));
+        }
+        return ps;
+    }
+
+    /** The key of a row in a set form, to find repeated keys among many changes. */
+    List<String> keyOf(Prepared p, TupleData newRow, TupleData oldRow) throws SQLException {
+        List<String> key = new ArrayList<>(2);
+        for (Bind b : p.set().orElseThrow().keyBinds()) {
+            key.add(text(b, newRow, oldRow));
+        }
+        return key;
+    }
+
+    /** The text of one bound value; null for SQL NULL. */
+    private String text(Bind b, TupleData newRow, TupleData oldRow) throws SQLException {
+        ColumnValue value = (b.old() ? oldRow : newRow).get(b.index());
+        if (value instanceof ColumnValue.Text text) {
+            return text.value();
+        }
+        if (value instanceof ColumnValue.Null) {
+            return null;
+        }
+        String column = relation.columns().get(b.index()).name();
+        if (value instanceof ColumnValue.Binary) {
+            throw new SQLException("column " + column + " of " + relation.qualifiedName() + " arrived in binary"
+                    + " form; the stream must run with the text format (no 'binary' option)", "0A000");
+        }
+        throw new IllegalStateException("unchanged-TOAST marker of column " + column + " reached a statement: a bug");
     }
 
     /** The key of {@code row} (or its first columns when the table has none), for error messages. */
@@ -520,15 +626,32 @@ final class TableApplier implements AutoCloseable {
             }
         }
         statements.clear();
+        for (PreparedStatement ps : setStatements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException e) {
+                first = first == null ? e : first;
+            }
+        }
+        setStatements.clear();
         if (first != null) {
             throw first;
         }
     }
 
-    /** SQL text with its {@code ?} bindings, in order. */
+    /**
+     * SQL text with its bindings, in order: {@code ?} parameters, or, for a set form, columns {@code u.pN} of the
+     * unnested arrays.
+     */
     private static final class Sql {
+        final boolean set;
         final StringBuilder text = new StringBuilder(256);
         final List<Bind> binds = new ArrayList<>();
+        final List<Bind> keyBinds = new ArrayList<>();
+
+        Sql(boolean set) {
+            this.set = set;
+        }
 
         Sql append(String s) {
             text.append(s);
@@ -536,9 +659,28 @@ final class TableApplier implements AutoCloseable {
         }
 
         Sql param(boolean old, int index, String cast) {
-            text.append("?::").append(cast);
             binds.add(new Bind(old, index));
+            text.append(set ? "u.p" + binds.size() : "?").append("::").append(cast);
             return this;
+        }
+
+        /** The set form: the unnested arrays where the FROM (USING) clause goes; row ordinals returned. */
+        SetForm setForm(SetForm.Kind kind) {
+            StringBuilder from = new StringBuilder(kind == SetForm.Kind.DELETE ? " USING unnest(" : " FROM unnest(");
+            StringBuilder names = new StringBuilder();
+            for (int n = 1; n <= binds.size(); n++) {
+                from.append(n > 1 ? ", " : "").append("?::text[]");
+                names.append(n > 1 ? ", " : "").append("p").append(n);
+            }
+            from.append(")");
+            String sql;
+            if (kind == SetForm.Kind.INSERT) {
+                sql = text.toString().replace(FROM_MARK, from + " AS u(" + names + ")");
+            } else {
+                sql = text.toString().replace(FROM_MARK, from + " WITH ORDINALITY AS u(" + names + ", ord)")
+                        + " RETURNING u.ord";
+            }
+            return new SetForm(kind, sql, List.copyOf(binds), List.copyOf(keyBinds));
         }
     }
 }

@@ -183,6 +183,32 @@ class ApplyPipelineIT {
     }
 
     @Test
+    void theSameKeyDeletedTwiceInOneRunIsAMissingRowAsWhenAloneAndIgnoredWhenThePolicySaysSo(PgLab lab)
+            throws SQLException {
+        TestDatabase db = target(lab);
+        try (Connection conn = db.connect()) {
+            Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(db), new TableCheckpoint(db),
+                    ApplyOptions.defaults()));
+            f.tx(1, ACCOUNTS, new Delete(1, key("4", null, null)), new Delete(1, key("5", null, null)));
+            f.tx(2, new Delete(1, key("5", null, null)), new Delete(1, key("6", null, null)));
+            ApplyConflictException missing = assertThrows(ApplyConflictException.class, f.applier::commitPending);
+            assertTrue(missing.getMessage().contains("DELETE found no row") && missing.getMessage().contains("id='5'")
+                    && missing.getMessage().contains(Feed.finalLsn(2).toString()), missing.getMessage());
+        }
+        assertEquals(50, db.count("accounts"));
+        try (Connection conn = db.connect()) {
+            Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(db), new TableCheckpoint(db),
+                    ApplyOptions.defaults().withConflicts(new dev.godwit.mappings.task.ApplyConflicts(false, false,
+                            true))));
+            f.tx(1, ACCOUNTS, new Delete(1, key("4", null, null)), new Delete(1, key("5", null, null)));
+            f.tx(2, new Delete(1, key("5", null, null)), new Delete(1, key("6", null, null)));
+            f.applier.commitPending();
+            assertEquals(3, f.applier.stats().deletes());
+        }
+        assertEquals(47, db.count("accounts"));
+    }
+
+    @Test
     void aGroupCommitsWhenFullWhenOpenLongerThanItsBoundOrWhenAskedAndNeverEarlier(PgLab lab) throws SQLException {
         TestDatabase db = target(lab);
         TableCheckpoint checkpoint = new TableCheckpoint(db);
