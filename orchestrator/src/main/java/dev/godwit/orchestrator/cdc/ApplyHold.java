@@ -1,6 +1,7 @@
 package dev.godwit.orchestrator.cdc;
 
 import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.workers.pg.Lsn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,9 +18,10 @@ import java.util.function.BooleanSupplier;
 /**
  * The applier's side of a validation hold (the control table {@code apply_hold}): a request to apply every source
  * transaction that commits before a position and none at or after it, then to wait there while validation reads the
- * target. The request is read at most once a second, not per transaction; a request whose lease has expired (its
- * validator is gone) is ignored. Position 0/0 means "pause at the next transaction boundary": validation asks for
- * that first, so that the applier cannot pass the position of the snapshot it then takes.
+ * target. The request is read at most once a second, not per transaction; a request whose lease has expired, or
+ * whose validator was a process of this machine that no longer exists, is ignored. Position 0/0 means "pause at the
+ * next transaction boundary": validation asks for that first, so that the applier cannot pass the position of the
+ * snapshot it then takes.
  */
 final class ApplyHold {
     private static final Logger log = LoggerFactory.getLogger(ApplyHold.class);
@@ -90,11 +92,15 @@ final class ApplyHold {
     }
 
     private Optional<Request> read() throws SQLException {
-        try (PreparedStatement ps = control.prepareStatement("SELECT hold_lsn::text, reached_at IS NOT NULL FROM "
+        try (PreparedStatement ps = control.prepareStatement("SELECT hold_lsn::text, reached_at IS NOT NULL, holder FROM "
                 + schema.table("apply_hold") + " WHERE task = ? AND expires_at > now()")) {
             ps.setString(1, task);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Request(Lsn.parse(rs.getString(1)), rs.getBoolean(2))) : Optional.empty();
+                // a validation that died on this machine (a crash of the process that ran the task) holds nothing
+                if (!rs.next() || Owners.deadOnThisHost(rs.getString(3))) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Request(Lsn.parse(rs.getString(1)), rs.getBoolean(2)));
             }
         }
     }

@@ -33,4 +33,21 @@ public final class Owners {
         }
         return true;
     }
+
+    /** Whether {@code owner} names a process on this machine that no longer exists (killed, crashed). */
+    public static boolean deadOnThisHost(String owner) {
+        if (owner == null) {
+            return false;
+        }
+        int at = owner.indexOf('@');
+        String selfHost = self().substring(self().indexOf('@') + 1);
+        if (at <= 0 || !owner.substring(at + 1).equals(selfHost)) {
+            return false;
+        }
+        try {
+            return !ProcessHandle.of(Long.parseLong(owner.substring(0, at))).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
 }

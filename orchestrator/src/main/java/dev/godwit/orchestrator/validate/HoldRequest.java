@@ -3,6 +3,7 @@ package dev.godwit.orchestrator.validate;
 import dev.godwit.orchestrator.cli.ExitCodes;
 import dev.godwit.orchestrator.cli.GodwitException;
 import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
@@ -49,11 +50,16 @@ final class HoldRequest implements AutoCloseable {
         Connection c = target.open("validation hold");
         try {
             exec(c, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ? AND expires_at <= now()", store.task());
+            String holder = holder(c, schema, store.task());
+            if (Owners.deadOnThisHost(holder)) {
+                exec(c, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ? AND holder = ?", store.task(), holder);
+            }
             int placed;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.table("apply_hold")
-                    + " (task, hold_lsn, expires_at) VALUES (?, '0/0', now() + interval '" + LEASE + "')"
+                    + " (task, hold_lsn, expires_at, holder) VALUES (?, '0/0', now() + interval '" + LEASE + "', ?)"
                     + " ON CONFLICT (task) DO NOTHING")) {
                 ps.setString(1, store.task());
+                ps.setString(2, Owners.self());
                 placed = ps.executeUpdate();
             }
             if (placed == 0) {
@@ -67,6 +73,15 @@ final class HoldRequest implements AutoCloseable {
         HoldRequest hold = new HoldRequest(c, schema, store);
         hold.renewer.scheduleWithFixedDelay(hold::renew, RENEW_SECONDS, RENEW_SECONDS, TimeUnit.SECONDS);
         return hold;
+    }
+
+    private static String holder(Connection c, ControlSchema schema, String task) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT holder FROM " + schema.table("apply_hold") + " WHERE task = ?")) {
+            ps.setString(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
     }
 
     /** Moves the request to {@code position}: the applier applies what commits before it, and pauses there. */

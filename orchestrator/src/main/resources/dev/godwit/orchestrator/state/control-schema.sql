@@ -118,3 +118,5 @@ CREATE TABLE IF NOT EXISTS ${schema}.apply_hold (
     reached_lsn   pg_lsn,
     reached_at    timestamptz
 );
+-- which process asked for the hold (pid@host): a hold of a process that died on this machine is void at once
+ALTER TABLE ${schema}.apply_hold ADD COLUMN IF NOT EXISTS holder text;

@@ -7,6 +7,8 @@ import dev.godwit.orchestrator.cdc.Godwit;
 import dev.godwit.orchestrator.cdc.SourceWriter;
 import dev.godwit.orchestrator.cli.CliRun;
 import dev.godwit.orchestrator.cli.ExitCodes;
+import dev.godwit.orchestrator.run.FullLoadFixtures;
+import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.workers.testkit.PgExtension;
 import dev.godwit.workers.testkit.PgLab;
 import dev.godwit.workers.testkit.TestDatabase;
@@ -93,20 +95,41 @@ class ValidateIT {
     }
 
     @Test
+    void aRichSchemaWithEveryCommonTypePartitionsAndInheritanceComparesEqualByContentFrom13To17(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute(FullLoadFixtures.RICH_SCHEMA);
+        Path task = task(source, "full-load", target, """
+                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
+                            "object-locator": {"schema-name": "%", "table-name": "%"}}]}
+                """, "    enabled: false\n");
+        assertEquals(ExitCodes.OK, CliRun.of("start", task.toString()).exitCode());
+
+        CliRun run = CliRun.of("validate", task.toString(), "--content");
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("Source and target are equal."), run::toString);
+        target.execute("UPDATE sales.customers SET email = email || '.' WHERE id = (SELECT min(id) FROM sales.customers)");
+        CliRun changed = CliRun.of("validate", task.toString(), "--content", "--table", "sales.customers");
+        assertEquals(ExitCodes.VALIDATION_DIFFERENCES, changed.exitCode(), changed::toString);
+    }
+
+    @Test
     void aRowChangedOnTheTargetIsFoundAndItsChunkNamed(PgLab lab) throws Exception {
         TestDatabase source = lab.newDatabase(17);
         TestDatabase target = lab.newDatabase(17);
         source.execute("CREATE TABLE accounts (id int PRIMARY KEY, balance numeric(12,2), note text)",
-                "INSERT INTO accounts SELECT g, g * 10, 'n' || g FROM generate_series(1, 1000) g");
+                "INSERT INTO accounts SELECT g, g * 10, 'n' || g FROM generate_series(1, 1000) g",
+                "CREATE TABLE gone (id int PRIMARY KEY)", "INSERT INTO gone SELECT generate_series(1, 10)");
         Path task = task(source, "full-load", target, allOfPublic(), "    enabled: false\n");
         assertEquals(ExitCodes.OK, CliRun.of("start", task.toString()).exitCode());
         target.execute("UPDATE accounts SET note = 'changed behind godwit''s back' WHERE id = 555");
 
-        CliRun counts = CliRun.of("validate", task.toString());
+        CliRun counts = CliRun.of("validate", task.toString(), "--table", "accounts");
         assertEquals(ExitCodes.OK, counts.exitCode(), "without --content only counts are compared:\n" + counts);
         assertTrue(counts.out().contains("row counts (--content also compares contents)"), counts::toString);
 
-        CliRun content = CliRun.of("validate", task.toString(), "--content");
+        CliRun content = CliRun.of("validate", task.toString(), "--content", "--table", "accounts");
         assertEquals(ExitCodes.VALIDATION_DIFFERENCES, content.exitCode(), content::toString);
         assertTrue(content.out().contains("public.accounts [501 <= id < 601]: source 100 rows, target 100 rows, same count but different contents"),
                 content::toString);
@@ -117,14 +140,18 @@ class ValidateIT {
                 + " ORDER BY id DESC LIMIT 1"));
 
         target.execute("DELETE FROM accounts WHERE id = 42");
-        CliRun deleted = CliRun.of("validate", task.toString());
+        CliRun deleted = CliRun.of("validate", task.toString(), "--table", "accounts");
         assertEquals(ExitCodes.VALIDATION_DIFFERENCES, deleted.exitCode(), deleted::toString);
         assertTrue(deleted.out().contains("public.accounts [id < 101]: source 100 rows, target 99 rows"), deleted::toString);
         assertFalse(deleted.out().contains("501 <= id < 601"), "the changed value is not seen by counts:\n" + deleted);
 
-        target.execute("DELETE FROM accounts WHERE id IN (150, 250)");
+        target.execute("DELETE FROM accounts WHERE id IN (150, 250)", "DROP TABLE gone");
+        CliRun missing = CliRun.of("validate", task.toString(), "--table", "gone");
+        assertEquals(ExitCodes.VALIDATION_DIFFERENCES, missing.exitCode(), missing::toString);
+        assertTrue(Pattern.compile("public\\.gone\\s+10\\s+missing\\s+MISSING").matcher(missing.out()).find(), missing::toString);
+
         Files.writeString(task, Files.readString(task).replace("    threadCount: 2\n", "    threadCount: 2\n    failureMaxCount: 1\n"));
-        CliRun capped = CliRun.of("validate", task.toString());
+        CliRun capped = CliRun.of("validate", task.toString(), "--table", "public.accounts");
         assertEquals(ExitCodes.VALIDATION_DIFFERENCES, capped.exitCode(), capped::toString);
         assertTrue(capped.out().contains("public.accounts [id < 101]: source 100 rows, target 99 rows"), capped::toString);
         assertTrue(capped.out().contains("… and 2 more (settings.validation.failureMaxCount)"), capped::toString);
@@ -185,19 +212,26 @@ class ValidateIT {
             assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
             assertTrue(godwit.waitFor(60, TimeUnit.SECONDS), "godwit stopped");
             assertEquals(0, godwit.exitValue());
+            String deadHolder = "2147483646@" + Owners.self().substring(Owners.self().indexOf('@') + 1);
+            target.execute("INSERT INTO godwit.apply_hold (task, hold_lsn, expires_at, holder) VALUES"
+                    + " ('validatetest', '0/0', now() + interval '1 hour', '" + deadHolder + "')");
             try (SourceWriter writer = new SourceWriter(source, 12)) {
                 writer.awaitTransactions(100, Duration.ofSeconds(60));
                 CliRun alone = CliRun.of("validate", task.toString(), "--content");
                 assertEquals(ExitCodes.OK, alone.exitCode(), "with no process running the task:\n" + alone);
             }
             assertEquals("f", target.value("SELECT owner_seen_at IS NOT NULL FROM godwit.task"), "validate released the task");
+            target.execute("INSERT INTO godwit.apply_hold (task, hold_lsn, expires_at, holder) VALUES"
+                    + " ('validatetest', '0/0', now() + interval '1 hour', '" + deadHolder + "')");
             SourceWriter.mark(source, "after-stop");
+            // the resumed applier ignores the hold of a validation whose process died on this machine
             Process resumed = Godwit.start(dir, "resume", task.toString());
             CdcIT.awaitEqual(source, target, Duration.ofSeconds(90));
             assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
             assertTrue(resumed.waitFor(60, TimeUnit.SECONDS));
             assertEquals("0", target.value("SELECT count(*) FROM godwit.validation_run WHERE state <> 'EQUAL'"));
-            assertEquals("0", target.value("SELECT count(*) FROM godwit.apply_hold"), "every hold was withdrawn");
+            assertEquals("0", target.value("SELECT count(*) FROM godwit.apply_hold WHERE holder <> '" + deadHolder + "'"),
+                    "every hold was withdrawn; the one of a dead process held nothing");
         } catch (AssertionError | Exception e) {
             System.err.println("godwit log:\n" + Godwit.log(dir));
             throw e;
