@@ -46,7 +46,9 @@ class ValidateIT {
                 "CREATE TABLE m (id int, k int, PRIMARY KEY (id, k)) PARTITION BY HASH (k)",
                 "CREATE TABLE m0 PARTITION OF m FOR VALUES WITH (MODULUS 2, REMAINDER 0)",
                 "CREATE TABLE m1 PARTITION OF m FOR VALUES WITH (MODULUS 2, REMAINDER 1)",
-                "INSERT INTO m SELECT g, g % 7 FROM generate_series(1, 500) g");
+                "INSERT INTO m SELECT g, g % 7 FROM generate_series(1, 500) g",
+                "CREATE TABLE coded (id int PRIMARY KEY, code text UNIQUE)",
+                "INSERT INTO coded SELECT g, CASE WHEN g % 3 = 0 THEN NULL ELSE 'C' || g END FROM generate_series(1, 450) g");
         Path task = task(source, "full-load", target, """
                 {"rules": [
                   {"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
@@ -58,6 +60,9 @@ class ValidateIT {
                   {"rule-type": "transformation", "rule-id": "3", "rule-name": "widen", "rule-target": "column",
                    "object-locator": {"schema-name": "public", "table-name": "orders", "column-name": "amount"},
                    "rule-action": "change-data-type", "data-type": {"type": "numeric", "precision": "18", "scale": "4"}},
+                  {"rule-type": "transformation", "rule-id": "5", "rule-name": "widen-key", "rule-target": "column",
+                   "object-locator": {"schema-name": "public", "table-name": "coded", "column-name": "id"},
+                   "rule-action": "change-data-type", "data-type": {"type": "int8"}},
                   {"rule-type": "transformation", "rule-id": "4", "rule-name": "rename-note", "rule-target": "column",
                    "object-locator": {"schema-name": "public", "table-name": "orders", "column-name": "note"},
                    "rule-action": "rename", "value": "remark"}
@@ -80,6 +85,11 @@ class ValidateIT {
         assertEquals("1", target.value("SELECT count(*) FROM godwit.validation_result r JOIN godwit.validation_run v"
                 + " ON v.id = r.run_id WHERE v.content AND r.table_key = 'public.keyless'"), "a table without a key is one chunk");
         assertEquals("0", target.value("SELECT count(*) FROM godwit.validation_result WHERE state <> 'EQUAL'"));
+        assertEquals("code IS NULL", target.value("SELECT key_range FROM godwit.validation_result r JOIN godwit.validation_run v"
+                + " ON v.id = r.run_id WHERE v.content AND r.table_key = 'public.coded' ORDER BY r.unit_id::int DESC LIMIT 1"),
+                "a re-typed primary key gives way to a unique key, whose NULLs are a chunk of their own");
+        assertEquals("4", target.value("SELECT count(*) FROM godwit.validation_result r JOIN godwit.validation_run v"
+                + " ON v.id = r.run_id WHERE v.content AND r.table_key = 'public.coded'"), "300 keys in chunks of 100, and NULLs");
 
         CliRun json = CliRun.of("validate", task.toString(), "--json", "--table", "tags");
         assertEquals(ExitCodes.OK, json.exitCode(), json::toString);
