@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param errorPolicy            what a failed row or change does to the task
  * @param applyConflicts         how the CDC applier treats changes that do not fit the target's rows
  * @param validation             validation settings
+ * @param cutover                how the cutover checks, fences and ends the migration
  * @param partitions             partition rules per table
  * @param targetSchema           when set, every table lands in this schema (DMS {@code TargetMetadata.TargetSchema})
  * @param failOnNoTablesCaptured a mapping that selects nothing is an error rather than a warning
@@ -27,7 +28,7 @@ import java.util.Optional;
 public record Settings(int parallelism, String controlSchema, TargetTablePrepMode targetTablePrepMode,
                        long splitThresholdBytes, boolean allowLossyTypeChanges, String slotName,
                        String publicationName, CdcSettings cdc, ErrorPolicy errorPolicy, ApplyConflicts applyConflicts,
-                       ValidationSettings validation, PartitionSettings partitions, Optional<String> targetSchema,
+                       ValidationSettings validation, CutoverSettings cutover, PartitionSettings partitions, Optional<String> targetSchema,
                        boolean failOnNoTablesCaptured, List<String> ignoredDmsKeys) {
 
     public static final String DEFAULT_CONTROL_SCHEMA = "godwit";
@@ -42,7 +43,7 @@ public record Settings(int parallelism, String controlSchema, TargetTablePrepMod
         String derived = defaultReplicationName(taskName);
         return new Settings(0, DEFAULT_CONTROL_SCHEMA, TargetTablePrepMode.DROP_AND_CREATE, DEFAULT_SPLIT_THRESHOLD,
                 false, derived, derived, CdcSettings.defaults(), ErrorPolicy.STOP, ApplyConflicts.strict(),
-                ValidationSettings.defaults(), PartitionSettings.keepAll(), Optional.empty(), true, List.of());
+                ValidationSettings.defaults(), CutoverSettings.defaults(), PartitionSettings.keepAll(), Optional.empty(), true, List.of());
     }
 
     /**

@@ -25,7 +25,9 @@ final class SettingsParser {
 
     static final List<String> KEYS = List.of("parallelism", "controlSchema", "targetTablePrepMode", "splitThreshold",
             "allowLossyTypeChanges", "slotName", "publicationName", "cdc", "errorPolicy", "applyConflicts",
-            "validation", "partitions", "targetSchema", "failOnNoTablesCaptured", "dmsTaskSettings");
+            "validation", "cutover", "partitions", "targetSchema", "failOnNoTablesCaptured", "dmsTaskSettings");
+    private static final List<String> CUTOVER_KEYS = List.of("maxLag", "catchUpTimeout", "keepReplication", "fenceSql",
+            "unfenceSql", "validate");
     private static final List<String> CDC_KEYS = List.of("startPosition", "heartbeatInterval", "allowAdditiveDdl");
     private static final List<String> VALIDATION_KEYS = List.of("enabled", "contentHash", "threadCount",
             "partitionSize", "failureMaxCount");
@@ -144,13 +146,14 @@ final class SettingsParser {
                 })).orElse(d.errorPolicy());
         ApplyConflicts conflicts = conflicts(s.get("applyConflicts"), Doc.child(path, "applyConflicts"), d.applyConflicts());
         ValidationSettings validation = validation(s.get("validation"), Doc.child(path, "validation"), d.validation());
+        CutoverSettings cutover = cutover(s.get("cutover"), Doc.child(path, "cutover"), d.cutover());
         PartitionSettings partitions = new PartitionSettingsParser(doc)
                 .parse(s.get("partitions"), Doc.child(path, "partitions")).orElse(d.partitions());
         Optional<String> targetSchema = name(s, path, "targetSchema").or(d::targetSchema);
         boolean failOnNoTables = doc.bool(s.get("failOnNoTablesCaptured"), Doc.child(path, "failOnNoTablesCaptured"))
                 .orElse(d.failOnNoTablesCaptured());
         return new Settings(parallelism, controlSchema, prepMode, splitThreshold, lossy, slotName, publicationName, cdc,
-                errorPolicy, conflicts, validation, partitions, targetSchema, failOnNoTables, ignored);
+                errorPolicy, conflicts, validation, cutover, partitions, targetSchema, failOnNoTables, ignored);
     }
 
     private Optional<String> name(JsonNode s, String path, String key) {
@@ -187,6 +190,35 @@ final class SettingsParser {
         boolean additive = doc.bool(node.get("allowAdditiveDdl"), Doc.child(path, "allowAdditiveDdl"))
                 .orElse(d.allowAdditiveDdl());
         return new CdcSettings(start.or(d::startPosition), heartbeat, additive);
+    }
+
+    private CutoverSettings cutover(JsonNode node, String path, CutoverSettings d) {
+        if (doc.object(node, path).isEmpty()) {
+            return d;
+        }
+        doc.checkKeys(node, path, CUTOVER_KEYS, "cutover setting");
+        Optional<String> fence = doc.text(node.get("fenceSql"), Doc.child(path, "fenceSql")).or(d::fenceSql);
+        Optional<String> unfence = doc.text(node.get("unfenceSql"), Doc.child(path, "unfenceSql")).or(d::unfenceSql);
+        if (unfence.isPresent() && fence.isEmpty()) {
+            doc.error(Doc.child(path, "unfenceSql"), "unfenceSql undoes fenceSql; set fenceSql too, or remove unfenceSql");
+        }
+        return new CutoverSettings(
+                duration(node, path, "maxLag").orElse(d.maxLag()),
+                duration(node, path, "catchUpTimeout").orElse(d.catchUpTimeout()),
+                doc.bool(node.get("keepReplication"), Doc.child(path, "keepReplication")).orElse(d.keepReplication()),
+                fence, unfence,
+                doc.bool(node.get("validate"), Doc.child(path, "validate")).orElse(d.validate()));
+    }
+
+    private Optional<Duration> duration(JsonNode node, String path, String key) {
+        return doc.text(node.get(key), Doc.child(path, key)).flatMap(text -> {
+            Optional<Duration> duration = TextValues.duration(text).filter(x -> !x.isZero());
+            if (duration.isEmpty()) {
+                doc.error(Doc.child(path, key), "found '" + text + "'; expected a duration such as 10s, 500ms, 5min"
+                        + " or 1h, greater than zero");
+            }
+            return duration;
+        });
     }
 
     private ApplyConflicts conflicts(JsonNode node, String path, ApplyConflicts d) {

@@ -143,7 +143,7 @@ class TransformationTest {
         Settings lenient = Settings.defaults("t");
         lenient = new Settings(lenient.parallelism(), lenient.controlSchema(), lenient.targetTablePrepMode(),
                 lenient.splitThresholdBytes(), true, lenient.slotName(), lenient.publicationName(), lenient.cdc(),
-                lenient.errorPolicy(), lenient.applyConflicts(), lenient.validation(), lenient.partitions(),
+                lenient.errorPolicy(), lenient.applyConflicts(), lenient.validation(), lenient.cutover(), lenient.partitions(),
                 lenient.targetSchema(), lenient.failOnNoTablesCaptured(), lenient.ignoredDmsKeys());
         MappingOutcome allowed = apply(rules, lenient, CATALOG);
         assertEquals(List.of(), allowed.errors());

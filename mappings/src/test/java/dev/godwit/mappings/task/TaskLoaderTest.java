@@ -198,7 +198,7 @@ class TaskLoaderTest {
                         + " expected one of: include, exclude, explicit",
                 "settings.paralelism: unknown setting 'paralelism'; did you mean 'parallelism'?; expected one of:"
                         + " parallelism, controlSchema, targetTablePrepMode, splitThreshold, allowLossyTypeChanges,"
-                        + " slotName, publicationName, cdc, errorPolicy, applyConflicts, validation, partitions,"
+                        + " slotName, publicationName, cdc, errorPolicy, applyConflicts, validation, cutover, partitions,"
                         + " targetSchema, failOnNoTablesCaptured, dmsTaskSettings, or a DMS task-settings section",
                 "settings.splitThreshold: found 'lots'; expected a size such as 1GB, 512MB or 64kB (binary units),"
                         + " greater than zero"), rendered);

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,7 +112,9 @@ public final class CdcPhase {
                 boolean inTransaction = false;
                 Instant lastReport = Instant.now();
                 Instant lastIdle = Instant.EPOCH;
+                Lsn idleRecorded = Lsn.INVALID;
                 long applied = 0;
+                long changesAtReport = 0;
                 ApplyHold hold = new ApplyHold(this.control, task.name(), control);
                 StreamEvent held = null;
                 while (true) {
@@ -122,7 +125,10 @@ public final class CdcPhase {
                         applier.commitPending();
                         confirm(stream, applier);
                         if (!inTransaction) {
-                            lastIdle = recordIdle(stream, checkpoint, control, lastIdle);
+                            if (Duration.between(lastIdle, Instant.now()).compareTo(IDLE_RECORD_EVERY) >= 0) {
+                                idleRecorded = recordIdle(stream, checkpoint, control).orElse(idleRecorded);
+                                lastIdle = Instant.now();
+                            }
                             if (stream.queued() == 0 && hold.reachedWhileIdle(walEnd)) {
                                 hold.pause(stop);
                             }
@@ -146,7 +152,8 @@ public final class CdcPhase {
                         }
                     }
                     if (!inTransaction) {
-                        Lsn done = applier.stats().lastCommittedEndLsn();
+                        // an idle position counts too: every transaction committed below it has been applied
+                        Lsn done = Lsn.max(applier.stats().lastCommittedEndLsn(), idleRecorded);
                         if (catchUp.isPresent() && done.isValid() && done.compareTo(catchUp.get()) >= 0) {
                             return Outcome.CAUGHT_UP;
                         }
@@ -158,9 +165,12 @@ public final class CdcPhase {
                         }
                     }
                     if (Duration.between(lastReport, Instant.now()).compareTo(REPORT_EVERY) >= 0) {
-                        report(stream, applier, applied, Duration.between(lastReport, Instant.now()));
+                        long changes = changes(applier.stats());
+                        report(stream, applier, control, applied, changes - changesAtReport,
+                                Duration.between(lastReport, Instant.now()));
                         lastReport = Instant.now();
                         applied = 0;
+                        changesAtReport = changes;
                     }
                 }
             }
@@ -172,17 +182,14 @@ public final class CdcPhase {
      * databases, unpublished tables, heartbeats). That position goes into the checkpoint first and only then to the
      * slot, so the slot is never confirmed beyond the checkpoint (which a restart verifies).
      */
-    private static Instant recordIdle(ChangeStream stream, ControlCheckpoint checkpoint, Connection control, Instant last)
+    private static Optional<Lsn> recordIdle(ChangeStream stream, ControlCheckpoint checkpoint, Connection control)
             throws SQLException {
-        if (Duration.between(last, Instant.now()).compareTo(IDLE_RECORD_EVERY) < 0) {
-            return last;
-        }
         Optional<Lsn> idle = stream.idlePosition();
         if (idle.isPresent()) {
             checkpoint.advanceIdle(control, idle.get());
             stream.acknowledgeIdle(idle.get());
         }
-        return Instant.now();
+        return idle;
     }
 
     private static void confirm(ChangeStream stream, ChangeApplier applier) {
@@ -218,14 +225,33 @@ public final class CdcPhase {
         }
     }
 
-    private void report(ChangeStream stream, ChangeApplier applier, long transactions, Duration over) {
+    private void report(ChangeStream stream, ChangeApplier applier, Connection control, long transactions, long changes,
+                        Duration over) throws SQLException {
         Lsn applied = applier.stats().lastCommittedEndLsn();
         Optional<Instant> commit = applier.stats().lastCommitTime();
+        double seconds = Math.max(0.001, over.toMillis() / 1000.0);
         // the lag in seconds is the age of the last applied source commit: exact whenever the source is busy
-        log.info("cdc: applied up to {}{}, received up to {}, {} transactions/s",
+        log.info("cdc: applied up to {}{}, received up to {}, {} transactions/s, {} changes/s",
                 applied, commit.map(c -> " (source commit " + c + ", " + Duration.between(c, Instant.now()).toSeconds() + " s ago)").orElse(""),
-                stream.lastReceived(),
-                String.format(java.util.Locale.ROOT, "%.1f", transactions / Math.max(0.001, over.toMillis() / 1000.0)));
+                stream.lastReceived(), String.format(java.util.Locale.ROOT, "%.1f", transactions / seconds),
+                String.format(java.util.Locale.ROOT, "%.1f", changes / seconds));
+        try (PreparedStatement ps = control.prepareStatement("INSERT INTO " + this.control.table("cdc_progress")
+                + " (task, applied_lsn, received_lsn, transactions_per_second, changes_per_second, updated_at)"
+                + " VALUES (?, ?::pg_lsn, ?::pg_lsn, ?, ?, now()) ON CONFLICT (task) DO UPDATE SET"
+                + " applied_lsn = excluded.applied_lsn, received_lsn = excluded.received_lsn,"
+                + " transactions_per_second = excluded.transactions_per_second,"
+                + " changes_per_second = excluded.changes_per_second, updated_at = now()")) {
+            ps.setString(1, task.name());
+            ps.setString(2, applied.isValid() ? applied.toString() : null);
+            ps.setString(3, stream.lastReceived().isValid() ? stream.lastReceived().toString() : null);
+            ps.setDouble(4, transactions / seconds);
+            ps.setDouble(5, changes / seconds);
+            ps.executeUpdate();
+        }
+    }
+
+    private static long changes(dev.godwit.workers.cdc.apply.ApplyStats stats) {
+        return stats.inserts() + stats.updates() + stats.deletes() + stats.truncates();
     }
 
     private static boolean isTransient(Throwable e) {

@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.cli;
 
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.cdc.ReplicationObjects;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.pg.PgConnector;
@@ -44,11 +45,7 @@ final class CleanupCommand implements Callable<Integer> {
             }
         }
         try (Connection s = new PgConnector("source", loaded.source()).open("cleanup")) {
-            dropSlot(s, loaded.settings().slotName(), out);
-            try (Statement st = s.createStatement()) {
-                st.execute("DROP PUBLICATION IF EXISTS " + SqlText.identifier(loaded.settings().publicationName()));
-            }
-            out.println("source: publication " + loaded.settings().publicationName() + " is gone");
+            ReplicationObjects.drop(s, loaded.settings().slotName(), loaded.settings().publicationName()).forEach(out::println);
         }
         if (all) {
             try (Connection t = new PgConnector("target", loaded.target()).open("cleanup")) {
@@ -77,26 +74,5 @@ final class CleanupCommand implements Callable<Integer> {
         }
         out.flush();
         return ExitCodes.OK;
-    }
-
-    private static void dropSlot(Connection source, String slot, PrintWriter out) throws Exception {
-        try (PreparedStatement ps = source.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, slot);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    out.println("source: no replication slot " + slot);
-                    return;
-                }
-                if (rs.getBoolean(1)) {
-                    throw new GodwitException(ExitCodes.FAILED, "replication slot " + slot + " is in use by a running "
-                            + "process; stop it before cleaning up");
-                }
-            }
-        }
-        try (PreparedStatement ps = source.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
-            ps.setString(1, slot);
-            ps.execute();
-        }
-        out.println("source: replication slot " + slot + " dropped");
     }
 }

@@ -33,6 +33,10 @@ public final class GodwitCommand implements Callable<Integer> {
             description = "More log detail: -v for godwit's debug lines, -vv for every library's too.")
     boolean[] verbose = new boolean[0];
 
+    @Option(names = "--log-format", scope = ScopeType.INHERIT, paramLabel = "text|json", defaultValue = "text",
+            description = "Log lines on stderr as readable text (default) or as JSON objects, one per line, for log collectors.")
+    Logging.Format logFormat = Logging.Format.text;
+
     int verbosity() {
         return verbose.length;
     }

@@ -31,7 +31,8 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new GodwitCommand());
         cl.setExecutionStrategy(parseResult -> {
-            Logging.configure(((GodwitCommand) cl.getCommand()).verbosity());
+            GodwitCommand godwit = (GodwitCommand) cl.getCommand();
+            Logging.configure(godwit.verbosity(), godwit.logFormat);
             return new CommandLine.RunLast().execute(parseResult);
         });
         cl.setExecutionExceptionHandler(Main::handle);

@@ -3,9 +3,13 @@ package dev.godwit.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.cdc.CdcStatus;
+import dev.godwit.orchestrator.cutover.CutoverLedger;
+import dev.godwit.orchestrator.cutover.CutoverSchedule;
 import dev.godwit.orchestrator.plan.Sizes;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.orchestrator.validate.ValidationStore;
 import dev.godwit.workers.pg.PgConnector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,10 +25,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Shows the task's recorded state, read from the control schema on the target (from any machine): phase, whether a process is running it and where, per-table state with units, rows and bytes, and the latest events.")
+        description = "Shows the task's recorded state, read from the control schema on the target (from any machine): phase, whether a process is running it and where, per-table state with units, rows and bytes, CDC lag in bytes and seconds, the WAL the slot retains on the source, the apply rate and exceptions, the scheduled and last cutover, and the latest events.")
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,6 +60,11 @@ final class StatusCommand implements Callable<Integer> {
                 }
             }
             List<String> events = store.recentEvents(t, 5);
+            Optional<CdcStatus> cdc = loaded.type().hasCdc() && row.consistentPoint().isPresent()
+                    ? Optional.of(cdcStatus(loaded, control, t)) : Optional.empty();
+            Optional<CutoverSchedule.Next> scheduled = scheduledCutover(loaded, control);
+            Optional<CutoverLedger.Entry> lastCutover = new CutoverLedger(control, loaded.name()).latest(t);
+            Optional<ValidationStore.LastRun> lastValidation = new ValidationStore(control, loaded.name()).latest(t);
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
@@ -83,6 +93,33 @@ final class StatusCommand implements Callable<Integer> {
                     rows.add(m);
                 }
                 doc.put("tables", rows);
+                cdc.ifPresent(c -> doc.put("cdc", cdcJson(c)));
+                doc.put("scheduledCutover", scheduled.map(n -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("at", n.at().toString());
+                    m.put("fence", n.fence());
+                    m.put("cron", n.cron().orElse(null));
+                    return m;
+                }).orElse(null));
+                doc.put("lastValidation", lastValidation.map(v -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("run", v.id());
+                    m.put("state", v.state());
+                    m.put("startedAt", v.startedAt().toString());
+                    m.put("sourcePosition", v.sourceLsn().map(Object::toString).orElse(null));
+                    m.put("content", v.content());
+                    m.put("differences", v.differences());
+                    return m;
+                }).orElse(null));
+                doc.put("lastCutover", lastCutover.map(e -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("state", e.state());
+                    m.put("requestedBy", e.requestedBy());
+                    m.put("requestedAt", e.requestedAt().toString());
+                    m.put("finishedAt", e.finishedAt().map(Object::toString).orElse(null));
+                    m.put("message", e.message().orElse(null));
+                    return m;
+                }).orElse(null));
                 doc.put("events", events);
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
             } else {
@@ -98,6 +135,14 @@ final class StatusCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "  %-" + width + "s  %-8s  %7s  %,14d  %10s%n", r.tableKey(), r.state(),
                             c[0] + "/" + c[1], r.rows(), Sizes.human(r.bytes()));
                 }
+                cdc.ifPresent(c -> printCdc(out, c, loaded));
+                lastValidation.ifPresent(v -> out.printf("%n  last validation: run %d %s, %s at %s%s%n", v.id(), v.state(),
+                        v.content() ? "rows and contents" : "row counts", v.sourceLsn().map(Object::toString).orElse("?"),
+                        v.differences() > 0 ? ", " + v.differences() + " chunk(s) differ ('godwit validate' for details)" : ""));
+                scheduled.ifPresent(n -> out.printf("%n  cutover scheduled for %s%s%s%n", n.at(),
+                        n.cron().map(c -> " (cron " + c + ")").orElse(""), n.fence() ? ", fenced" : ""));
+                lastCutover.ifPresent(e -> out.printf("  last cutover: %s (%s, requested %s)%s%n", e.state(), e.requestedBy(),
+                        e.requestedAt(), e.message().map(m -> ": " + m).orElse("")));
                 if (!events.isEmpty()) {
                     out.println();
                     out.println("  latest events:");
@@ -107,5 +152,62 @@ final class StatusCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** The source is read for its WAL position and the slot; when it cannot be reached, status still shows the rest. */
+    private static CdcStatus cdcStatus(Task loaded, ControlSchema control, Connection t) throws Exception {
+        try (Connection s = new PgConnector("source", loaded.source()).open("status")) {
+            return CdcStatus.read(t, Optional.of(s), Optional.empty(), control, loaded.name(), loaded.settings().slotName());
+        } catch (dev.godwit.workers.pg.ConnectionFailure e) {
+            return CdcStatus.read(t, Optional.empty(), Optional.of(e.getMessage()), control, loaded.name(),
+                    loaded.settings().slotName());
+        }
+    }
+
+    private static Optional<CutoverSchedule.Next> scheduledCutover(Task loaded, ControlSchema control) throws Exception {
+        if (!loaded.type().hasCdc()) {
+            return Optional.empty();
+        }
+        try (CutoverSchedule schedule = CutoverSchedule.open(loaded.name(), control, new PgConnector("target", loaded.target()))) {
+            return schedule.next();
+        }
+    }
+
+    private static void printCdc(PrintWriter out, CdcStatus c, Task loaded) {
+        out.println();
+        out.printf("  CDC: applied up to %s%s%n", c.checkpoint().map(Object::toString).orElse("(nothing yet)"),
+                c.lastCommit().map(t -> " (source commit " + t + ")").orElse(""));
+        if (c.sourceProblem().isPresent()) {
+            out.println("  source not reached: " + c.sourceProblem().get());
+        } else {
+            out.printf("  source at %s: lag %s%s%n", c.sourcePosition().map(Object::toString).orElse("?"),
+                    c.lagBytes().map(Sizes::human).orElse("?"), c.lagSeconds().map(s -> ", " + s + " s").orElse(""));
+            out.println("  slot " + loaded.settings().slotName() + ": " + c.slot().map(s -> (s.active() ? "active" : "inactive")
+                    + ", retains " + Sizes.human(s.retainedBytes()) + " of WAL, wal_status " + s.walStatus())
+                    .orElse("MISSING on the source"));
+        }
+        c.transactionsPerSecond().ifPresent(tps -> out.printf(Locale.ROOT, "  apply rate: %,.0f transactions/s, %,.0f changes/s (at %s)%n",
+                tps, c.changesPerSecond().orElse(0.0), c.rateAt().map(Object::toString).orElse("?")));
+        if (c.exceptions() > 0) {
+            out.printf("  apply exceptions: %d change(s) recorded in %s (errorPolicy log-and-continue)%n", c.exceptions(),
+                    loaded.settings().controlSchema() + ".apply_exception");
+        }
+    }
+
+    private static Map<String, Object> cdcJson(CdcStatus c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("checkpoint", c.checkpoint().map(Object::toString).orElse(null));
+        m.put("lastSourceCommit", c.lastCommit().map(Object::toString).orElse(null));
+        m.put("sourcePosition", c.sourcePosition().map(Object::toString).orElse(null));
+        m.put("lagBytes", c.lagBytes().orElse(null));
+        m.put("lagSeconds", c.lagSeconds().orElse(null));
+        m.put("slotActive", c.slot().map(s -> s.active()).orElse(null));
+        m.put("slotRetainedBytes", c.slot().map(s -> s.retainedBytes()).orElse(null));
+        m.put("slotWalStatus", c.slot().map(s -> s.walStatus()).orElse(null));
+        m.put("transactionsPerSecond", c.transactionsPerSecond().orElse(null));
+        m.put("changesPerSecond", c.changesPerSecond().orElse(null));
+        m.put("applyExceptions", c.exceptions());
+        m.put("sourceProblem", c.sourceProblem().orElse(null));
+        return m;
     }
 }

@@ -18,7 +18,9 @@ import java.util.Properties;
 
 /**
  * The README's first command ({@code scripts/demo.sh}): a source and a target PostgreSQL started from the embedded
- * binaries on this machine, a sample shop database on the source, and godwit run on it through its own CLI.
+ * binaries on this machine, a sample shop database on the source with an application writing to it throughout, and
+ * godwit run on it through its own CLI: plan, start (full load, then CDC), status, validate, a fenced cutover, and an
+ * independent comparison of every table at the end. Exits 0 only when the target equals the source.
  *
  * <p>Usage: {@code Demo BINARIES_DIR WORK_DIR SOURCE_VERSION TARGET_VERSION}
  */
@@ -50,8 +52,8 @@ public final class Demo {
         }
     }
 
-    private int run() throws IOException, SQLException {
-        step("creating the sample database 'shop' on the source (schemas sales, inventory, public; ~470k rows)");
+    private int run() throws Exception {
+        step("creating the sample database 'shop' on the source (schemas sales, inventory, public; ~720k rows)");
         execute(source, "postgres", "CREATE DATABASE shop");
         execute(target, "postgres", "CREATE DATABASE shop");
         execute(source, "shop", resource("shop-schema.sql"));
@@ -60,16 +62,39 @@ public final class Demo {
         step("godwit plan " + task);
         int code = Main.run("plan", task.toString());
         if (code != 0) {
-            System.err.println("demo: godwit plan failed with exit code " + code);
-            return code;
+            return failed("godwit plan", code);
         }
-        step("godwit start " + task + "  (full load: target schema, parallel COPY under one snapshot, keys and indexes)");
-        code = Main.run("start", task.toString());
-        if (code != 0) {
-            System.err.println("demo: godwit start failed with exit code " + code);
-            return code;
+        step("an application starts writing to the source, and keeps writing until the cutover");
+        try (DemoWriter writer = new DemoWriter(() -> connect(source, "shop"))) {
+            step("godwit start " + task + "  (in its own process: full load under a slot's snapshot, then change data capture)");
+            Process godwit = godwit("start", task.toString());
+            if (!awaitStreaming(godwit)) {
+                return failed("godwit start", godwit.exitValue());
+            }
+            Thread.sleep(5_000);
+            step("godwit status  (while the application writes: " + writer.transactions() + " transactions so far)");
+            Main.run("status", task.toString());
+
+            step("godwit validate --content  (both sides read at one source position while CDC goes on)");
+            code = Main.run("validate", "--content", task.toString());
+            if (code != 0) {
+                godwit.destroy();
+                return failed("godwit validate", code);
+            }
+            step("godwit cutover --fence  (lag check, source made read-only, final catch-up, sequences, validation)");
+            code = Main.run("cutover", "--fence", task.toString());
+            if (code != 0) {
+                godwit.destroy();
+                return failed("godwit cutover", code);
+            }
+            if (!godwit.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || godwit.exitValue() != 0) {
+                return failed("godwit start (after the cutover)", godwit.isAlive() ? -1 : godwit.exitValue());
+            }
+            writer.close();
+            System.out.println("  the application wrote " + writer.transactions() + " transactions; the fence stopped it: "
+                    + (writer.ended() == null ? "(it had stopped before)" : writer.ended()));
         }
-        step("comparing every table, source against target (row count and an order-free hash of the rows)");
+        step("comparing every table once more, independently of godwit (row count and an order-free hash of the rows)");
         boolean equal = true;
         for (String table : List.of("public.customers", "public.events", "sales.orders", "sales.order_lines")) {
             equal &= compare(table, table);
@@ -79,8 +104,36 @@ public final class Demo {
             System.err.println("demo: the target differs from the source");
             return 4;
         }
-        step("done: the target equals the source; servers are stopped and their files removed");
+        step("done: the target equals the source's final state; servers are stopped and their files removed");
         return 0;
+    }
+
+    /** Waits until the running godwit has finished the full load and streams changes, following its phase. */
+    private boolean awaitStreaming(Process godwit) throws Exception {
+        while (godwit.isAlive()) {
+            try {
+                if ("CDC".equals(value(target, "shop", "SELECT phase FROM godwit.task"))) {
+                    return true;
+                }
+            } catch (SQLException notYet) {
+                // the control schema is created by godwit's second step
+            }
+            Thread.sleep(500);
+        }
+        return false;
+    }
+
+    /** godwit in a process of its own, as a DBA runs it; its output goes to this terminal. */
+    private static Process godwit(String... args) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).inheritIO().start();
+    }
+
+    private static int failed(String what, int code) {
+        System.err.println("demo: " + what + " failed with exit code " + code);
+        return code == 0 ? 1 : code;
     }
 
     private boolean compare(String sourceTable, String targetTable) throws SQLException {
@@ -93,9 +146,7 @@ public final class Demo {
     }
 
     private static String value(LocalPostgres server, String database, String sql) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", "postgres");
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl(database), p); Statement s = c.createStatement();
+        try (Connection c = connect(server, database); Statement s = c.createStatement();
              java.sql.ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
@@ -112,8 +163,7 @@ public final class Demo {
                   url: postgresql://postgres@127.0.0.1:%d/shop
                 target:
                   url: postgresql://postgres@127.0.0.1:%d/shop
-                # change data capture is not built yet: this demo runs a one-time full load
-                type: full-load
+                type: full-load-and-cdc
                 tableMappings: shop-mappings.json
                 settings:
                   parallelism: 2
@@ -123,10 +173,18 @@ public final class Demo {
     }
 
     private static void execute(LocalPostgres server, String database, String sql) throws SQLException {
+        try (Connection c = connect(server, database); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private static Connection connect(LocalPostgres server, String database) {
         Properties p = new Properties();
         p.setProperty("user", "postgres");
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl(database), p); Statement s = c.createStatement()) {
-            s.execute(sql);
+        try {
+            return DriverManager.getConnection(server.jdbcUrl(database), p);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to " + server.jdbcUrl(database) + ": " + e.getMessage(), e);
         }
     }
 

@@ -15,6 +15,10 @@ import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.orchestrator.validate.AutoValidation;
+import dev.godwit.orchestrator.validate.ValidationPosition;
+import dev.godwit.orchestrator.validate.ValidationReport;
+import dev.godwit.orchestrator.validate.Validator;
+import dev.godwit.workers.validate.TableOutcome;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.Table;
 import dev.godwit.workers.catalog.TableKind;
@@ -22,6 +26,12 @@ import dev.godwit.workers.copy.CopyUnit;
 import dev.godwit.orchestrator.cdc.CdcPhase;
 import dev.godwit.orchestrator.cdc.Publications;
 import dev.godwit.orchestrator.cdc.Routing;
+import dev.godwit.orchestrator.cutover.Cutover;
+import dev.godwit.orchestrator.cutover.CutoverLedger;
+import dev.godwit.orchestrator.cutover.CutoverPrinter;
+import dev.godwit.orchestrator.cutover.CutoverReport;
+import dev.godwit.orchestrator.cutover.CutoverRequest;
+import dev.godwit.orchestrator.cutover.CutoverSchedule;
 import dev.godwit.orchestrator.preflight.Preflight;
 import dev.godwit.orchestrator.preflight.PreflightContext;
 import dev.godwit.orchestrator.preflight.PreflightPrinter;
@@ -67,6 +77,7 @@ public final class MigrationRunner {
     private final PgConnector target;
     private final ControlSchema control;
     private final TaskStore store;
+    private final CutoverLedger cutovers;
     private final PrintWriter out;
 
     public MigrationRunner(Task task, PrintWriter out) {
@@ -75,6 +86,7 @@ public final class MigrationRunner {
         this.target = new PgConnector("target", task.target());
         this.control = new ControlSchema(task.settings().controlSchema());
         this.store = new TaskStore(control, task.name());
+        this.cutovers = new CutoverLedger(control, task.name());
         this.out = out;
     }
 
@@ -95,7 +107,7 @@ public final class MigrationRunner {
             }
             recordPlan(t, planned.plan());
         }
-        try (StopSignal stop = new StopSignal(target, store, owner())) {
+        try (StopSignal stop = new StopSignal(target, store, cutovers, owner())) {
             if (task.type().hasFullLoad()) {
                 createSchema(planned);
                 if (!load(planned, stop)) {
@@ -105,7 +117,7 @@ public final class MigrationRunner {
                 beginCdcOnly(planned);
             }
             if (task.type().hasCdc()) {
-                cdc(planned, stop);
+                cdc(planned, stop, false);
             }
         }
     }
@@ -138,7 +150,7 @@ public final class MigrationRunner {
         step(1, "plan: reading the source catalog of " + task.source().redacted());
         Planned planned = plan();
         step(2, "control schema " + control.name() + ": task recorded, phase " + row.phase());
-        try (StopSignal stop = new StopSignal(target, store, owner())) {
+        try (StopSignal stop = new StopSignal(target, store, cutovers, owner())) {
             boolean loaded = row.phase() == Phase.FULL_LOAD_DONE || row.phase() == Phase.CDC || !task.type().hasFullLoad();
             if (!loaded) {
                 if (row.phase() == Phase.PLANNED) {
@@ -153,8 +165,27 @@ public final class MigrationRunner {
                 beginCdcOnly(planned);
             }
             if (task.type().hasCdc()) {
-                cdc(planned, stop);
+                cdc(planned, stop, false);
             }
+        }
+    }
+
+    /**
+     * A cutover when no process runs the task: this process claims it, streams from the checkpoint, and performs the
+     * cutover; it ends with the cutover, done or not (a failed one leaves the task as it was, ready to resume).
+     */
+    public CutoverReport cutover(boolean fence) throws Exception {
+        try (Connection t = target.open("control")) {
+            TaskStore.TaskRow row = store.find(t).orElseThrow();
+            refuseIfRunning(row);
+            store.setOwner(t, owner());
+            cutovers.request(t, "command", fence);
+        }
+        step(1, "plan: reading the source catalog of " + task.source().redacted());
+        Planned planned = plan();
+        try (StopSignal stop = new StopSignal(target, store, cutovers, owner())) {
+            return cdc(planned, stop, true).orElseThrow(() -> new GodwitException(ExitCodes.FAILED,
+                    "the cutover did not run: the task was stopped first (" + stop.reason() + ")"));
         }
     }
 
@@ -197,7 +228,14 @@ public final class MigrationRunner {
         }
     }
 
-    private void cdc(Planned planned, StopSignal stop) throws Exception {
+    /**
+     * Streams changes until stopped or cut over. A cutover request (from {@code godwit cutover} or the schedule) is
+     * taken between transactions; a cutover that fails its checks leaves the task streaming as before, unless this
+     * run exists only for that cutover ({@code cutoverOnly}).
+     *
+     * @return the cutover's report when one was attempted and this run ends with it
+     */
+    private Optional<CutoverReport> cdc(Planned planned, StopSignal stop, boolean cutoverOnly) throws Exception {
         step(steps(), "change data capture: streaming slot " + task.settings().slotName() + " into the target");
         Lsn consistentPoint;
         Map<String, Lsn> syncLsns = new HashMap<>();
@@ -213,14 +251,54 @@ public final class MigrationRunner {
             targetCatalog = new CatalogReader(t).read();
         }
         Routing routing = new Routing(planned.plan().tables(), targetCatalog, syncLsns);
-        try (AutoValidation validation = AutoValidation.duringCdc(task, source, target, control)) {
-            new CdcPhase(task, source, target, control, routing, consistentPoint).run(stop::requested, Optional.empty());
+        CdcPhase phase = new CdcPhase(task, source, target, control, routing, consistentPoint);
+        try (AutoValidation validation = AutoValidation.duringCdc(task, source, target, control);
+             CutoverSchedule schedule = CutoverSchedule.startFiring(task.name(), control, target)) {
+            while (true) {
+                phase.run(() -> stop.requested() || stop.cutoverRequested(), Optional.empty());
+                Optional<CutoverRequest> request = stop.requested() ? Optional.empty() : stop.takeCutover();
+                if (request.isEmpty()) {
+                    try (Connection t = target.open("control")) {
+                        store.event(t, "INFO", "cdc", "stopped (" + stop.reason() + ")");
+                    }
+                    out.println("Stopped. 'godwit resume " + task.file() + "' continues where this run left off.");
+                    out.flush();
+                    return Optional.empty();
+                }
+                CutoverReport report = cutover(planned, phase, stop, request.get());
+                new CutoverPrinter(out).print(task, report);
+                if (report.done()) {
+                    schedule.cancel();
+                    return Optional.of(report);
+                }
+                if (cutoverOnly) {
+                    return Optional.of(report);
+                }
+            }
         }
-        try (Connection t = target.open("control")) {
-            store.event(t, "INFO", "cdc", "stopped (" + stop.reason() + ")");
-        }
-        out.println("Stopped. 'godwit resume " + task.file() + "' continues where this run left off.");
-        out.flush();
+    }
+
+    private CutoverReport cutover(Planned planned, CdcPhase phase, StopSignal stop, CutoverRequest request)
+            throws Exception {
+        log.info("cutover of task {} ({}{})", task.name(), request.requestedBy(), request.fence() ? ", fenced" : "");
+        Cutover.CatchUp catchUp = (position, limit) -> {
+            java.time.Instant deadline = java.time.Instant.now().plus(limit);
+            return phase.run(() -> stop.requested() || java.time.Instant.now().isAfter(deadline), Optional.of(position))
+                    == CdcPhase.Outcome.CAUGHT_UP;
+        };
+        Cutover.Sequences sequences = (s, t) -> new SequenceSync().sync(s, t, planned.plan().tables()).size();
+        Cutover.FinalValidation validation = this::finalValidation;
+        return new Cutover(task, source, target, control, store).run(request, catchUp, sequences, validation);
+    }
+
+    /** Both sides are still here (the applier stopped at the final position, writes stopped): no hold is needed. */
+    private Cutover.FinalValidation.Result finalValidation() throws Exception {
+        ValidationReport report = new Validator(task, source, target, control).run(false, ValidationPosition.quiesced());
+        long rows = report.tables().stream().mapToLong(TableOutcome::sourceRows).sum();
+        String verdict = report.equal() ? "equal" : report.differing() + " chunk(s) differ, in "
+                + report.differingTables().stream().map(TableOutcome::tableKey).collect(Collectors.joining(", "));
+        return new Cutover.FinalValidation.Result(report.equal(), rows, String.format(java.util.Locale.ROOT,
+                "%d tables, %,d rows, %s (validation run %d)", report.tables().size(), rows, verdict, report.runId()));
     }
 
     private record Planned(Plan plan, List<TargetTableSpec> specs, DdlWriter.Options options) {

@@ -1,5 +1,7 @@
 package dev.godwit.orchestrator.run;
 
+import dev.godwit.orchestrator.cutover.CutoverLedger;
+import dev.godwit.orchestrator.cutover.CutoverRequest;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.pg.PgConnector;
 import org.slf4j.Logger;
@@ -11,18 +13,22 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.Optional;
 
 /**
  * Whether the running task has been asked to stop: by {@code godwit stop} from any machine (the desired state in the
  * control schema, polled every few seconds, which also refreshes this process's liveness mark), or by SIGTERM or
- * SIGINT here. The run finishes the unit or transaction at hand and exits 0. A second SIGINT aborts at once.
+ * SIGINT here; and whether a cutover has been asked for (by {@code godwit cutover} or its schedule). The run finishes the unit or transaction at hand and exits 0. A second SIGINT aborts at once.
  */
 final class StopSignal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StopSignal.class);
     static final Duration POLL = Duration.ofSeconds(2);
 
     private final AtomicReference<String> reason = new AtomicReference<>();
+    private final AtomicReference<CutoverRequest> cutover = new AtomicReference<>();
+    private final AtomicLong lastCutoverTaken = new AtomicLong();
     private final PgConnector target;
     private final TaskStore store;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -31,7 +37,7 @@ final class StopSignal implements AutoCloseable {
         return t;
     });
 
-    StopSignal(PgConnector target, TaskStore store, String owner) {
+    StopSignal(PgConnector target, TaskStore store, CutoverLedger cutovers, String owner) {
         this.target = target;
         this.store = store;
         installSignalHandlers();
@@ -41,14 +47,33 @@ final class StopSignal implements AutoCloseable {
                 if (store.find(c).map(r -> r.desiredState().equals("stop")).orElse(false)) {
                     request("godwit stop");
                 }
+                cutovers.pending(c).filter(r -> r.id() > lastCutoverTaken.get()).ifPresent(r -> {
+                    if (cutover.compareAndSet(null, r)) {
+                        log.info("cutover requested ({}): starting after the transaction at hand", r.requestedBy());
+                    }
+                });
             } catch (Exception e) {
                 log.debug("could not read the desired state", e);
             }
-        }, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+        }, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     boolean requested() {
         return reason.get() != null;
+    }
+
+    /** A cutover asked for by {@code godwit cutover} or by its schedule, not taken yet. */
+    boolean cutoverRequested() {
+        return cutover.get() != null;
+    }
+
+    /** Takes the pending cutover request; it is not offered again. */
+    Optional<CutoverRequest> takeCutover() {
+        CutoverRequest r = cutover.getAndSet(null);
+        if (r != null) {
+            lastCutoverTaken.accumulateAndGet(r.id(), Math::max);
+        }
+        return Optional.ofNullable(r);
     }
 
     String reason() {

@@ -12,7 +12,7 @@ import java.sql.Statement;
 
 /**
  * The schema in the target database that holds a task's state: the task row, per-table states, the unit ledger, the
- * CDC checkpoint and the event log. Nothing else has to be installed anywhere, and {@code godwit status} can read it
+ * CDC checkpoint, the event log, validation results, cutovers, and Quartz's job store for a scheduled cutover. Nothing else has to be installed anywhere, and {@code godwit status} can read it
  * from any machine that reaches the target.
  */
 public final class ControlSchema {
@@ -31,6 +31,11 @@ public final class ControlSchema {
         return schema + "." + table;
     }
 
+    /** The prefix of the Quartz job store's tables (the scheduled cutover), which live in this schema. */
+    public String quartzTablePrefix() {
+        return QuartzTables.prefix(schema);
+    }
+
     /** Creates what is missing; safe to run at every start. */
     public void install(Connection target) throws SQLException {
         String script = resource().replace("${schema}", schema);
@@ -40,6 +45,9 @@ public final class ControlSchema {
             // concurrent installs (two godwit processes started at once) would race on CREATE ... IF NOT EXISTS
             s.execute("SELECT pg_advisory_xact_lock(hashtext('godwit control schema'))");
             s.execute(script);
+            for (String statement : QuartzTables.statements(schema)) {
+                s.execute(statement);
+            }
             target.commit();
         } catch (SQLException e) {
             target.rollback();

@@ -194,6 +194,36 @@ public final class TaskStore {
         return out;
     }
 
+    /** An event as recorded, for following a step from another process. */
+    public record Event(long id, String message) {
+    }
+
+    /** The events of one step recorded after event {@code afterId}, oldest first. */
+    public List<Event> eventsAfter(Connection c, long afterId, String step) throws SQLException {
+        List<Event> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, message FROM " + schema.table("event")
+                + " WHERE task = ? AND step = ? AND id > ? ORDER BY id")) {
+            ps.setString(1, task);
+            ps.setString(2, step);
+            ps.setLong(3, afterId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Event(rs.getLong(1), rs.getString(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The id of the latest event of any task (0 when none). */
+    public long latestEventId(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM " + schema.table("event"));
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     public void event(Connection c, String level, String step, String message) throws SQLException {
         update(c, "INSERT INTO " + schema.table("event") + " (task, level, step, message) VALUES (?, ?, ?, ?)",
                 task, level, step, message);

@@ -15,11 +15,11 @@ import java.util.Optional;
  * Validation runs and their results in the control schema ({@code validation_run}, {@code validation_result}), for
  * {@code status} and the final report.
  */
-final class ValidationStore {
+public final class ValidationStore {
     private final ControlSchema schema;
     private final String task;
 
-    ValidationStore(ControlSchema schema, String task) {
+    public ValidationStore(ControlSchema schema, String task) {
         this.schema = schema;
         this.task = task;
     }
@@ -105,6 +105,25 @@ final class ValidationStore {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** The latest validation, for status. */
+    public record LastRun(long id, String state, java.time.Instant startedAt, Optional<Lsn> sourceLsn, boolean content,
+                          int differences) {
+    }
+
+    public Optional<LastRun> latest(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, state, started_at, source_lsn::text, content, differences"
+                + " FROM " + schema.table("validation_run") + " WHERE task = ? ORDER BY id DESC LIMIT 1")) {
+            ps.setString(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new LastRun(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),
+                        Optional.ofNullable(rs.getString(4)).map(Lsn::parse), rs.getBoolean(5), rs.getInt(6)));
             }
         }
     }

@@ -120,3 +120,33 @@ CREATE TABLE IF NOT EXISTS ${schema}.apply_hold (
 );
 -- which process asked for the hold (pid@host): a hold of a process that died on this machine is void at once
 ALTER TABLE ${schema}.apply_hold ADD COLUMN IF NOT EXISTS holder text;
+
+-- cutovers asked for (now, or fired by the schedule) and what became of them; the running godwit process performs a
+-- 'requested' one, and the report columns are what 'godwit cutover' and 'status' print
+CREATE TABLE IF NOT EXISTS ${schema}.cutover (
+    id                bigserial PRIMARY KEY,
+    task              text NOT NULL REFERENCES ${schema}.task (name) ON DELETE CASCADE,
+    requested_at      timestamptz NOT NULL DEFAULT now(),
+    requested_by      text NOT NULL,
+    fence             boolean NOT NULL,
+    state             text NOT NULL DEFAULT 'requested',
+    started_at        timestamptz,
+    finished_at       timestamptz,
+    lag_bytes_at_start bigint,
+    lag_bytes_at_fence bigint,
+    final_lsn         pg_lsn,
+    catch_up_millis   bigint,
+    sequences_set     int,
+    rows_validated    bigint,
+    message           text
+);
+
+-- the applier's latest progress line (every 10 s while streaming), for status: rate and how far it has received
+CREATE TABLE IF NOT EXISTS ${schema}.cdc_progress (
+    task                     text PRIMARY KEY REFERENCES ${schema}.task (name) ON DELETE CASCADE,
+    applied_lsn              pg_lsn,
+    received_lsn             pg_lsn,
+    transactions_per_second  numeric NOT NULL,
+    changes_per_second       numeric NOT NULL,
+    updated_at               timestamptz NOT NULL DEFAULT now()
+);

@@ -101,6 +101,22 @@ public final class SourceWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the writer after a fenced cutover: its session may have been ended by the fence (SQLSTATE 57P01) or its
+     * writes refused as read-only (25006); any other failure is one.
+     */
+    void closeAfterFence() throws InterruptedException {
+        running.set(false);
+        thread.join(10_000);
+        if (failure instanceof SQLException e && e.getSQLState() != null
+                && (e.getSQLState().equals("57P01") || e.getSQLState().equals("25006") || e.getSQLState().startsWith("08"))) {
+            return;
+        }
+        if (failure != null) {
+            throw new AssertionError("the source writer failed", failure);
+        }
+    }
+
     /** One statement that inserts a marker row in its own transaction, for waiting until the target has it. */
     public static void mark(TestDatabase db, String marker) {
         try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO markers VALUES (?)")) {

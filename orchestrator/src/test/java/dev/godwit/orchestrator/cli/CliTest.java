@@ -3,11 +3,13 @@ package dev.godwit.orchestrator.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,14 +59,20 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cutover"})
-    void aCommandNotBuiltYetSaysSoInOneLineAndExits1(String verb, @TempDir Path dir) throws IOException {
+    @CsvSource(delimiter = '|', value = {
+            "--at 2020-01-01T02:00:00Z | --at '2020-01-01T02:00:00Z' is in the past",
+            "--at tomorrow | --at 'tomorrow' is not a time",
+            "--cron 0-0-2 | --cron '0-0-2' is not a valid Quartz cron expression",
+            "--at 2099-01-01T02:00:00Z --cancel | use one of --at, --cron and --cancel"})
+    void aWrongCutoverScheduleIsABadCommandLineNamingTheProblem(String options, String message, @TempDir Path dir)
+            throws IOException {
         Path task = Files.writeString(dir.resolve("t.yaml"), "name: x\n");
-        CliRun run = CliRun.of(verb, task.toString());
-        assertEquals(ExitCodes.FAILED, run.exitCode(), run::toString);
-        assertEquals("", run.out(), "no made-up output");
+        List<String> args = new java.util.ArrayList<>(List.of("cutover", task.toString()));
+        args.addAll(List.of(options.split(" ")));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run::toString);
+        assertTrue(run.err().contains(message), run::toString);
         assertEquals(1, run.err().strip().lines().count(), run::toString);
-        assertTrue(run.err().contains("not built yet"), run::toString);
     }
 
     @Test

@@ -38,6 +38,21 @@ class GodwitJarIT {
         assertTrue(!r.err().contains("\tat "), r::toString);
     }
 
+    @Test
+    void logLinesCanBeJsonObjectsOnePerLine() throws Exception {
+        Result r = java("-v", "--log-format", "json", "plan", "/nonexistent/task.yaml");
+        assertEquals(ExitCodes.BAD_INPUT, r.code(), r::toString);
+        List<String> json = r.err().lines().filter(l -> l.startsWith("{")).toList();
+        assertTrue(!json.isEmpty(), r::toString);
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : json) {
+            com.fasterxml.jackson.databind.JsonNode node = mapper.readTree(line);
+            assertTrue(node.hasNonNull("level") && node.hasNonNull("message") && node.hasNonNull("timestamp"), line);
+        }
+        assertTrue(json.stream().anyMatch(l -> l.contains("details of the error above")), r::toString);
+        assertTrue(r.err().lines().anyMatch(l -> l.startsWith("error: ")), "the user's error line stays readable");
+    }
+
     private record Result(int code, String out, String err) {
     }
 

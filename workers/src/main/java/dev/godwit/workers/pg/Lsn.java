@@ -117,6 +117,11 @@ public record Lsn(long value) implements Comparable<Lsn> {
         return Long.compareUnsigned(value, other.value);
     }
 
+    /** The later of two positions. */
+    public static Lsn max(Lsn a, Lsn b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
     public boolean isBefore(Lsn other) {
         return compareTo(other) < 0;
     }

@@ -51,12 +51,12 @@ final class StreamFeedback {
             inTransaction = true;
         } else if (message instanceof PgOutputMessage.Commit commit) {
             inTransaction = false;
-            lastCommitEnd = max(lastCommitEnd, commit.endLsn());
+            lastCommitEnd = Lsn.max(lastCommitEnd, commit.endLsn());
         } else if (message instanceof PgOutputMessage.StreamStart start) {
             openStreamedTransactions.add(start.xid());
         } else if (message instanceof PgOutputMessage.StreamCommit commit) {
             openStreamedTransactions.remove(commit.xid());
-            lastCommitEnd = max(lastCommitEnd, commit.endLsn());
+            lastCommitEnd = Lsn.max(lastCommitEnd, commit.endLsn());
         } else if (message instanceof PgOutputMessage.StreamAbort abort && abort.abortsWholeTransaction()) {
             openStreamedTransactions.remove(abort.xid());
         }
@@ -74,7 +74,7 @@ final class StreamFeedback {
                     + lastCommitEnd + " and the stream started at " + startPosition
                     + "; confirm only commit end LSNs of transactions applied on the target");
         }
-        confirmed = max(confirmed, commitEnd);
+        confirmed = Lsn.max(confirmed, commitEnd);
     }
 
     /**
@@ -87,9 +87,9 @@ final class StreamFeedback {
             return false;
         }
         if (acknowledgeIdle) {
-            idleCandidate = max(idleCandidate, serverWalEnd);
+            idleCandidate = Lsn.max(idleCandidate, serverWalEnd);
         } else {
-            idleFlush = max(idleFlush, serverWalEnd);
+            idleFlush = Lsn.max(idleFlush, serverWalEnd);
         }
         return true;
     }
@@ -109,7 +109,7 @@ final class StreamFeedback {
             throw new IllegalArgumentException("cannot acknowledge " + position + ": the idle position reached is "
                     + idleCandidate);
         }
-        idleFlush = max(idleFlush, position);
+        idleFlush = Lsn.max(idleFlush, position);
     }
 
     synchronized boolean isIdle(boolean queueEmpty) {
@@ -119,7 +119,7 @@ final class StreamFeedback {
 
     /** What to report as flushed and applied: never beyond the consumer's confirmation, except by the idle rule. */
     synchronized Lsn flushPosition() {
-        return max(confirmed, idleFlush);
+        return Lsn.max(confirmed, idleFlush);
     }
 
     synchronized Lsn confirmed() {
@@ -128,9 +128,5 @@ final class StreamFeedback {
 
     synchronized Lsn lastCommitEnd() {
         return lastCommitEnd;
-    }
-
-    private static Lsn max(Lsn a, Lsn b) {
-        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -1,0 +1,24 @@
+package dev.godwit.mappings.task;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How {@code godwit cutover} ends a migration.
+ *
+ * @param maxLag          the cutover refuses to begin while the target is further behind than this
+ * @param catchUpTimeout  how long the final catch-up may take before the cutover gives up (and undoes its fence)
+ * @param keepReplication keep the slot and publication on the source after the cutover (for a fallback)
+ * @param fenceSql        statements run on the source instead of the built-in fence (read-only database and ending the
+ *                        sessions that write)
+ * @param unfenceSql      statements that undo {@code fenceSql} when a cutover fails after fencing
+ * @param validate        compare row counts of every table after the final catch-up
+ */
+public record CutoverSettings(Duration maxLag, Duration catchUpTimeout, boolean keepReplication,
+                              Optional<String> fenceSql, Optional<String> unfenceSql, boolean validate) {
+
+    public static CutoverSettings defaults() {
+        return new CutoverSettings(Duration.ofSeconds(60), Duration.ofMinutes(10), false, Optional.empty(),
+                Optional.empty(), true);
+    }
+}

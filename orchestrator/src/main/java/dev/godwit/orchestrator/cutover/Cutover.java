@@ -1,0 +1,237 @@
+package dev.godwit.orchestrator.cutover;
+
+import dev.godwit.mappings.task.CutoverSettings;
+import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.cdc.ControlCheckpoint;
+import dev.godwit.orchestrator.cdc.ReplicationObjects;
+import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.Phase;
+import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.workers.cdc.stream.SlotInspector;
+import dev.godwit.workers.pg.Lsn;
+import dev.godwit.workers.pg.PgConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Ends a migration, in steps that are each logged and recorded: (1) the target must catch up to the source's current
+ * position within {@code cutover.maxLag}, which is the lag check; (2) optionally the source is fenced; (3) the source's
+ * position after the fence is the final one, and the target catches up to it; (4) every sequence is set from the
+ * source; (5) row counts are validated; (6) the slot and publication are dropped (unless kept), and the task is cut
+ * over. Nothing irreversible happens before step 4 has passed the checks: when a step fails, the fence is lifted and
+ * the task goes on streaming changes as before, and the report says why.
+ */
+public final class Cutover {
+    private static final Logger log = LoggerFactory.getLogger(Cutover.class);
+
+    /** Runs the applier until the target has applied everything below {@code position}; false when time ran out. */
+    public interface CatchUp {
+        boolean to(Lsn position, Duration limit) throws Exception;
+    }
+
+    /** Sets every sequence on the target from the source; returns how many. */
+    public interface Sequences {
+        int sync(Connection source, Connection target) throws SQLException;
+    }
+
+    /** Compares both sides once they are still; a difference stops the cutover. */
+    public interface FinalValidation {
+        Result run() throws Exception;
+
+        record Result(boolean equal, long rows, String summary) {
+        }
+    }
+
+    private final Task task;
+    private final PgConnector source;
+    private final PgConnector target;
+    private final ControlSchema control;
+    private final TaskStore store;
+    private final CutoverLedger ledger;
+    private final CutoverSettings settings;
+
+    public Cutover(Task task, PgConnector source, PgConnector target, ControlSchema control, TaskStore store) {
+        this.task = task;
+        this.source = source;
+        this.target = target;
+        this.control = control;
+        this.store = store;
+        this.ledger = new CutoverLedger(control, task.name());
+        this.settings = task.settings().cutover();
+    }
+
+    public CutoverReport run(CutoverRequest request, CatchUp catchUp, Sequences sequences, FinalValidation validation)
+            throws SQLException {
+        Steps steps = new Steps(target, store);
+        try (Connection t = target.open("cutover")) {
+            ledger.started(t, request.id());
+            store.event(t, "INFO", "cutover", "started (" + request.requestedBy() + (request.fence() ? ", fenced" : "") + ")");
+        }
+        Fence fence = new Fence(settings);
+        boolean fenced = false;
+        long lagAtStart = 0;
+        long lagAtFence = 0;
+        Optional<Lsn> finalLsn = Optional.empty();
+        Duration catchUpTime = Duration.ZERO;
+        int sequencesSet = 0;
+        Optional<Long> rowsValidated = Optional.empty();
+        try {
+            Lsn now = sourcePosition();
+            lagAtStart = now.bytesSince(checkpoint());
+            steps.add("lag: " + lagAtStart + " bytes of WAL to apply; catching up within " + seconds(settings.maxLag()));
+            if (!catchUp.to(now, settings.maxLag())) {
+                return finish(request, steps, false, lagAtStart, 0, Optional.empty(), catchUpTime, 0, Optional.empty(),
+                        "the target did not catch up with the source within cutover.maxLag (" + seconds(settings.maxLag())
+                                + "): the apply lag is too high. Nothing was changed; CDC goes on. Try again when "
+                                + "'godwit status' shows a small lag, or raise cutover.maxLag");
+            }
+            if (request.fence()) {
+                try (Connection s = source.open("cutover fence")) {
+                    steps.add(fence.apply(s));
+                    fenced = true;
+                }
+            } else {
+                steps.add("fence: none (writes to the source after the final position are not migrated: stop the "
+                        + "application first, or use --fence)");
+            }
+            Lsn last = sourcePosition();
+            finalLsn = Optional.of(last);
+            lagAtFence = last.bytesSince(checkpoint());
+            steps.add("final position " + last + ": " + lagAtFence + " bytes of WAL to apply");
+            Instant started = Instant.now();
+            boolean caughtUp = catchUp.to(last, settings.catchUpTimeout());
+            catchUpTime = Duration.between(started, Instant.now());
+            if (!caughtUp) {
+                return failAndLift(request, steps, fence, fenced, lagAtStart, lagAtFence, finalLsn, catchUpTime,
+                        "the target did not reach " + last + " within cutover.catchUpTimeout ("
+                                + seconds(settings.catchUpTimeout()) + ")");
+            }
+            steps.add("caught up to " + last + " in " + catchUpTime.toMillis() + " ms");
+            try (Connection s = source.open("cutover sequences"); Connection t = target.open("cutover sequences")) {
+                t.setAutoCommit(false);
+                sequencesSet = sequences.sync(s, t);
+                t.commit();
+            }
+            steps.add("sequences: " + sequencesSet + " set from the source");
+            if (settings.validate()) {
+                FinalValidation.Result result = validation.run();
+                steps.add("validation: " + result.summary());
+                if (!result.equal()) {
+                    return failAndLift(request, steps, fence, fenced, lagAtStart, lagAtFence, finalLsn, catchUpTime,
+                            "validation found differences between source and target: " + result.summary()
+                                    + "; see 'godwit validate' for details");
+                }
+                rowsValidated = Optional.of(result.rows());
+            } else {
+                steps.add("validation: off (cutover.validate: false)");
+            }
+            try (Connection s = Fence.writable(source.open("cutover"))) {
+                if (settings.keepReplication()) {
+                    steps.add("source: slot " + task.settings().slotName() + " and publication "
+                            + task.settings().publicationName() + " kept (cutover.keepReplication)");
+                } else {
+                    waitUntilSlotReleased(s);
+                    ReplicationObjects.drop(s, task.settings().slotName(), task.settings().publicationName())
+                            .forEach(steps::add);
+                }
+                if (fenced && settings.fenceSql().isEmpty()) {
+                    steps.add("source: left read-only; to accept writes again: " + Fence.undoHint(s));
+                }
+            }
+            try (Connection t = target.open("cutover")) {
+                store.setPhase(t, Phase.CUT_OVER);
+            }
+            return finish(request, steps, true, lagAtStart, lagAtFence, finalLsn, catchUpTime, sequencesSet,
+                    rowsValidated, null);
+        } catch (Exception e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            log.debug("cutover failed", e);
+            return failAndLift(request, steps, fence, fenced, lagAtStart, lagAtFence, finalLsn, catchUpTime, why);
+        }
+    }
+
+    private CutoverReport failAndLift(CutoverRequest request, Steps steps, Fence fence, boolean fenced, long lagAtStart,
+                                      long lagAtFence, Optional<Lsn> finalLsn, Duration catchUp, String why)
+            throws SQLException {
+        if (fenced) {
+            try (Connection s = source.open("cutover unfence")) {
+                steps.add(fence.lift(s));
+            } catch (SQLException e) {
+                steps.add("fence: could not be lifted (" + e.getMessage() + "): lift it by hand");
+            }
+        }
+        return finish(request, steps, false, lagAtStart, lagAtFence, finalLsn, catchUp, 0, Optional.empty(),
+                why + ". The slot and publication are kept; CDC goes on");
+    }
+
+    private CutoverReport finish(CutoverRequest request, Steps steps, boolean done, long lagAtStart, long lagAtFence,
+                                 Optional<Lsn> finalLsn, Duration catchUp, int sequences, Optional<Long> rows,
+                                 String failure) throws SQLException {
+        if (failure != null) {
+            log.error("cutover: not done: {}", failure);
+        }
+        CutoverReport report = new CutoverReport(done, lagAtStart, lagAtFence, finalLsn, catchUp, sequences, rows,
+                steps.lines, Optional.ofNullable(failure));
+        try (Connection t = target.open("cutover")) {
+            ledger.finished(t, request.id(), report);
+            store.event(t, done ? "INFO" : "ERROR", "cutover", done ? "done at " + finalLsn.map(Object::toString).orElse("?")
+                    : "not done: " + failure);
+        }
+        return report;
+    }
+
+    /** The catch-up's stream may still be closing: a slot is dropped only once no walsender holds it. */
+    private void waitUntilSlotReleased(Connection s) throws SQLException, InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (SlotInspector.slot(s, task.settings().slotName()).map(SlotInspector.SlotState::active).orElse(false)
+                && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100);
+        }
+    }
+
+    private Lsn sourcePosition() throws SQLException {
+        try (Connection s = source.open("cutover position")) {
+            return SlotInspector.currentWalLsn(s);
+        }
+    }
+
+    private Lsn checkpoint() throws SQLException {
+        try (Connection t = target.open("cutover position")) {
+            return ControlCheckpoint.read(t, control, task.name()).map(ControlCheckpoint.State::lsn).orElse(Lsn.INVALID);
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return d.toSeconds() + " s";
+    }
+
+    /** The report's step lines, logged and recorded as events as they happen (a waiting 'godwit cutover' shows them). */
+    private static final class Steps {
+        private final List<String> lines = new ArrayList<>();
+        private final PgConnector target;
+        private final TaskStore store;
+
+        Steps(PgConnector target, TaskStore store) {
+            this.target = target;
+            this.store = store;
+        }
+
+        void add(String line) {
+            log.info("cutover: {}", line);
+            lines.add(line);
+            try (Connection t = target.open("cutover")) {
+                store.event(t, "INFO", "cutover", line);
+            } catch (SQLException | RuntimeException e) {
+                log.debug("could not record the cutover step", e);
+            }
+        }
+    }
+}

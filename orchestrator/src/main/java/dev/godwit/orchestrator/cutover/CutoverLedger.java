@@ -1,0 +1,114 @@
+package dev.godwit.orchestrator.cutover;
+
+import dev.godwit.orchestrator.state.ControlSchema;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The {@code cutover} table of the control schema: requests written by {@code godwit cutover} or by the schedule, taken
+ * by the process that runs the task, and their outcome with the report's figures. Being in the target database, it
+ * works across machines exactly like {@code godwit stop}.
+ */
+public final class CutoverLedger {
+    private final ControlSchema schema;
+    private final String task;
+
+    public CutoverLedger(ControlSchema schema, String task) {
+        this.schema = schema;
+        this.task = task;
+    }
+
+    /** Records a request, replacing one that is still waiting (the later request wins, as for the schedule). */
+    public long request(Connection c, String requestedBy, boolean fence) throws SQLException {
+        try (PreparedStatement del = c.prepareStatement("DELETE FROM " + schema.table("cutover")
+                + " WHERE task = ? AND state = 'requested'")) {
+            del.setString(1, task);
+            del.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.table("cutover")
+                + " (task, requested_by, fence) VALUES (?, ?, ?) RETURNING id")) {
+            ps.setString(1, task);
+            ps.setString(2, requestedBy);
+            ps.setBoolean(3, fence);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The oldest request nobody has taken yet. */
+    public Optional<CutoverRequest> pending(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, requested_by, fence FROM " + schema.table("cutover")
+                + " WHERE task = ? AND state = 'requested' ORDER BY id LIMIT 1")) {
+            ps.setString(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new CutoverRequest(rs.getLong(1), rs.getString(2), rs.getBoolean(3)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    public void started(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("cutover")
+                + " SET state = 'running', started_at = now() WHERE id = ?")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+    }
+
+    public void finished(Connection c, long id, CutoverReport report) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("cutover")
+                + " SET state = ?, finished_at = now(), lag_bytes_at_start = ?, lag_bytes_at_fence = ?, final_lsn = ?::pg_lsn,"
+                + " catch_up_millis = ?, sequences_set = ?, rows_validated = ?, message = ? WHERE id = ?")) {
+            ps.setString(1, report.done() ? "done" : "failed");
+            ps.setLong(2, report.lagBytesAtStart());
+            ps.setLong(3, report.lagBytesAtFence());
+            ps.setString(4, report.finalLsn().map(Object::toString).orElse(null));
+            ps.setLong(5, report.catchUp().toMillis());
+            ps.setInt(6, report.sequencesSet());
+            ps.setObject(7, report.rowsValidated().orElse(null));
+            ps.setString(8, report.failure().orElse(null));
+            ps.setLong(9, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** A request or run as recorded, for the waiting command and for status. */
+    public record Entry(long id, String requestedBy, boolean fence, String state, Instant requestedAt,
+                        Optional<Instant> finishedAt, Optional<String> message) {
+        public boolean finished() {
+            return state.equals("done") || state.equals("failed");
+        }
+    }
+
+    public Optional<Entry> find(Connection c, long id) throws SQLException {
+        return query(c, "id = " + id);
+    }
+
+    public Optional<Entry> latest(Connection c) throws SQLException {
+        return query(c, "true");
+    }
+
+    private Optional<Entry> query(Connection c, String condition) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, requested_by, fence, state, requested_at, finished_at,"
+                + " message FROM " + schema.table("cutover") + " WHERE task = ? AND " + condition + " ORDER BY id DESC LIMIT 1")) {
+            ps.setString(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Timestamp finished = rs.getTimestamp(6);
+                return Optional.of(new Entry(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
+                        rs.getTimestamp(5).toInstant(), Optional.ofNullable(finished).map(Timestamp::toInstant),
+                        Optional.ofNullable(rs.getString(7))));
+            }
+        }
+    }
+}
