@@ -178,6 +178,7 @@ public final class MigrationRunner {
         try (Connection t = target.open("control")) {
             TaskStore.TaskRow row = store.find(t).orElseThrow();
             refuseIfRunning(row);
+            store.setDesiredState(t, "run"); // a stop recorded earlier was for the run that ended
             store.setOwner(t, owner());
             cutovers.request(t, "command", fence);
         }

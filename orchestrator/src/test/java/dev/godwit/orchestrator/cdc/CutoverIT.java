@@ -76,6 +76,40 @@ class CutoverIT {
         }
     }
 
+    /** With no godwit process running the task, the cutover command claims it, catches up, and cuts over itself. */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aCutoverWithNoProcessRunningTheTaskIsPerformedByTheCommand(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute(SourceWriter.SCHEMA);
+        Path task = task(source, target, "alone", true);
+        Process godwit = Godwit.start(dir, "start", task.toString());
+        try {
+            Godwit.awaitLog(dir, Pattern.compile("cdc: streaming slot"), Duration.ofSeconds(120));
+            assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
+            assertTrue(godwit.waitFor(60, TimeUnit.SECONDS));
+            try (SourceWriter writer = new SourceWriter(source, 6)) {
+                writer.awaitTransactions(200, Duration.ofSeconds(60)); // a backlog the cutover must apply
+            }
+            CliRun cutover = CliRun.of("cutover", task.toString());
+            assertEquals(ExitCodes.OK, cutover.exitCode(), cutover.toString());
+            assertTrue(cutover.out().contains("Cutover of task alone: done."), cutover.out());
+            for (String table : TABLES) {
+                assertEquals(source.fingerprint(table), target.fingerprint(table), table);
+            }
+            assertEquals("CUT_OVER", target.value("SELECT phase FROM godwit.task"));
+            CliRun again = CliRun.of("cutover", task.toString());
+            assertEquals(ExitCodes.BAD_INPUT, again.exitCode(), again.toString());
+            assertTrue(again.err().contains("already cut over"), again.toString());
+        } catch (AssertionError | Exception e) {
+            System.err.println("godwit log:\n" + Godwit.log(dir));
+            throw e;
+        } finally {
+            godwit.destroyForcibly();
+        }
+    }
+
     /**
      * A cutover whose validation finds a difference (a row deleted on the target behind godwit's back) does nothing
      * irreversible: the fence is lifted, the slot stays, and the task goes on streaming changes.
