@@ -38,7 +38,7 @@ public record ApplyOptions(ApplyConflicts conflicts, boolean allowAdditiveDdl, T
 
     public static final int DEFAULT_BATCH_SIZE = 1000;
     public static final int DEFAULT_TRANSACTIONS_PER_COMMIT = 1000;
-    public static final Duration DEFAULT_GROUP_DURATION = Duration.ofMillis(200);
+    public static final Duration DEFAULT_GROUP_DURATION = Duration.ofMillis(50);
 
     public ApplyOptions {
         if (conflicts == null || typeResolver == null || maxGroupDuration == null || errorPolicy == null) {
@@ -50,7 +50,7 @@ public record ApplyOptions(ApplyConflicts conflicts, boolean allowAdditiveDdl, T
     }
 
     /**
-     * Strict conflicts, no DDL, stop on errors, pipelines of 1000 changes, up to 1000 source transactions (or 200 ms
+     * Strict conflicts, no DDL, stop on errors, pipelines of 1000 changes, up to 1000 source transactions (or 50 ms
      * of them) per target transaction.
      */
     public static ApplyOptions defaults() {
