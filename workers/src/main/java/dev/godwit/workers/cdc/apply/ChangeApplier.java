@@ -351,7 +351,7 @@ public final class ChangeApplier {
         guarded(table, "INSERT", row, null, () -> {
             Change change = change(table, "INSERT", row, Expect.ANY);
             if (direct) {
-                executeNow(change, table.insert(row));
+                executeNow(change, () -> table.insert(row));
             } else {
                 pipeline.add(change, table.insertShape(), row, null);
             }
@@ -370,7 +370,7 @@ public final class ChangeApplier {
             if (!options.conflicts().insertOnUpdateMissing()) {
                 Change change = change(table, "UPDATE", keyRow, Expect.ONE_ROW);
                 if (direct) {
-                    executeNow(change, table.update(update.oldTuple(), newRow));
+                    executeNow(change, () -> table.update(update.oldTuple(), newRow));
                 } else {
                     pipeline.add(change, table.updateShape(update.oldTuple(), newRow), newRow,
                             update.oldTuple().map(OldTuple::tuple).orElse(null));
@@ -379,11 +379,11 @@ public final class ChangeApplier {
             }
             // the INSERT for a missing row must follow its UPDATE at once: under this policy UPDATEs run alone
             int count = executeNow(change(table, "UPDATE", keyRow, Expect.ANY),
-                    table.update(update.oldTuple(), newRow));
+                    () -> table.update(update.oldTuple(), newRow));
             if (count == 0) {
                 TupleData complete = fillFromOld(table, newRow, update.oldTuple());
                 executeNow(change(table, "INSERT (for a missing row of an UPDATE)", complete, Expect.ANY),
-                        table.insert(complete));
+                        () -> table.insert(complete));
             }
         });
     }
@@ -417,7 +417,7 @@ public final class ChangeApplier {
             Change change = change(table, "DELETE", keyRow,
                     options.conflicts().ignoreMissingDelete() ? Expect.ANY : Expect.ONE_ROW);
             if (direct) {
-                executeNow(change, table.delete(delete.oldTuple()));
+                executeNow(change, () -> table.delete(delete.oldTuple()));
             } else {
                 pipeline.add(change, table.deleteShape(delete.oldTuple()), null, keyRow);
             }
@@ -472,8 +472,19 @@ public final class ChangeApplier {
         return new Change(table, operation, keyRow, current.finalLsn(), walPosition, expect);
     }
 
-    /** Runs one change alone, after everything pending; checks and counts it like a pipelined one. */
-    private int executeNow(Change change, PreparedStatement ps) throws SQLException {
+    /** A statement bound to one change. */
+    @FunctionalInterface
+    private interface BoundStatement {
+        PreparedStatement bind() throws SQLException;
+    }
+
+    /**
+     * Runs one change alone, after everything pending (sent before the statement is bound: the pipeline binds the
+     * same statements when it sends them); checks and counts it like a pipelined one.
+     */
+    private int executeNow(Change change, BoundStatement statement) throws SQLException {
+        pipeline.flush();
+        PreparedStatement ps = statement.bind();
         int count;
         try {
             count = ps.executeUpdate();

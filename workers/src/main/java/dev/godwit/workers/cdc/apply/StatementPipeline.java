@@ -109,10 +109,6 @@ final class StatementPipeline {
         }
     }
 
-    boolean isEmpty() {
-        return pending == 0;
-    }
-
     /** Sends everything pending; on failure, what was not sent is dropped (the target transaction is lost anyway). */
     void flush() throws SQLException {
         try {
@@ -172,7 +168,7 @@ final class StatementPipeline {
             int[] counts;
             try {
                 for (Entry e : entries) {
-                    change(e).table().bind(prepared, e.newRow(), e.oldRow());
+                    e.change().table().bind(prepared, e.newRow(), e.oldRow());
                     statement.addBatch();
                 }
                 counts = statement.executeBatch();
@@ -257,10 +253,6 @@ final class StatementPipeline {
                 throw outcome.missing(change);
             }
             outcome.applied(change, rows);
-        }
-
-        private Change change(Entry e) {
-            return e.change();
         }
 
         /**

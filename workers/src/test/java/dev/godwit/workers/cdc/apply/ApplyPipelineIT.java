@@ -209,6 +209,24 @@ class ApplyPipelineIT {
     }
 
     @Test
+    void underInsertOnUpdateMissingAnUpdateRunsAfterTheQueuedChangesBeforeItAndAMissingRowIsInserted(PgLab lab)
+            throws SQLException {
+        TestDatabase db = target(lab);
+        try (Connection conn = db.connect()) {
+            Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(db), new TableCheckpoint(db),
+                    ApplyOptions.defaults().withConflicts(new dev.godwit.mappings.task.ApplyConflicts(false, true,
+                            false))));
+            f.tx(1, ACCOUNTS, new Insert(1, row("100", "1", "queued")), new Insert(1, row("101", "1", "queued")),
+                    new Update(1, Optional.empty(), row("100", "2", "updated after its insert")),
+                    new Update(1, Optional.empty(), row("200", "3", "was missing")));
+            f.applier.commitPending();
+            assertEquals(1, f.applier.stats().updates());
+        }
+        assertEquals(List.of("100:2:updated after its insert", "101:1:queued", "200:3:was missing"),
+                db.column("SELECT id || ':' || balance || ':' || note FROM accounts WHERE id >= 100 ORDER BY id"));
+    }
+
+    @Test
     void aGroupCommitsWhenFullWhenOpenLongerThanItsBoundOrWhenAskedAndNeverEarlier(PgLab lab) throws SQLException {
         TestDatabase db = target(lab);
         TableCheckpoint checkpoint = new TableCheckpoint(db);
