@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -61,21 +60,7 @@ class CdcBigTransactionIT {
     }
 
     private Path task(TestDatabase source, TestDatabase target) throws Exception {
-        Files.writeString(dir.resolve("mappings.json"), """
-                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
-                            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
-                """);
-        return Files.writeString(dir.resolve("task.yaml"), """
-                name: bigtx
-                source:
-                  url: %s
-                target:
-                  url: %s
-                type: full-load-and-cdc
-                tableMappings: mappings.json
-                settings:
-                  parallelism: 1
-                """.formatted(source.url(), target.url()));
+        return CdcTasks.write(dir, "bigtx", source, target, "parallelism: 1\n");
     }
 
     /** Count and an order-free sum of row hashes: cheap enough for millions of rows, and any changed row shows. */

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -88,23 +87,11 @@ class CdcErrorPolicyIT {
     }
 
     private Path task(TestDatabase source, TestDatabase target) throws Exception {
-        Files.writeString(dir.resolve("mappings.json"), """
-                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
-                            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
+        return CdcTasks.write(dir, "errpolicy", source, target, """
+                parallelism: 1
+                errorPolicy: log-and-continue
+                cdc:
+                  heartbeatInterval: 1s
                 """);
-        return Files.writeString(dir.resolve("task.yaml"), """
-                name: errpolicy
-                source:
-                  url: %s
-                target:
-                  url: %s
-                type: full-load-and-cdc
-                tableMappings: mappings.json
-                settings:
-                  parallelism: 1
-                  errorPolicy: log-and-continue
-                  cdc:
-                    heartbeatInterval: 1s
-                """.formatted(source.url(), target.url()));
     }
 }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -76,24 +75,12 @@ public class CdcIT {
     }
 
     static Path task(Path dir, TestDatabase source, TestDatabase target) throws Exception {
-        Files.writeString(dir.resolve("mappings.json"), """
-                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
-                            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
+        return CdcTasks.write(dir, "cdctest", source, target, """
+                parallelism: 2
+                splitThreshold: 512kB
+                cdc:
+                  heartbeatInterval: 2s
                 """);
-        return Files.writeString(dir.resolve("task.yaml"), """
-                name: cdctest
-                source:
-                  url: %s
-                target:
-                  url: %s
-                type: full-load-and-cdc
-                tableMappings: mappings.json
-                settings:
-                  parallelism: 2
-                  splitThreshold: 512kB
-                  cdc:
-                    heartbeatInterval: 2s
-                """.formatted(source.url(), target.url()));
     }
 
     /** Polls until every table (and the markers) has the same contents on both sides. */

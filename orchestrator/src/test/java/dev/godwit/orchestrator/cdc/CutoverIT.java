@@ -15,7 +15,6 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -230,22 +229,10 @@ class CutoverIT {
     }
 
     private Path task(TestDatabase source, TestDatabase target, String name) throws Exception {
-        Files.writeString(dir.resolve("mappings.json"), """
-                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
-                            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
+        return CdcTasks.write(dir, name, source, target, """
+                parallelism: 2
+                cdc:
+                  heartbeatInterval: 2s
                 """);
-        return Files.writeString(dir.resolve("task.yaml"), """
-                name: %s
-                source:
-                  url: %s
-                target:
-                  url: %s
-                type: full-load-and-cdc
-                tableMappings: mappings.json
-                settings:
-                  parallelism: 2
-                  cdc:
-                    heartbeatInterval: 2s
-                """.formatted(name, source.url(), target.url()));
     }
 }
