@@ -165,7 +165,7 @@ public final class CdcPhase {
                         }
                     }
                     if (Duration.between(lastReport, Instant.now()).compareTo(REPORT_EVERY) >= 0) {
-                        long changes = changes(applier.stats());
+                        long changes = applier.stats().changes();
                         report(stream, applier, control, applied, changes - changesAtReport,
                                 Duration.between(lastReport, Instant.now()));
                         lastReport = Instant.now();
@@ -248,10 +248,6 @@ public final class CdcPhase {
             ps.setDouble(5, changes / seconds);
             ps.executeUpdate();
         }
-    }
-
-    private static long changes(dev.godwit.workers.cdc.apply.ApplyStats stats) {
-        return stats.inserts() + stats.updates() + stats.deletes() + stats.truncates();
     }
 
     private static boolean isTransient(Throwable e) {

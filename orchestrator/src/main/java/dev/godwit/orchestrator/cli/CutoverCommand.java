@@ -76,7 +76,7 @@ final class CutoverCommand implements Callable<Integer> {
             control.install(t);
         }
         if (cancel || when.isPresent() || cron != null) {
-            return schedule(loaded, control, target, when, out);
+            return schedule(loaded, control, store, target, when, out);
         }
         requireStreaming(loaded, row);
         if (Owners.runsElsewhere(row)) {
@@ -86,11 +86,10 @@ final class CutoverCommand implements Callable<Integer> {
         return report.done() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    private int schedule(Task loaded, ControlSchema control, PgConnector target, Optional<Instant> when, PrintWriter out)
-            throws Exception {
+    private int schedule(Task loaded, ControlSchema control, TaskStore store, PgConnector target, Optional<Instant> when,
+                         PrintWriter out) throws Exception {
         try (CutoverSchedule schedule = CutoverSchedule.open(loaded.name(), control, target);
              Connection t = target.open("cutover")) {
-            TaskStore store = new TaskStore(control, loaded.name());
             if (cancel) {
                 boolean removed = schedule.cancel();
                 out.println(removed ? "The scheduled cutover of task " + loaded.name() + " is removed."

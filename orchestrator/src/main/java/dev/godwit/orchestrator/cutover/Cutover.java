@@ -70,119 +70,108 @@ public final class Cutover {
 
     public CutoverReport run(CutoverRequest request, CatchUp catchUp, Sequences sequences, FinalValidation validation)
             throws SQLException {
-        Steps steps = new Steps(target, store);
+        Progress progress = new Progress(target, store);
         try (Connection t = target.open("cutover")) {
             ledger.started(t, request.id());
             store.event(t, "INFO", "cutover", "started (" + request.requestedBy() + (request.fence() ? ", fenced" : "") + ")");
         }
         Fence fence = new Fence(settings);
-        boolean fenced = false;
-        long lagAtStart = 0;
-        long lagAtFence = 0;
-        Optional<Lsn> finalLsn = Optional.empty();
-        Duration catchUpTime = Duration.ZERO;
-        int sequencesSet = 0;
-        Optional<Long> rowsValidated = Optional.empty();
         try {
             Lsn now = sourcePosition();
-            lagAtStart = now.bytesSince(checkpoint());
-            steps.add("lag: " + lagAtStart + " bytes of WAL to apply; catching up within " + seconds(settings.maxLag()));
+            progress.lagAtStart = now.bytesSince(checkpoint());
+            progress.add("lag: " + progress.lagAtStart + " bytes of WAL to apply; catching up within " + seconds(settings.maxLag()));
             if (!catchUp.to(now, settings.maxLag())) {
-                return finish(request, steps, false, lagAtStart, 0, Optional.empty(), catchUpTime, 0, Optional.empty(),
+                return finish(request, progress, false,
                         "the target did not catch up with the source within cutover.maxLag (" + seconds(settings.maxLag())
                                 + "): the apply lag is too high. Nothing was changed; CDC goes on. Try again when "
                                 + "'godwit status' shows a small lag, or raise cutover.maxLag");
             }
             if (request.fence()) {
                 try (Connection s = source.open("cutover fence")) {
-                    steps.add(fence.apply(s));
-                    fenced = true;
+                    progress.add(fence.apply(s));
+                    progress.fenced = true;
                 }
             } else {
-                steps.add("fence: none (writes to the source after the final position are not migrated: stop the "
+                progress.add("fence: none (writes to the source after the final position are not migrated: stop the "
                         + "application first, or use --fence)");
             }
             Lsn last = sourcePosition();
-            finalLsn = Optional.of(last);
-            lagAtFence = last.bytesSince(checkpoint());
-            steps.add("final position " + last + ": " + lagAtFence + " bytes of WAL to apply");
+            progress.finalLsn = Optional.of(last);
+            progress.lagAtFence = last.bytesSince(checkpoint());
+            progress.add("final position " + last + ": " + progress.lagAtFence + " bytes of WAL to apply");
             Instant started = Instant.now();
             boolean caughtUp = catchUp.to(last, settings.catchUpTimeout());
-            catchUpTime = Duration.between(started, Instant.now());
+            progress.catchUp = Duration.between(started, Instant.now());
             if (!caughtUp) {
-                return failAndLift(request, steps, fence, fenced, lagAtStart, lagAtFence, finalLsn, catchUpTime,
+                return failAndLift(request, progress, fence,
                         "the target did not reach " + last + " within cutover.catchUpTimeout ("
                                 + seconds(settings.catchUpTimeout()) + ")");
             }
-            steps.add("caught up to " + last + " in " + catchUpTime.toMillis() + " ms");
+            progress.add("caught up to " + last + " in " + progress.catchUp.toMillis() + " ms");
             try (Connection s = source.open("cutover sequences"); Connection t = target.open("cutover sequences")) {
                 t.setAutoCommit(false);
-                sequencesSet = sequences.sync(s, t);
+                progress.sequencesSet = sequences.sync(s, t);
                 t.commit();
             }
-            steps.add("sequences: " + sequencesSet + " set from the source");
+            progress.add("sequences: " + progress.sequencesSet + " set from the source");
             if (settings.validate()) {
                 FinalValidation.Result result = validation.run();
-                steps.add("validation: " + result.summary());
+                progress.add("validation: " + result.summary());
                 if (!result.equal()) {
-                    return failAndLift(request, steps, fence, fenced, lagAtStart, lagAtFence, finalLsn, catchUpTime,
+                    return failAndLift(request, progress, fence,
                             "validation found differences between source and target: " + result.summary()
                                     + "; see 'godwit validate' for details");
                 }
-                rowsValidated = Optional.of(result.rows());
+                progress.rowsValidated = Optional.of(result.rows());
             } else {
-                steps.add("validation: off (cutover.validate: false)");
+                progress.add("validation: off (cutover.validate: false)");
             }
             try (Connection s = Fence.writable(source.open("cutover"))) {
                 if (settings.keepReplication()) {
-                    steps.add("source: slot " + task.settings().slotName() + " and publication "
+                    progress.add("source: slot " + task.settings().slotName() + " and publication "
                             + task.settings().publicationName() + " kept (cutover.keepReplication)");
                 } else {
                     waitUntilSlotReleased(s);
                     ReplicationObjects.drop(s, task.settings().slotName(), task.settings().publicationName())
-                            .forEach(steps::add);
+                            .forEach(progress::add);
                 }
-                if (fenced && settings.fenceSql().isEmpty()) {
-                    steps.add("source: left read-only; to accept writes again: " + Fence.undoHint(s));
+                if (progress.fenced && settings.fenceSql().isEmpty()) {
+                    progress.add("source: left read-only; to accept writes again: " + Fence.undoHint(s));
                 }
             }
             try (Connection t = target.open("cutover")) {
                 store.setPhase(t, Phase.CUT_OVER);
             }
-            return finish(request, steps, true, lagAtStart, lagAtFence, finalLsn, catchUpTime, sequencesSet,
-                    rowsValidated, null);
+            return finish(request, progress, true, null);
         } catch (Exception e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             log.debug("cutover failed", e);
-            return failAndLift(request, steps, fence, fenced, lagAtStart, lagAtFence, finalLsn, catchUpTime, why);
+            return failAndLift(request, progress, fence, why);
         }
     }
 
-    private CutoverReport failAndLift(CutoverRequest request, Steps steps, Fence fence, boolean fenced, long lagAtStart,
-                                      long lagAtFence, Optional<Lsn> finalLsn, Duration catchUp, String why)
-            throws SQLException {
-        if (fenced) {
+    private CutoverReport failAndLift(CutoverRequest request, Progress progress, Fence fence, String why) throws SQLException {
+        if (progress.fenced) {
             try (Connection s = source.open("cutover unfence")) {
-                steps.add(fence.lift(s));
+                progress.add(fence.lift(s));
             } catch (SQLException e) {
-                steps.add("fence: could not be lifted (" + e.getMessage() + "): lift it by hand");
+                progress.add("fence: could not be lifted (" + e.getMessage() + "): lift it by hand");
             }
         }
-        return finish(request, steps, false, lagAtStart, lagAtFence, finalLsn, catchUp, 0, Optional.empty(),
-                why + ". The slot and publication are kept; CDC goes on");
+        return finish(request, progress, false, why + ". The slot and publication are kept; CDC goes on");
     }
 
-    private CutoverReport finish(CutoverRequest request, Steps steps, boolean done, long lagAtStart, long lagAtFence,
-                                 Optional<Lsn> finalLsn, Duration catchUp, int sequences, Optional<Long> rows,
-                                 String failure) throws SQLException {
+    /** A failed cutover reports no sequences set and no rows validated: its figures are those of an attempt. */
+    private CutoverReport finish(CutoverRequest request, Progress progress, boolean done, String failure) throws SQLException {
         if (failure != null) {
             log.error("cutover: not done: {}", failure);
         }
-        CutoverReport report = new CutoverReport(done, lagAtStart, lagAtFence, finalLsn, catchUp, sequences, rows,
-                steps.lines, Optional.ofNullable(failure));
+        CutoverReport report = new CutoverReport(done, progress.lagAtStart, progress.lagAtFence, progress.finalLsn, progress.catchUp,
+                done ? progress.sequencesSet : 0, done ? progress.rowsValidated : Optional.empty(), progress.lines,
+                Optional.ofNullable(failure));
         try (Connection t = target.open("cutover")) {
             ledger.finished(t, request.id(), report);
-            store.event(t, done ? "INFO" : "ERROR", "cutover", done ? "done at " + finalLsn.map(Object::toString).orElse("?")
+            store.event(t, done ? "INFO" : "ERROR", "cutover", done ? "done at " + progress.finalLsn.map(Object::toString).orElse("?")
                     : "not done: " + failure);
         }
         return report;
@@ -213,13 +202,23 @@ public final class Cutover {
         return d.toSeconds() + " s";
     }
 
-    /** The report's step lines, logged and recorded as events as they happen (a waiting 'godwit cutover' shows them). */
-    private static final class Steps {
+    /**
+     * How far the cutover got: the report's figures, and its step lines, logged and recorded as events as they happen
+     * (a waiting 'godwit cutover' shows them).
+     */
+    private static final class Progress {
         private final List<String> lines = new ArrayList<>();
+        private boolean fenced;
+        private long lagAtStart;
+        private long lagAtFence;
+        private Optional<Lsn> finalLsn = Optional.empty();
+        private Duration catchUp = Duration.ZERO;
+        private int sequencesSet;
+        private Optional<Long> rowsValidated = Optional.empty();
         private final PgConnector target;
         private final TaskStore store;
 
-        Steps(PgConnector target, TaskStore store) {
+        Progress(PgConnector target, TaskStore store) {
             this.target = target;
             this.store = store;
         }

@@ -20,7 +20,8 @@ import java.util.Optional;
 /**
  * Whether the running task has been asked to stop: by {@code godwit stop} from any machine (the desired state in the
  * control schema, polled every few seconds, which also refreshes this process's liveness mark), or by SIGTERM or
- * SIGINT here; and whether a cutover has been asked for (by {@code godwit cutover} or its schedule). The run finishes the unit or transaction at hand and exits 0. A second SIGINT aborts at once.
+ * SIGINT here; and whether a cutover has been asked for (by {@code godwit cutover} or its schedule). The run finishes
+ * the unit or transaction at hand and exits 0. A second SIGINT aborts at once.
  */
 final class StopSignal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StopSignal.class);

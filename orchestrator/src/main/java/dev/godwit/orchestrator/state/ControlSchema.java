@@ -12,8 +12,9 @@ import java.sql.Statement;
 
 /**
  * The schema in the target database that holds a task's state: the task row, per-table states, the unit ledger, the
- * CDC checkpoint, the event log, validation results, cutovers, and Quartz's job store for a scheduled cutover. Nothing else has to be installed anywhere, and {@code godwit status} can read it
- * from any machine that reaches the target.
+ * CDC checkpoint, the event log, validation results, cutovers, and Quartz's job store for a scheduled cutover.
+ * Nothing else has to be installed anywhere, and {@code godwit status} can read it from any machine that reaches the
+ * target.
  */
 public final class ControlSchema {
     private final String schema;

@@ -18,20 +18,7 @@ public final class Owners {
 
     /** Whether another live process runs the task. */
     public static boolean runsElsewhere(TaskStore.TaskRow row) {
-        if (!row.ownerAlive() || row.owner() == null || row.owner().equals(self())) {
-            return false;
-        }
-        int at = row.owner().indexOf('@');
-        String selfHost = self().substring(self().indexOf('@') + 1);
-        if (at > 0 && row.owner().substring(at + 1).equals(selfHost)) {
-            try {
-                long pid = Long.parseLong(row.owner().substring(0, at));
-                return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-            } catch (NumberFormatException e) {
-                return true;
-            }
-        }
-        return true;
+        return row.ownerAlive() && row.owner() != null && !row.owner().equals(self()) && !deadOnThisHost(row.owner());
     }
 
     /** Whether {@code owner} names a process on this machine that no longer exists (killed, crashed). */

@@ -20,4 +20,9 @@ import java.util.Optional;
  */
 public record ApplyStats(long transactions, long skippedTransactions, long inserts, long updates, long deletes,
                          long truncates, long skippedChanges, Lsn lastCommittedEndLsn, Optional<Instant> lastCommitTime) {
+
+    /** Row changes applied: inserts, updates, deletes and truncates. */
+    public long changes() {
+        return inserts + updates + deletes + truncates;
+    }
 }
