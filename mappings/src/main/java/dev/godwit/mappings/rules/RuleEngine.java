@@ -124,7 +124,7 @@ public final class RuleEngine {
     private static void checkDistinctTargets(List<TableMapping> tables, Findings findings) {
         Map<String, TableMapping> seen = new HashMap<>();
         for (TableMapping table : tables) {
-            String target = table.targetSchema() + "." + table.targetName();
+            String target = table.targetKey();
             TableMapping other = seen.putIfAbsent(target, table);
             if (other != null) {
                 findings.error((String) null, "source tables " + other.source().qualifiedName() + " and "

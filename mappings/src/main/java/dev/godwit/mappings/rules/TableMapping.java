@@ -22,6 +22,11 @@ public record TableMapping(SourceTable source, String targetSchema, String targe
         appliedRules = List.copyOf(appliedRules);
     }
 
+    /** {@code schema.name} of the target table, unquoted: how godwit's state and messages name a target table. */
+    public String targetKey() {
+        return targetSchema + "." + targetName;
+    }
+
     public Optional<ColumnMapping> column(String targetColumn) {
         return columns.stream().filter(c -> c.targetName().equals(targetColumn)).findFirst();
     }

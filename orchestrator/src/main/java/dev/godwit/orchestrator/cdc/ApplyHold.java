@@ -42,7 +42,7 @@ final class ApplyHold {
 
     /** Whether the transaction that commits at {@code finalLsn} must wait for the hold to be released. */
     boolean holds(Lsn finalLsn) throws SQLException {
-        return current().map(h -> finalLsn.compareTo(h) >= 0).orElse(false);
+        return atOrPastHold(finalLsn);
     }
 
     /**
@@ -51,7 +51,11 @@ final class ApplyHold {
      * position the server reported comes after every message before it in the stream.
      */
     boolean reachedWhileIdle(Lsn serverWalEnd) throws SQLException {
-        return current().map(h -> serverWalEnd.compareTo(h) >= 0).orElse(false);
+        return atOrPastHold(serverWalEnd);
+    }
+
+    private boolean atOrPastHold(Lsn position) throws SQLException {
+        return current().map(h -> position.compareTo(h) >= 0).orElse(false);
     }
 
     /**

@@ -3,7 +3,10 @@ package dev.godwit.orchestrator.cdc;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.cli.ExitCodes;
 import dev.godwit.orchestrator.cli.GodwitException;
+import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.workers.catalog.CatalogReader;
 import dev.godwit.workers.cdc.apply.ApplyOptions;
 import dev.godwit.workers.cdc.apply.ApplyTarget;
 import dev.godwit.workers.cdc.apply.ChangeApplier;
@@ -25,6 +28,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -58,6 +64,20 @@ public final class CdcPhase {
         this.control = control;
         this.routing = routing;
         this.startIfNoCheckpoint = startIfNoCheckpoint;
+    }
+
+    /**
+     * The phase for a task as recorded: its tables' sync positions and the target's catalog are read through
+     * {@code control} (a connection to the target), and changes route to the planned tables.
+     */
+    public static CdcPhase forTask(Task task, PgConnector source, PgConnector target, ControlSchema schema,
+                                   List<PlannedTable> tables, Lsn consistentPoint, Connection control) throws SQLException {
+        Map<String, Lsn> syncLsns = new HashMap<>();
+        for (TaskStore.TableRow r : new TaskStore(schema, task.name()).tables(control)) {
+            r.syncLsn().ifPresent(l -> syncLsns.put(r.tableKey(), l));
+        }
+        Routing routing = new Routing(tables, new CatalogReader(control).read(), syncLsns);
+        return new CdcPhase(task, source, target, schema, routing, consistentPoint);
     }
 
     /** What ended the phase. */

@@ -30,7 +30,7 @@ public final class Routing implements Function<PgOutputMessage.Relation, Optiona
      */
     public Routing(List<PlannedTable> tables, SourceCatalog targetCatalog, Map<String, Lsn> syncLsns) {
         for (PlannedTable t : tables) {
-            String key = t.mapping().targetSchema() + "." + t.mapping().targetName();
+            String key = t.mapping().targetKey();
             Table target = targetCatalog.table(t.mapping().targetSchema(), t.mapping().targetName()).orElseThrow(() ->
                     new IllegalStateException("target table " + key + " is missing; was it dropped after the full load?"));
             List<String> keyColumns = target.primaryKey().map(pk -> pk.columns()).orElse(List.of());

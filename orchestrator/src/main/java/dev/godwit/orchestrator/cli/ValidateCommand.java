@@ -57,6 +57,7 @@ final class ValidateCommand implements Callable<Integer> {
         TaskStore.TaskRow row;
         try (Connection t = target.open("validate")) {
             row = TaskStates.require(t, control, store, loaded);
+            control.install(t); // a task started by an older godwit lacks the validation tables
         }
         if (row.phase().compareTo(Phase.FULL_LOAD_DONE) < 0 && loaded.type().hasFullLoad()) {
             throw new GodwitException(ExitCodes.BAD_INPUT, "the full load of task '" + loaded.name() + "' is not finished"

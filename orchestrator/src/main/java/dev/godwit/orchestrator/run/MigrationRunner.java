@@ -25,7 +25,6 @@ import dev.godwit.workers.catalog.TableKind;
 import dev.godwit.workers.copy.CopyUnit;
 import dev.godwit.orchestrator.cdc.CdcPhase;
 import dev.godwit.orchestrator.cdc.Publications;
-import dev.godwit.orchestrator.cdc.Routing;
 import dev.godwit.orchestrator.cutover.Cutover;
 import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.cutover.CutoverPrinter;
@@ -36,7 +35,6 @@ import dev.godwit.orchestrator.preflight.Preflight;
 import dev.godwit.orchestrator.preflight.PreflightContext;
 import dev.godwit.orchestrator.preflight.PreflightPrinter;
 import dev.godwit.orchestrator.preflight.PreflightReport;
-import dev.godwit.workers.catalog.CatalogReader;
 import dev.godwit.workers.cdc.stream.SlotInspector;
 import dev.godwit.workers.pg.ExportedSnapshot;
 import dev.godwit.workers.pg.Lsn;
@@ -238,21 +236,14 @@ public final class MigrationRunner {
      */
     private Optional<CutoverReport> cdc(Planned planned, StopSignal stop, boolean cutoverOnly) throws Exception {
         step(steps(), "change data capture: streaming slot " + task.settings().slotName() + " into the target");
-        Lsn consistentPoint;
-        Map<String, Lsn> syncLsns = new HashMap<>();
-        SourceCatalog targetCatalog;
+        CdcPhase phase;
         try (Connection t = target.open("control")) {
-            consistentPoint = store.find(t).flatMap(TaskStore.TaskRow::consistentPoint).orElseThrow(() ->
+            Lsn consistentPoint = store.find(t).flatMap(TaskStore.TaskRow::consistentPoint).orElseThrow(() ->
                     new IllegalStateException("task " + task.name() + " has no recorded slot position"));
-            for (TaskStore.TableRow r : store.tables(t)) {
-                r.syncLsn().ifPresent(l -> syncLsns.put(r.tableKey(), l));
-            }
             store.setPhase(t, Phase.CDC);
             store.event(t, "INFO", "cdc", "streaming from " + consistentPoint);
-            targetCatalog = new CatalogReader(t).read();
+            phase = CdcPhase.forTask(task, source, target, control, planned.plan().tables(), consistentPoint, t);
         }
-        Routing routing = new Routing(planned.plan().tables(), targetCatalog, syncLsns);
-        CdcPhase phase = new CdcPhase(task, source, target, control, routing, consistentPoint);
         try (AutoValidation validation = AutoValidation.duringCdc(task, source, target, control);
              CutoverSchedule schedule = CutoverSchedule.startFiring(task.name(), control, target)) {
             while (true) {
@@ -316,7 +307,7 @@ public final class MigrationRunner {
             for (PlannedTable t : plan.tables()) {
                 if (t.mapping().partitionRule() instanceof PartitionRule.Repartition r
                         && r.strategy() instanceof PartitionRule.Range range) {
-                    options = options.withRangeBounds(t.mapping().targetSchema() + "." + t.mapping().targetName(),
+                    options = options.withRangeBounds(t.mapping().targetKey(),
                             bounds(c, t.source(), range.column()));
                 }
             }
@@ -331,12 +322,12 @@ public final class MigrationRunner {
         try {
             store.create(t, task.type().spelling(), task.settings().slotName(), task.settings().publicationName(), owner());
             for (PlannedTable table : plan.tables()) {
-                store.addTable(t, key(table), table.source().schema() + "." + table.source().name());
+                store.addTable(t, table.mapping().targetKey(), table.source().schema() + "." + table.source().name());
             }
             int ordinal = 0;
             for (Plan.ScheduledUnit u : plan.schedule()) {
                 CopyUnit unit = u.unit();
-                store.addUnit(t, unit.id(), key(u.table()), SqlText.qualified(unit.sourceSchema(), unit.sourceName()),
+                store.addUnit(t, unit.id(), u.table().mapping().targetKey(), SqlText.qualified(unit.sourceSchema(), unit.sourceName()),
                         unit.kind().name(), unit.rangePredicate().orElse(null), unit.estimatedBytes(), ordinal++);
             }
             store.event(t, "INFO", "plan", plan.tables().size() + " tables, " + plan.schedule().size() + " units");
@@ -388,7 +379,7 @@ public final class MigrationRunner {
             }
         }
         Map<String, TableCopy> copies = new LinkedHashMap<>();
-        plan.tables().forEach(t -> copies.put(key(t), TableCopy.of(t)));
+        plan.tables().forEach(t -> copies.put(t.mapping().targetKey(), TableCopy.of(t)));
 
         List<TaskStore.UnitRow> ledger;
         List<TaskStore.TableRow> tableRows;
@@ -545,10 +536,6 @@ public final class MigrationRunner {
             }
         }
         return g.name();
-    }
-
-    static String key(PlannedTable t) {
-        return t.mapping().targetSchema() + "." + t.mapping().targetName();
     }
 
     /** Every relation below a partitioned table: intermediate partitioned tables and leaves, parents first. */

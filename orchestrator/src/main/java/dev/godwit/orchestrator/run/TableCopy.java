@@ -35,7 +35,7 @@ record TableCopy(String tableKey, String targetRelation, List<String> selectList
             target.add(SqlText.identifier(c.targetName()));
             binary &= !c.added() && !c.typeChanged() && sourceColumn.map(col -> col.typeOid() < FIRST_USER_OID).orElse(false);
         }
-        String key = table.mapping().targetSchema() + "." + table.mapping().targetName();
+        String key = table.mapping().targetKey();
         boolean partitionedTarget = table.isPartitioned() || table.mapping().partitionRule()
                 instanceof dev.godwit.mappings.partition.PartitionRule.Repartition;
         return new TableCopy(key, SqlText.qualified(table.mapping().targetSchema(), table.mapping().targetName()),

@@ -61,34 +61,34 @@ public final class TaskStore {
     }
 
     public void create(Connection c, String type, String slotName, String publicationName, String owner) throws SQLException {
-        update(c, "INSERT INTO " + schema.table("task") + " (name, type, phase, slot_name, publication_name, owner, owner_seen_at)"
+        ControlStatements.update(c, "INSERT INTO " + schema.table("task") + " (name, type, phase, slot_name, publication_name, owner, owner_seen_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?, now())", task, type, Phase.PLANNED.name(), slotName, publicationName, owner);
     }
 
     public void setPhase(Connection c, Phase phase) throws SQLException {
-        update(c, "UPDATE " + schema.table("task") + " SET phase = ?, updated_at = now() WHERE name = ?", phase.name(), task);
+        ControlStatements.update(c, "UPDATE " + schema.table("task") + " SET phase = ?, updated_at = now() WHERE name = ?", phase.name(), task);
     }
 
     public void setConsistentPoint(Connection c, Lsn lsn) throws SQLException {
-        update(c, "UPDATE " + schema.table("task") + " SET consistent_point = ?::pg_lsn, updated_at = now() WHERE name = ?",
+        ControlStatements.update(c, "UPDATE " + schema.table("task") + " SET consistent_point = ?::pg_lsn, updated_at = now() WHERE name = ?",
                 lsn.toString(), task);
     }
 
     public void setOwner(Connection c, String owner) throws SQLException {
-        update(c, "UPDATE " + schema.table("task") + " SET owner = ?, owner_seen_at = now() WHERE name = ?", owner, task);
+        ControlStatements.update(c, "UPDATE " + schema.table("task") + " SET owner = ?, owner_seen_at = now() WHERE name = ?", owner, task);
     }
 
     /** Marks that no process runs the task any more (a clean end, a stop, or a failure this process handled). */
     public void release(Connection c) throws SQLException {
-        update(c, "UPDATE " + schema.table("task") + " SET owner_seen_at = NULL WHERE name = ?", task);
+        ControlStatements.update(c, "UPDATE " + schema.table("task") + " SET owner_seen_at = NULL WHERE name = ?", task);
     }
 
     public void setDesiredState(Connection c, String desired) throws SQLException {
-        update(c, "UPDATE " + schema.table("task") + " SET desired_state = ?, updated_at = now() WHERE name = ?", desired, task);
+        ControlStatements.update(c, "UPDATE " + schema.table("task") + " SET desired_state = ?, updated_at = now() WHERE name = ?", desired, task);
     }
 
     public void addTable(Connection c, String tableKey, String sourceName) throws SQLException {
-        update(c, "INSERT INTO " + schema.table("table_state") + " (task, table_key, source_name, state) VALUES (?, ?, ?, 'pending')",
+        ControlStatements.update(c, "INSERT INTO " + schema.table("table_state") + " (task, table_key, source_name, state) VALUES (?, ?, ?, 'pending')",
                 task, tableKey, sourceName);
     }
 
@@ -127,14 +127,14 @@ public final class TaskStore {
 
     /** Forgets the copied units of one table (its target rows are truncated in the same transaction). */
     public void resetTable(Connection c, String tableKey) throws SQLException {
-        update(c, "UPDATE " + schema.table("unit") + " SET state = 'pending', rows_copied = NULL, bytes_copied = NULL,"
+        ControlStatements.update(c, "UPDATE " + schema.table("unit") + " SET state = 'pending', rows_copied = NULL, bytes_copied = NULL,"
                 + " millis = NULL, copied_at = NULL WHERE task = ? AND table_key = ?", task, tableKey);
-        update(c, "UPDATE " + schema.table("table_state") + " SET state = 'pending', sync_lsn = NULL, rows_copied = 0,"
+        ControlStatements.update(c, "UPDATE " + schema.table("table_state") + " SET state = 'pending', sync_lsn = NULL, rows_copied = 0,"
                 + " bytes_copied = 0, started_at = NULL, finished_at = NULL WHERE task = ? AND table_key = ?", task, tableKey);
     }
 
     public void setTableState(Connection c, String tableKey, String state) throws SQLException {
-        update(c, "UPDATE " + schema.table("table_state") + " SET state = ?,"
+        ControlStatements.update(c, "UPDATE " + schema.table("table_state") + " SET state = ?,"
                 + " started_at = coalesce(started_at, now()), finished_at = CASE WHEN ? IN ('loaded', 'ready') THEN now() END,"
                 + " rows_copied = (SELECT coalesce(sum(rows_copied), 0) FROM " + schema.table("unit") + " u WHERE u.task = ? AND u.table_key = ?),"
                 + " bytes_copied = (SELECT coalesce(sum(bytes_copied), 0) FROM " + schema.table("unit") + " u WHERE u.task = ? AND u.table_key = ?)"
@@ -142,7 +142,7 @@ public final class TaskStore {
     }
 
     public void setSyncLsn(Connection c, String tableKey, Lsn lsn) throws SQLException {
-        update(c, "UPDATE " + schema.table("table_state") + " SET sync_lsn = ?::pg_lsn WHERE task = ? AND table_key = ?",
+        ControlStatements.update(c, "UPDATE " + schema.table("table_state") + " SET sync_lsn = ?::pg_lsn WHERE task = ? AND table_key = ?",
                 lsn.toString(), task, tableKey);
     }
 
@@ -225,16 +225,7 @@ public final class TaskStore {
     }
 
     public void event(Connection c, String level, String step, String message) throws SQLException {
-        update(c, "INSERT INTO " + schema.table("event") + " (task, level, step, message) VALUES (?, ?, ?, ?)",
+        ControlStatements.update(c, "INSERT INTO " + schema.table("event") + " (task, level, step, message) VALUES (?, ?, ?, ?)",
                 task, level, step, message);
-    }
-
-    private static void update(Connection c, String sql, String... values) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                ps.setString(i + 1, values[i]);
-            }
-            ps.executeUpdate();
-        }
     }
 }

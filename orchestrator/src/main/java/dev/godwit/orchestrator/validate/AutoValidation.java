@@ -54,7 +54,6 @@ public final class AutoValidation implements AutoCloseable {
             return new AutoValidation(null);
         }
         try (Connection t = target.open("validation")) {
-            control.install(t);
             if (new ValidationStore(control, task.name()).anyCompleted(t)) {
                 return new AutoValidation(null);
             }

@@ -3,6 +3,7 @@ package dev.godwit.orchestrator.validate;
 import dev.godwit.orchestrator.cli.ExitCodes;
 import dev.godwit.orchestrator.cli.GodwitException;
 import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.ControlStatements;
 import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.pg.Lsn;
@@ -49,10 +50,10 @@ final class HoldRequest implements AutoCloseable {
     static HoldRequest place(PgConnector target, ControlSchema schema, TaskStore store) throws SQLException {
         Connection c = target.open("validation hold");
         try {
-            exec(c, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ? AND expires_at <= now()", store.task());
+            ControlStatements.update(c, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ? AND expires_at <= now()", store.task());
             String holder = holder(c, schema, store.task());
             if (Owners.deadOnThisHost(holder)) {
-                exec(c, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ? AND holder = ?", store.task(), holder);
+                ControlStatements.update(c, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ? AND holder = ?", store.task(), holder);
             }
             int placed;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.table("apply_hold")
@@ -87,7 +88,7 @@ final class HoldRequest implements AutoCloseable {
     /** Moves the request to {@code position}: the applier applies what commits before it, and pauses there. */
     void moveTo(Lsn position) throws SQLException {
         synchronized (control) {
-            exec(control, "UPDATE " + schema.table("apply_hold") + " SET hold_lsn = ?::pg_lsn, reached_lsn = NULL,"
+            ControlStatements.update(control, "UPDATE " + schema.table("apply_hold") + " SET hold_lsn = ?::pg_lsn, reached_lsn = NULL,"
                     + " reached_at = NULL WHERE task = ?", position.toString(), store.task());
         }
     }
@@ -145,7 +146,7 @@ final class HoldRequest implements AutoCloseable {
     private void renew() {
         synchronized (control) {
             try {
-                exec(control, "UPDATE " + schema.table("apply_hold") + " SET expires_at = now() + interval '" + LEASE
+                ControlStatements.update(control, "UPDATE " + schema.table("apply_hold") + " SET expires_at = now() + interval '" + LEASE
                         + "' WHERE task = ?", store.task());
             } catch (SQLException e) {
                 log.warn("could not renew the validation hold on the applier: {}", e.getMessage());
@@ -159,19 +160,10 @@ final class HoldRequest implements AutoCloseable {
         renewer.shutdownNow();
         synchronized (control) {
             try {
-                exec(control, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ?", store.task());
+                ControlStatements.update(control, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ?", store.task());
             } finally {
                 control.close();
             }
-        }
-    }
-
-    private static void exec(Connection c, String sql, String... values) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.length; i++) {
-                ps.setString(i + 1, values[i]);
-            }
-            ps.executeUpdate();
         }
     }
 }

@@ -2,15 +2,13 @@ package dev.godwit.orchestrator.validate;
 
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.cdc.CdcPhase;
-import dev.godwit.orchestrator.cdc.Routing;
 import dev.godwit.orchestrator.cli.ExitCodes;
 import dev.godwit.orchestrator.cli.GodwitException;
+import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.orchestrator.plan.Planner;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.TaskStore;
-import dev.godwit.workers.catalog.CatalogReader;
-import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
 import org.slf4j.Logger;
@@ -18,8 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,9 +54,11 @@ final class LocalApplier implements AutoCloseable {
     /** Claims the task (refusing when another process runs it) and starts applying its changes. */
     static LocalApplier start(Task task, PgConnector source, PgConnector target, ControlSchema control) throws SQLException {
         TaskStore store = new TaskStore(control, task.name());
-        Lsn consistentPoint;
-        Map<String, Lsn> syncLsns = new HashMap<>();
-        SourceCatalog targetCatalog;
+        List<PlannedTable> tables;
+        try (Connection s = source.open("validation plan")) {
+            tables = Planner.forSource(task, s).tables();
+        }
+        CdcPhase phase;
         try (Connection t = target.open("validation control")) {
             t.setAutoCommit(false);
             try (var lock = t.prepareStatement("SELECT 1 FROM " + control.table("task") + " WHERE name = ? FOR UPDATE")) {
@@ -75,18 +74,10 @@ final class LocalApplier implements AutoCloseable {
             store.setOwner(t, Owners.self());
             t.commit();
             t.setAutoCommit(true);
-            consistentPoint = row.consistentPoint().orElseThrow(() -> new GodwitException(ExitCodes.FAILED,
+            Lsn consistentPoint = row.consistentPoint().orElseThrow(() -> new GodwitException(ExitCodes.FAILED,
                     "task '" + task.name() + "' has no recorded slot position"));
-            for (TaskStore.TableRow r : store.tables(t)) {
-                r.syncLsn().ifPresent(l -> syncLsns.put(r.tableKey(), l));
-            }
-            targetCatalog = new CatalogReader(t).read();
+            phase = CdcPhase.forTask(task, source, target, control, tables, consistentPoint, t);
         }
-        Routing routing;
-        try (Connection s = source.open("validation plan")) {
-            routing = new Routing(Planner.forSource(task, s).tables(), targetCatalog, syncLsns);
-        }
-        CdcPhase phase = new CdcPhase(task, source, target, control, routing, consistentPoint);
         LocalApplier applier = new LocalApplier(store, target, phase);
         log.info("validation: no process runs task {}; applying its changes here while validating", task.name());
         applier.mark.scheduleWithFixedDelay(applier::refreshMark, 2, 2, TimeUnit.SECONDS);

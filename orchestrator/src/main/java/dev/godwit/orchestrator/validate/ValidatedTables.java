@@ -40,7 +40,7 @@ final class ValidatedTables {
         }
         boolean partitionedTarget = table.isPartitioned() && !(table.mapping().partitionRule() instanceof PartitionRule.Merge)
                 || table.mapping().partitionRule() instanceof PartitionRule.Repartition;
-        return new ValidatedTable(table.mapping().targetSchema() + "." + table.mapping().targetName(), relations,
+        return new ValidatedTable(table.mapping().targetKey(), relations,
                 expressions, table.mapping().sourceFilterSql(),
                 SqlText.qualified(table.mapping().targetSchema(), table.mapping().targetName()), partitionedTarget,
                 columns, key(table));

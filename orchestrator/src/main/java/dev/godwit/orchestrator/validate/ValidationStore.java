@@ -37,10 +37,12 @@ public final class ValidationStore {
     }
 
     /**
-     * Records every chunk of every table, except differing chunks beyond {@code maxDetails} (the run still counts
+     * Records every chunk of every table, except differing chunks beyond those the report details (the run still counts
      * them), and the run's verdict, in one transaction.
      */
-    void finish(Connection c, long runId, Optional<Lsn> sourceLsn, ValidationReport report, long maxDetails) throws SQLException {
+    void finish(Connection c, ValidationReport report) throws SQLException {
+        long runId = report.runId();
+        long maxDetails = report.differences().size();
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
@@ -74,7 +76,7 @@ public final class ValidationStore {
             }
             try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("validation_run")
                     + " SET finished_at = now(), source_lsn = ?::pg_lsn, state = ?, differences = ? WHERE id = ?")) {
-                ps.setString(1, sourceLsn.map(Lsn::toString).orElse(null));
+                ps.setString(1, report.sourceLsn().map(Lsn::toString).orElse(null));
                 ps.setString(2, report.equal() ? "EQUAL" : "DIFFERENT");
                 ps.setInt(3, (int) Math.min(Integer.MAX_VALUE, report.differing()));
                 ps.setLong(4, runId);

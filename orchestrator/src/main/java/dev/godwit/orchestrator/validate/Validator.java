@@ -5,7 +5,6 @@ import dev.godwit.mappings.task.ValidationSettings;
 import dev.godwit.orchestrator.cli.ExitCodes;
 import dev.godwit.orchestrator.cli.GodwitException;
 import dev.godwit.orchestrator.plan.Plan;
-import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.orchestrator.plan.Planner;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.TaskStore;
@@ -67,7 +66,6 @@ public final class Validator {
         ValidationStore store = new ValidationStore(control, task.name());
         long runId;
         try (Connection t = target.open("validation")) {
-            control.install(t);
             runId = store.begin(t, content);
         }
         try {
@@ -88,7 +86,7 @@ public final class Validator {
                                 slot.consistentPoint());
                         request.awaitReached(slot.consistentPoint(), hold.timeout());
                         log.info("validation: the applier holds at {}; comparing {} tables", slot.consistentPoint(), compared.size());
-                        outcomes = new Comparison(source, target, Optional.of(slot.snapshotName()), options).run(compared);
+                        outcomes = new Comparison(source, target, slot.snapshotName(), options).run(compared);
                         if (!request.stillHeld(slot.consistentPoint())) {
                             throw new GodwitException(ExitCodes.FAILED, "the hold on the applier lapsed while the target"
                                     + " was read (its lease could not be renewed), so the comparison is not at one position;"
@@ -99,7 +97,7 @@ public final class Validator {
             } else {
                 try (ExportedSnapshot snapshot = ExportedSnapshot.export(source)) {
                     lsn = currentLsn();
-                    outcomes = new Comparison(source, target, Optional.of(snapshot.name()), options).run(compared);
+                    outcomes = new Comparison(source, target, snapshot.name(), options).run(compared);
                 }
             }
             List<ChunkResult> differing = outcomes.stream().flatMap(o -> o.differing().stream()).toList();
@@ -107,7 +105,7 @@ public final class Validator {
                     differing.stream().limit(Math.max(0, settings.failureMaxCount())).toList(), differing.size(),
                     Duration.ofNanos(System.nanoTime() - started));
             try (Connection t = target.open("validation")) {
-                store.finish(t, runId, lsn, report, settings.failureMaxCount());
+                store.finish(t, report);
                 new TaskStore(control, task.name()).event(t, report.equal() ? "INFO" : "ERROR", "validation", summary(report));
             }
             if (report.equal()) {
@@ -153,7 +151,7 @@ public final class Validator {
                     || t.tableKey().substring(t.tableKey().indexOf('.') + 1).equals(name)).toList();
             if (hits.isEmpty()) {
                 throw new GodwitException(ExitCodes.BAD_INPUT, "--table " + name + " is not a target table of task '"
-                        + task.name() + "'; its tables are: " + plan.tables().stream().map(Validator::key)
+                        + task.name() + "'; its tables are: " + all.stream().map(ValidatedTable::tableKey)
                         .collect(Collectors.joining(", ")));
             }
             if (hits.size() > 1) {
@@ -166,10 +164,6 @@ public final class Validator {
             }
         }
         return out;
-    }
-
-    private static String key(PlannedTable t) {
-        return t.mapping().targetSchema() + "." + t.mapping().targetName();
     }
 
     /** A temporary slot of this process: its name must not clash with another validation's on the same server. */

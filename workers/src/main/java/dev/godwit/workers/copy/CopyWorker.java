@@ -1,5 +1,6 @@
 package dev.godwit.workers.copy;
 
+import dev.godwit.workers.pg.ExportedSnapshot;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -42,13 +43,7 @@ public final class CopyWorker {
         source.setAutoCommit(false);
         target.setAutoCommit(false);
         try {
-            try (Statement s = source.createStatement()) {
-                // the snapshot must be imported before the transaction's first query
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                if (snapshotName != null) {
-                    s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
-                }
-            }
+            ExportedSnapshot.importInto(source, snapshotName);
             if (truncateFirst != null) {
                 try (Statement s = target.createStatement()) {
                     s.execute(truncateFirst);

@@ -36,6 +36,20 @@ public final class ExportedSnapshot implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the open transaction of {@code c} (autocommit off) as a repeatable-read, read-only one that sees the
+     * exported snapshot {@code name}, or a snapshot of its own when {@code name} is null. The snapshot must be imported
+     * before the transaction's first query.
+     */
+    public static void importInto(Connection c, String name) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+            if (name != null) {
+                s.execute("SET TRANSACTION SNAPSHOT '" + name.replace("'", "''") + "'");
+            }
+        }
+    }
+
     public String name() {
         return name;
     }

@@ -16,6 +16,6 @@ public record TargetTableSpec(Table source, TableMapping mapping, List<Table> pa
 
     /** {@code schema.name} of the target, unquoted: the key of per-table options and of messages. */
     public String targetKey() {
-        return mapping.targetSchema() + "." + mapping.targetName();
+        return mapping.targetKey();
     }
 }

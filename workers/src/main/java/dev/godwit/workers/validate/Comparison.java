@@ -1,5 +1,6 @@
 package dev.godwit.workers.validate;
 
+import dev.godwit.workers.pg.ExportedSnapshot;
 import dev.godwit.workers.pg.PgConnector;
 
 import java.sql.Connection;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -45,11 +45,11 @@ public final class Comparison {
 
     private final PgConnector source;
     private final PgConnector target;
-    private final Optional<String> snapshotName;
+    private final String snapshotName;
     private final Options options;
 
-    /** @param snapshotName the exported snapshot every source read imports; empty to take a new one per connection */
-    public Comparison(PgConnector source, PgConnector target, Optional<String> snapshotName, Options options) {
+    /** @param snapshotName the exported snapshot every source read imports */
+    public Comparison(PgConnector source, PgConnector target, String snapshotName, Options options) {
         this.source = source;
         this.target = target;
         this.snapshotName = snapshotName;
@@ -86,7 +86,7 @@ public final class Comparison {
                 for (Future<ChunkResult> f : e.getValue()) {
                     chunks.add(get(f));
                 }
-                out.add(new TableOutcome(e.getKey().tableKey(), chunks, chunks.stream().mapToLong(ChunkResult::millis).sum()));
+                out.add(new TableOutcome(e.getKey().tableKey(), chunks));
             }
             return out;
         } finally {
@@ -101,13 +101,7 @@ public final class Comparison {
         Connection s = source.open("validate");
         try {
             s.setAutoCommit(false);
-            try (Statement st = s.createStatement()) {
-                // the snapshot must be imported before the transaction's first query
-                st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                if (snapshotName.isPresent()) {
-                    st.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.get().replace("'", "''") + "'");
-                }
-            }
+            ExportedSnapshot.importInto(s, snapshotName);
             return new Pair(s, target.open("validate"));
         } catch (SQLException | RuntimeException e) {
             s.close();

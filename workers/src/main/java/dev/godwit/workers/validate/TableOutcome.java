@@ -3,9 +3,14 @@ package dev.godwit.workers.validate;
 import java.util.List;
 
 /** Every chunk of one table, compared. */
-public record TableOutcome(String tableKey, List<ChunkResult> chunks, long millis) {
+public record TableOutcome(String tableKey, List<ChunkResult> chunks) {
     public TableOutcome {
         chunks = List.copyOf(chunks);
+    }
+
+    /** Time spent comparing this table's chunks (summed over the connections that compared them). */
+    public long millis() {
+        return chunks.stream().mapToLong(ChunkResult::millis).sum();
     }
 
     public boolean equal() {

@@ -138,14 +138,19 @@ public final class ChangeApplier {
         try {
             dispatch(message);
         } catch (SQLException | RuntimeException e) {
-            failed = true;
-            pipeline.discard();
-            try {
-                conn.rollback();
-            } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
+            abort(e);
             throw e;
+        }
+    }
+
+    /** After {@code e}: rolls the target transaction back and closes this applier for business. */
+    private void abort(Exception e) {
+        failed = true;
+        pipeline.discard();
+        try {
+            conn.rollback();
+        } catch (SQLException rollback) {
+            e.addSuppressed(rollback);
         }
     }
 
@@ -180,14 +185,8 @@ public final class ChangeApplier {
             try {
                 commitGroup();
             } catch (SQLException | RuntimeException e) {
-                failed = true;
-                pipeline.discard();
-                try {
-                    conn.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
+                abort(e);
+            throw e;
             }
         }
     }
@@ -234,7 +233,7 @@ public final class ChangeApplier {
     }
 
     private void commitGroup() throws SQLException {
-        flush();
+        pipeline.flush();
         checkpoint.write(conn, groupEndLsn, groupCommitTime);
         conn.commit();
         transactions += groupTransactions;
@@ -265,7 +264,7 @@ public final class ChangeApplier {
         Optional<Relation> previous = relations.put(relation);
         TableApplier old = tables.remove(relation.relationId());
         if (old != null) {
-            flush();
+            pipeline.flush();
             old.close();
         }
         Optional<ApplyTarget> routed = old != null ? Optional.of(old.target()) : routing.apply(relation);
@@ -294,7 +293,7 @@ public final class ChangeApplier {
                 target = target.withColumn(column.name(), onTarget.get());
             } else if (options.allowAdditiveDdl()) {
                 String type = resolveType(relation, column);
-                flush();
+                pipeline.flush();
                 try (Statement s = conn.createStatement()) {
                     s.execute("ALTER TABLE " + SqlText.qualified(target.targetSchema(), target.targetName())
                             + " ADD COLUMN IF NOT EXISTS " + SqlText.identifier(column.name()) + " " + type);
@@ -310,7 +309,7 @@ public final class ChangeApplier {
     }
 
     private Optional<String> targetColumnType(ApplyTarget target, String column) throws SQLException {
-        flush();
+        pipeline.flush();
         try (PreparedStatement ps = conn.prepareStatement("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
                 + " WHERE attrelid = ?::regclass AND attname = ? AND attnum > 0 AND NOT attisdropped")) {
             ps.setString(1, SqlText.qualified(target.targetSchema(), target.targetName()));
@@ -445,7 +444,7 @@ public final class ChangeApplier {
         if (names.isEmpty()) {
             return;
         }
-        flush();
+        pipeline.flush();
         String sql = "TRUNCATE " + String.join(", ", names) + (truncate.restartIdentity() ? " RESTART IDENTITY" : "")
                 + (truncate.cascade() ? " CASCADE" : "");
         guarded(first, "TRUNCATE", null, null, () -> {
@@ -570,10 +569,6 @@ public final class ChangeApplier {
             case "DELETE" -> deletes += Math.max(rows, 0);
             default -> inserts++;
         }
-    }
-
-    private void flush() throws SQLException {
-        pipeline.flush();
     }
 
     /** The pipeline's view of this applier's error messages and counters. */
