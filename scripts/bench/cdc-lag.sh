@@ -17,30 +17,11 @@ S="-h 127.0.0.1 -p 55432 -U postgres"; T="-h 127.0.0.1 -p 55433 -U postgres"
 work=$(mktemp -d /tmp/godwit-cdclag.XXXX)
 "$root/scripts/bench/lab.sh" up
 (cd "$root" && mvn -B -q -DskipTests package) || exit 1
-godwit() { java -jar "$root/orchestrator/target/godwit.jar" "$@"; }
+. "$root/scripts/bench/pgbench-lab.sh"
 AGE="(select extract(epoch from clock_timestamp() - max(mtime)) from pgbench_history)"
 
-psql $S -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" postgres
-psql $S -Atc "select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = '$DB' or slot_name = 'godwit_cdclag'" postgres >/dev/null
-psql $S -qc "CREATE DATABASE $DB" postgres
-pgbench $S -i -q -s "$SCALE" "$DB" >/dev/null 2>&1
-psql $S -q "$DB" -c "ALTER TABLE pgbench_history ADD COLUMN id bigserial PRIMARY KEY"
-psql $T -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" postgres; psql $T -qc "CREATE DATABASE $DB" postgres
-cat >"$work/mappings.json" <<'JSON'
-{"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
-            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
-JSON
-cat >"$work/task.yaml" <<YAML
-name: cdclag
-source:
-  url: postgresql://postgres@127.0.0.1:55432/$DB
-target:
-  url: postgresql://postgres@127.0.0.1:55433/$DB
-type: full-load-and-cdc
-tableMappings: mappings.json
-settings:
-  parallelism: 2
-YAML
+fresh_source godwit_cdclag; fresh_target
+write_task cdclag
 godwit start "$work/task.yaml" >"$work/godwit.log" 2>&1 &
 until grep -q "cdc: streaming slot" "$work/godwit.log"; do sleep 0.5; done
 sleep 3 # let the stream settle on the idle position
@@ -67,12 +48,7 @@ report() { # name, samples file
 }
 
 # --- native logical replication under the same load, for comparison
-psql $S -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" postgres
-psql $S -Atc "select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = '$DB'" postgres >/dev/null
-psql $S -qc "CREATE DATABASE $DB" postgres
-pgbench $S -i -q -s "$SCALE" "$DB" >/dev/null 2>&1
-psql $S -q "$DB" -c "ALTER TABLE pgbench_history ADD COLUMN id bigserial PRIMARY KEY"
-psql $T -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" postgres; psql $T -qc "CREATE DATABASE $DB" postgres
+fresh_source; fresh_target
 pg_dump $S "$DB" | psql $T -q "$DB" >/dev/null
 psql $S "$DB" -qc "CREATE PUBLICATION nat_lag FOR ALL TABLES"
 psql $T "$DB" -qc "CREATE SUBSCRIPTION nat_lag CONNECTION 'host=127.0.0.1 port=55432 user=postgres dbname=$DB' PUBLICATION nat_lag WITH (copy_data = false)"

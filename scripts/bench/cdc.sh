@@ -14,19 +14,10 @@ S="-h 127.0.0.1 -p 55432 -U postgres"; T="-h 127.0.0.1 -p 55433 -U postgres"
 work=$(mktemp -d /tmp/godwit-cdcbench.XXXX)
 "$root/scripts/bench/lab.sh" up
 (cd "$root" && mvn -B -q -DskipTests package) || exit 1
-godwit() { java -jar "$root/orchestrator/target/godwit.jar" "$@"; }
 now() { date +%s.%N; }
 lsn_ge() { [ "$(psql $1 -Atc "select '$2'::pg_lsn >= '$3'::pg_lsn" postgres)" = t ]; }
+. "$root/scripts/bench/pgbench-lab.sh"
 
-fresh_source() {
-  psql $S -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" postgres
-  psql $S -Atc "select pg_drop_replication_slot(slot_name) from pg_replication_slots where database = '$DB' or slot_name in ('godwit_cdcbench', 'nat_sub')" postgres >/dev/null
-  psql $S -qc "CREATE DATABASE $DB" postgres
-  pgbench $S -i -q -s "$SCALE" "$DB" >/dev/null 2>&1
-  # pgbench_history has no key: give it one so that both consumers can apply its rows the same way
-  psql $S -q "$DB" -c "ALTER TABLE pgbench_history ADD COLUMN id bigserial PRIMARY KEY"
-}
-fresh_target() { psql $T -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" postgres; psql $T -qc "CREATE DATABASE $DB" postgres; }
 backlog() { # prints the source WAL position at the end of the backlog
   local h0; h0=$(psql $S "$DB" -Atc "select count(*) from pgbench_history")
   pgbench $S -c "$CLIENTS" -j 2 -T "$SECS" -n "$DB" >"$work/pgbench-$1.log" 2>&1
@@ -35,22 +26,8 @@ backlog() { # prints the source WAL position at the end of the backlog
 }
 
 # --- godwit: full load, stop, backlog, resume and time the catch-up
-fresh_source; fresh_target
-cat >"$work/mappings.json" <<'JSON'
-{"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
-            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
-JSON
-cat >"$work/task.yaml" <<YAML
-name: cdcbench
-source:
-  url: postgresql://postgres@127.0.0.1:55432/$DB
-target:
-  url: postgresql://postgres@127.0.0.1:55433/$DB
-type: full-load-and-cdc
-tableMappings: mappings.json
-settings:
-  parallelism: 2
-YAML
+fresh_source godwit_cdcbench nat_sub; fresh_target
+write_task cdcbench
 godwit start "$work/task.yaml" >"$work/godwit-start.log" 2>&1 &
 until grep -q "cdc: streaming slot" "$work/godwit-start.log"; do sleep 0.5; done
 godwit stop "$work/task.yaml" >/dev/null; wait
@@ -63,7 +40,7 @@ G_TX=$(cat "$work/tx-godwit"); G_SEC=$(echo "$t1 - $t0" | bc)
 printf 'godwit catch-up: %d transactions, WAL %s, in %.1f s\n' "$G_TX" "$BACKLOG" "$G_SEC"
 
 # --- native logical replication: same schema and data, subscription disabled while the backlog is written
-fresh_source; fresh_target
+fresh_source godwit_cdcbench nat_sub; fresh_target
 pg_dump $S "$DB" | psql $T -q "$DB" >/dev/null
 psql $S "$DB" -qc "CREATE PUBLICATION nat_pub FOR ALL TABLES"
 psql $T "$DB" -qc "CREATE SUBSCRIPTION nat_sub CONNECTION 'host=127.0.0.1 port=55432 user=postgres dbname=$DB' PUBLICATION nat_pub WITH (copy_data = false, enabled = false)"
