@@ -17,6 +17,7 @@ import dev.godwit.workers.cdc.stream.Heartbeat;
 import dev.godwit.workers.cdc.stream.SlotInspector;
 import dev.godwit.workers.cdc.stream.StreamEvent;
 import dev.godwit.workers.cdc.stream.StreamOptions;
+import dev.godwit.workers.pg.DurableCommits;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.pg.SqlStates;
@@ -110,6 +111,7 @@ public final class CdcPhase {
 
     private Outcome stream(BooleanSupplier stop, Optional<Lsn> catchUp) throws Exception {
         try (Connection t = target.open("cdc apply"); Connection control = target.open("cdc control")) {
+            DurableCommits.ensure(control); // idle positions recorded through it are confirmed to the slot
             ControlCheckpoint checkpoint = new ControlCheckpoint(this.control, task.name(), control);
             Lsn start = checkpoint.current();
             if (!start.isValid()) {

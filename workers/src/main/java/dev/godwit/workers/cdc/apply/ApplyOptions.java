@@ -4,6 +4,7 @@ import dev.godwit.mappings.task.ApplyConflicts;
 import dev.godwit.mappings.task.ErrorPolicy;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * How the applier behaves.
@@ -25,10 +26,12 @@ import java.util.Optional;
  * @param errorPolicy              {@link ErrorPolicy#STOP}: a change that fails stops the applier;
  *                                 {@link ErrorPolicy#LOG_AND_CONTINUE}: it is recorded through the applier's
  *                                 {@link ApplyExceptionLog} and skipped (each change then runs in a savepoint)
+ * @param groupClock               nanoseconds, for {@code maxGroupDuration} only ({@code System::nanoTime}); a test
+ *                                 that must not depend on the machine's speed passes a clock it moves itself
  */
 public record ApplyOptions(ApplyConflicts conflicts, boolean allowAdditiveDdl, TypeResolver typeResolver,
                            int batchSize, int maxTransactionsPerCommit, Duration maxGroupDuration,
-                           ErrorPolicy errorPolicy) {
+                           ErrorPolicy errorPolicy, LongSupplier groupClock) {
 
     /** The target type (SQL text) of a source column, from its type OID and modifier. */
     @FunctionalInterface
@@ -41,8 +44,10 @@ public record ApplyOptions(ApplyConflicts conflicts, boolean allowAdditiveDdl, T
     public static final Duration DEFAULT_GROUP_DURATION = Duration.ofMillis(50);
 
     public ApplyOptions {
-        if (conflicts == null || typeResolver == null || maxGroupDuration == null || errorPolicy == null) {
-            throw new IllegalArgumentException("conflicts, typeResolver, maxGroupDuration and errorPolicy are required");
+        if (conflicts == null || typeResolver == null || maxGroupDuration == null || errorPolicy == null
+                || groupClock == null) {
+            throw new IllegalArgumentException(
+                    "conflicts, typeResolver, maxGroupDuration, errorPolicy and groupClock are required");
         }
         if (batchSize < 1 || maxTransactionsPerCommit < 1) {
             throw new IllegalArgumentException("batchSize and maxTransactionsPerCommit must be at least 1");
@@ -55,36 +60,42 @@ public record ApplyOptions(ApplyConflicts conflicts, boolean allowAdditiveDdl, T
      */
     public static ApplyOptions defaults() {
         return new ApplyOptions(ApplyConflicts.strict(), false, (oid, typmod) -> Optional.empty(),
-                DEFAULT_BATCH_SIZE, DEFAULT_TRANSACTIONS_PER_COMMIT, DEFAULT_GROUP_DURATION, ErrorPolicy.STOP);
+                DEFAULT_BATCH_SIZE, DEFAULT_TRANSACTIONS_PER_COMMIT, DEFAULT_GROUP_DURATION, ErrorPolicy.STOP,
+                System::nanoTime);
     }
 
     public ApplyOptions withConflicts(ApplyConflicts value) {
         return new ApplyOptions(value, allowAdditiveDdl, typeResolver, batchSize, maxTransactionsPerCommit,
-                maxGroupDuration, errorPolicy);
+                maxGroupDuration, errorPolicy, groupClock);
     }
 
     public ApplyOptions withAdditiveDdl(boolean value) {
         return new ApplyOptions(conflicts, value, typeResolver, batchSize, maxTransactionsPerCommit,
-                maxGroupDuration, errorPolicy);
+                maxGroupDuration, errorPolicy, groupClock);
     }
 
     public ApplyOptions withBatchSize(int value) {
         return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, value, maxTransactionsPerCommit,
-                maxGroupDuration, errorPolicy);
+                maxGroupDuration, errorPolicy, groupClock);
     }
 
     public ApplyOptions withMaxTransactionsPerCommit(int value) {
         return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, batchSize, value, maxGroupDuration,
-                errorPolicy);
+                errorPolicy, groupClock);
     }
 
     public ApplyOptions withMaxGroupDuration(Duration value) {
         return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, batchSize, maxTransactionsPerCommit,
-                value, errorPolicy);
+                value, errorPolicy, groupClock);
     }
 
     public ApplyOptions withErrorPolicy(ErrorPolicy value) {
         return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, batchSize, maxTransactionsPerCommit,
-                maxGroupDuration, value);
+                maxGroupDuration, value, groupClock);
+    }
+
+    public ApplyOptions withGroupClock(LongSupplier value) {
+        return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, batchSize, maxTransactionsPerCommit,
+                maxGroupDuration, errorPolicy, value);
     }
 }

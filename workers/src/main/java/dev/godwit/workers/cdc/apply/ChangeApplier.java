@@ -18,6 +18,7 @@ import dev.godwit.workers.cdc.pgoutput.TypeCache;
 import dev.godwit.mappings.task.ErrorPolicy;
 import dev.godwit.workers.cdc.apply.StatementPipeline.Change;
 import dev.godwit.workers.cdc.apply.StatementPipeline.Expect;
+import dev.godwit.workers.pg.DurableCommits;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.SqlStates;
 import java.sql.BatchUpdateException;
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code maxTransactionsPerCommit > 1}, up to that many source transactions share one target transaction, and
  * the checkpoint written is the end LSN of the last of them: all of them commit, or none, so resuming from that
  * checkpoint still neither loses nor repeats anything. {@link #commitPending()} commits a partial group (call it when
- * the stream is idle); {@link ApplyStats#lastCommittedEndLsn()} is what may be confirmed to the source.
+ * the stream is idle); {@link ApplyStats#lastCommittedEndLsn()} is what may be confirmed to the source: the applier's
+ * session commits durably ({@link DurableCommits}), whatever the target's {@code synchronous_commit}.
  *
  * <p>After any exception the target transaction is rolled back and the applier refuses further messages: start a new
  * one (from the checkpoint) on a fresh replication stream. Not thread-safe.
@@ -119,6 +121,7 @@ public final class ChangeApplier {
         this.logAndContinue = options.errorPolicy() == ErrorPolicy.LOG_AND_CONTINUE;
         this.direct = logAndContinue || options.batchSize() == 1;
         this.pipeline = new StatementPipeline(options.batchSize(), PIPELINE_BYTES, new Results());
+        DurableCommits.ensure(target); // what stats() reports as committed may be confirmed to the slot
         target.setAutoCommit(false);
         this.startCheckpoint = checkpoint.current();
         this.lastCommittedEndLsn = startCheckpoint;
@@ -209,7 +212,7 @@ public final class ChangeApplier {
         }
         current = begin;
         if (groupTransactions == 0) {
-            groupStartNanos = System.nanoTime();
+            groupStartNanos = options.groupClock().getAsLong();
         }
     }
 
@@ -227,7 +230,7 @@ public final class ChangeApplier {
         groupEndLsn = commit.endLsn();
         groupCommitTime = commit.commitTime();
         if (groupTransactions >= options.maxTransactionsPerCommit()
-                || System.nanoTime() - groupStartNanos >= options.maxGroupDuration().toNanos()) {
+                || options.groupClock().getAsLong() - groupStartNanos >= options.maxGroupDuration().toNanos()) {
             commitGroup();
         }
     }

@@ -185,12 +185,15 @@ final class StatementPipeline {
         }
 
         /**
-         * One statement for the whole run. An UPDATE of a key already in the run replaces the earlier row image: it
-         * carries every sent column, and found its row exactly when the earlier one did. A DELETE of a key already in
-         * the run starts a new statement, so that it finds no row, as it would alone.
+         * One statement for the run, or several: a change of a key already in the statement starts a new one, so
+         * that each row changes once per statement, in the source's order (a DELETE then finds no row, as it would
+         * alone). Where the table allows it ({@link TableApplier.UpdateRuns#merge()}), an UPDATE of a key already in
+         * the statement replaces the earlier row image instead: it carries every sent column, and found its row
+         * exactly when the earlier one did.
          */
         private void sendAsSet(TableApplier.SetForm set) throws SQLException {
             TableApplier table = entries.get(0).change().table();
+            boolean merge = set.kind() == TableApplier.SetForm.Kind.UPDATE && table.updateRuns().merge();
             List<Entry> rows = new ArrayList<>();
             int[] position = new int[entries.size()];
             Map<List<String>, Integer> keys = new HashMap<>();
@@ -204,7 +207,7 @@ final class StatementPipeline {
                 }
                 List<String> key = table.keyOf(prepared, e.newRow(), e.oldRow());
                 Integer seen = keys.get(key);
-                if (seen != null && set.kind() == TableApplier.SetForm.Kind.UPDATE) {
+                if (seen != null && merge) {
                     rows.set(seen, e);
                     position[i] = seen;
                     continue;

@@ -80,6 +80,7 @@ final class TableApplier implements AutoCloseable {
     private Set<String> textCompared;
     private Boolean partitioned;
     private Boolean reorderable;
+    private UpdateRuns updateRuns;
 
     TableApplier(Connection conn, Relation relation, ApplyTarget target, boolean upsertOnInsert,
                  BeforeEviction beforeEviction) {
@@ -259,7 +260,7 @@ final class TableApplier implements AutoCloseable {
             TupleData oldRow = old.map(OldTuple::tuple).orElse(null);
             // many rows at once only when each is found by its own unchanged key and nothing is computed
             Optional<SetForm> set = identity == Identity.NEW_ROW && !target.keyColumns().isEmpty()
-                    && target.addedColumns().isEmpty()
+                    && target.addedColumns().isEmpty() && updateRuns().asOneStatement()
                     ? Optional.of(updateSql(new Sql(true), identity, newRow, oldRow).setForm(SetForm.Kind.UPDATE))
                     : Optional.empty();
             p = prepare(key, updateSql(new Sql(false), identity, newRow, oldRow), set);
@@ -503,6 +504,49 @@ final class TableApplier implements AutoCloseable {
             }
         }
         return reorderable;
+    }
+
+    /**
+     * How a run of key-preserving UPDATEs of this table may be sent.
+     *
+     * @param asOneStatement the rows may change in one statement: PostgreSQL checks a unique index or an exclusion
+     *                       constraint as each row changes, not at the end of the statement, so one UPDATE over many
+     *                       rows can fail where the same changes one by one succeed (two unique values swapped
+     *                       through a third). Only when every such index covers key columns alone (which these
+     *                       UPDATEs never change), with no expression and no predicate, is the order of the rows moot
+     * @param merge          a later UPDATE of a row may replace an earlier one of the same run: the rows may change
+     *                       in one statement and nothing on the target (a trigger, a rule) sees each change
+     */
+    record UpdateRuns(boolean asOneStatement, boolean merge) {
+    }
+
+    UpdateRuns updateRuns() throws SQLException {
+        if (updateRuns == null) {
+            try (PreparedStatement ps = conn.prepareStatement("""
+                    SELECT NOT EXISTS (SELECT 1 FROM pg_index i
+                                        WHERE (i.indrelid = c.oid  -- a table that is not partitioned has no tree
+                                                 OR i.indrelid IN (SELECT relid FROM pg_partition_tree(c.oid)))
+                                          AND (i.indisunique OR i.indisexclusion)
+                                          AND (i.indexprs IS NOT NULL OR i.indpred IS NOT NULL
+                                               OR EXISTS (SELECT 1 FROM pg_attribute a
+                                                           WHERE a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                                                             AND NOT a.attname = ANY (?::text[])))),
+                           NOT (c.relhasrules OR EXISTS (SELECT 1 FROM pg_trigger t
+                                                          WHERE t.tgrelid = c.oid AND NOT t.tgisinternal
+                                                            AND t.tgenabled <> 'D'))
+                      FROM pg_class c WHERE c.oid = ?::regclass""")) {
+                ps.setArray(1, conn.createArrayOf("text", target.keyColumns().toArray()));
+                ps.setString(2, table);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("target table " + target.qualifiedTarget() + " does not exist", "42P01");
+                    }
+                    boolean oneStatement = rs.getBoolean(1);
+                    updateRuns = new UpdateRuns(oneStatement, oneStatement && rs.getBoolean(2));
+                }
+            }
+        }
+        return updateRuns;
     }
 
     // ---------------------------------------------------------------- binding

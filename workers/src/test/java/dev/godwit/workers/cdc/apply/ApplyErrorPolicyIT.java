@@ -70,7 +70,7 @@ class ApplyErrorPolicyIT {
     void underLogAndContinueARejectedChangeIsRecordedWithItsTransactionAndSkippedAloneOnceAcrossRestarts(PgLab lab)
             throws SQLException {
         TestDatabase db = target(lab);
-        ApplyOptions options = ApplyOptions.defaults().withErrorPolicy(ErrorPolicy.LOG_AND_CONTINUE);
+        ApplyOptions options = ApplyFixture.grouped().withErrorPolicy(ErrorPolicy.LOG_AND_CONTINUE);
         try (Connection conn = db.connect()) {
             Feed f = sourceHistory(feed(db, conn, options));
             f.applier.commitPending();
@@ -100,7 +100,7 @@ class ApplyErrorPolicyIT {
     @Test
     void aCrashBeforeTheCommitTakesTheRecordsWithItSoTheRetryRecordsEachChangeOnce(PgLab lab) throws SQLException {
         TestDatabase db = target(lab);
-        ApplyOptions options = ApplyOptions.defaults().withErrorPolicy(ErrorPolicy.LOG_AND_CONTINUE);
+        ApplyOptions options = ApplyFixture.grouped().withErrorPolicy(ErrorPolicy.LOG_AND_CONTINUE);
         try (Connection conn = db.connect()) {
             sourceHistory(feed(db, conn, options)); // the group is open: never committed
         }

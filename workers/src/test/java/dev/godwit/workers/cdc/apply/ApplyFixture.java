@@ -30,9 +30,17 @@ final class ApplyFixture {
     private ApplyFixture() {
     }
 
+    /**
+     * The default options with a group clock that never moves: a group commits when it is full or when the test asks,
+     * never because the machine was slow (a test sets a group's time bound with its own clock).
+     */
+    static ApplyOptions grouped() {
+        return ApplyOptions.defaults().withGroupClock(() -> 0L);
+    }
+
     /** The default options, but every source transaction committed on its own: what these tests observe. */
     static ApplyOptions perTransaction() {
-        return ApplyOptions.defaults().withMaxTransactionsPerCommit(1);
+        return grouped().withMaxTransactionsPerCommit(1);
     }
 
     /** A Relation; a column name ending in {@code *} is a replica identity column. */

@@ -150,7 +150,7 @@ class ApplyPipelineIT {
         Feed f;
         try (Connection conn = pipelined.connect()) {
             f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(pipelined),
-                    new TableCheckpoint(pipelined), ApplyOptions.defaults().withBatchSize(64)));
+                    new TableCheckpoint(pipelined), ApplyFixture.grouped().withBatchSize(64)));
             feed(f, transactions);
         }
         for (String table : TABLES) {
@@ -168,7 +168,7 @@ class ApplyPipelineIT {
         TableCheckpoint checkpoint = new TableCheckpoint(db);
         try (Connection conn = db.connect()) {
             Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(db), checkpoint,
-                    ApplyOptions.defaults()));
+                    ApplyFixture.grouped()));
             f.tx(1, ACCOUNTS, TELLERS, new Update(1, Optional.empty(), row("1", "5", "x")),
                     new Update(2, Optional.empty(), row("1", "5")));
             f.tx(2, new Update(1, Optional.empty(), row("2", "5", "x")),
@@ -188,7 +188,7 @@ class ApplyPipelineIT {
         TestDatabase db = target(lab);
         try (Connection conn = db.connect()) {
             Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(db), new TableCheckpoint(db),
-                    ApplyOptions.defaults()));
+                    ApplyFixture.grouped()));
             f.tx(1, ACCOUNTS, new Delete(1, key("4", null, null)), new Delete(1, key("5", null, null)));
             f.tx(2, new Delete(1, key("5", null, null)), new Delete(1, key("6", null, null)));
             ApplyConflictException missing = assertThrows(ApplyConflictException.class, f.applier::commitPending);
@@ -198,7 +198,7 @@ class ApplyPipelineIT {
         assertEquals(50, db.count("accounts"));
         try (Connection conn = db.connect()) {
             Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(db), new TableCheckpoint(db),
-                    ApplyOptions.defaults().withConflicts(new dev.godwit.mappings.task.ApplyConflicts(false, false,
+                    ApplyFixture.grouped().withConflicts(new dev.godwit.mappings.task.ApplyConflicts(false, false,
                             true))));
             f.tx(1, ACCOUNTS, new Delete(1, key("4", null, null)), new Delete(1, key("5", null, null)));
             f.tx(2, new Delete(1, key("5", null, null)), new Delete(1, key("6", null, null)));
@@ -214,7 +214,7 @@ class ApplyPipelineIT {
         TestDatabase db = target(lab);
         try (Connection conn = db.connect()) {
             Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(db), new TableCheckpoint(db),
-                    ApplyOptions.defaults().withConflicts(new dev.godwit.mappings.task.ApplyConflicts(false, true,
+                    ApplyFixture.grouped().withConflicts(new dev.godwit.mappings.task.ApplyConflicts(false, true,
                             false))));
             f.tx(1, ACCOUNTS, new Insert(1, row("100", "1", "queued")), new Insert(1, row("101", "1", "queued")),
                     new Update(1, Optional.empty(), row("100", "2", "updated after its insert")),
@@ -232,7 +232,7 @@ class ApplyPipelineIT {
         TableCheckpoint checkpoint = new TableCheckpoint(db);
         try (Connection conn = db.connect()) {
             Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(db), checkpoint,
-                    ApplyOptions.defaults().withMaxGroupDuration(Duration.ofHours(1))));
+                    ApplyFixture.grouped().withMaxGroupDuration(Duration.ofHours(1))));
             f.tx(1, TELLERS, new Update(2, Optional.empty(), row("1", "1")));
             f.tx(2, new Update(2, Optional.empty(), row("1", "2")));
             assertEquals(Optional.empty(), checkpoint.stored());
@@ -241,11 +241,17 @@ class ApplyPipelineIT {
             assertEquals(Optional.of(Feed.endLsn(2)), checkpoint.stored());
             assertEquals("2", db.value("SELECT balance FROM tellers WHERE id = 1"));
         }
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
         try (Connection conn = db.connect()) {
             Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(db), checkpoint,
-                    ApplyOptions.defaults().withMaxGroupDuration(Duration.ZERO)));
+                    ApplyFixture.grouped().withMaxGroupDuration(Duration.ofMillis(50)).withGroupClock(clock::get)));
             f.tx(3, TELLERS, new Update(2, Optional.empty(), row("1", "3")));
-            assertEquals(Optional.of(Feed.endLsn(3)), checkpoint.stored(), "a group open past its bound commits");
+            clock.addAndGet(Duration.ofMillis(49).toNanos());
+            f.tx(4, new Update(2, Optional.empty(), row("1", "4")));
+            assertEquals(Optional.of(Feed.endLsn(2)), checkpoint.stored(), "a group within its bound stays open");
+            clock.addAndGet(Duration.ofMillis(1).toNanos());
+            f.tx(5, new Update(2, Optional.empty(), row("1", "5")));
+            assertEquals(Optional.of(Feed.endLsn(5)), checkpoint.stored(), "a group open past its bound commits");
         }
     }
 }
