@@ -21,12 +21,15 @@ import java.util.function.BooleanSupplier;
  * target. The request is read at most once a second, not per transaction; a request whose lease has expired, or
  * whose validator was a process of this machine that no longer exists, is ignored. Position 0/0 means "pause at the
  * next transaction boundary": validation asks for that first, so that the applier cannot pass the position of the
- * snapshot it then takes.
+ * snapshot it then takes. A pause never lasts longer than the request's {@code max_pause} (the validation's own
+ * bound): past it the applier deletes the request, says so, and goes on.
  */
 final class ApplyHold {
     private static final Logger log = LoggerFactory.getLogger(ApplyHold.class);
     private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
     private static final Duration WAIT_SLICE = Duration.ofMillis(200);
+    /** For a request placed by a godwit that did not record a bound. */
+    private static final Duration DEFAULT_MAX_PAUSE = Duration.ofMinutes(10);
 
     private final ControlSchema schema;
     private final String task;
@@ -71,6 +74,7 @@ final class ApplyHold {
             ps.executeUpdate();
         }
         log.info("cdc: holding before the source transactions committed at or after {} (validation reads the target)", at);
+        long pausedSince = System.nanoTime();
         while (!stop.getAsBoolean()) {
             Thread.sleep(WAIT_SLICE.toMillis());
             Optional<Request> now = read();
@@ -79,6 +83,21 @@ final class ApplyHold {
                 position = now.map(Request::position);
                 checked = Instant.now();
                 log.info("cdc: hold at {} {}", at, now.map(r -> "moved to " + r.position()).orElse("released"));
+                return;
+            }
+            Duration paused = Duration.ofNanos(System.nanoTime() - pausedSince);
+            if (paused.compareTo(now.get().maxPause()) > 0) {
+                try (PreparedStatement ps = control.prepareStatement("DELETE FROM " + schema.table("apply_hold")
+                        + " WHERE task = ? AND hold_lsn = ?::pg_lsn")) {
+                    ps.setString(1, task);
+                    ps.setString(2, at.toString());
+                    ps.executeUpdate();
+                }
+                position = Optional.empty();
+                checked = Instant.now();
+                log.warn("cdc: a validation held the applier at {} for {} s, longer than its bound of {} s: the hold is"
+                        + " withdrawn and CDC goes on (that validation reports its hold lapsed)", at, paused.toSeconds(),
+                        now.get().maxPause().toSeconds());
                 return;
             }
         }
@@ -92,11 +111,12 @@ final class ApplyHold {
         return position;
     }
 
-    private record Request(Lsn position, boolean reached) {
+    private record Request(Lsn position, boolean reached, Duration maxPause) {
     }
 
     private Optional<Request> read() throws SQLException {
-        try (PreparedStatement ps = control.prepareStatement("SELECT hold_lsn::text, reached_at IS NOT NULL, holder FROM "
+        try (PreparedStatement ps = control.prepareStatement("SELECT hold_lsn::text, reached_at IS NOT NULL, holder,"
+                + " coalesce(extract(epoch FROM max_pause), " + DEFAULT_MAX_PAUSE.toSeconds() + ")::bigint FROM "
                 + schema.table("apply_hold") + " WHERE task = ? AND expires_at > now()")) {
             ps.setString(1, task);
             try (ResultSet rs = ps.executeQuery()) {
@@ -104,7 +124,8 @@ final class ApplyHold {
                 if (!rs.next() || Owners.deadOnThisHost(rs.getString(3))) {
                     return Optional.empty();
                 }
-                return Optional.of(new Request(Lsn.parse(rs.getString(1)), rs.getBoolean(2)));
+                return Optional.of(new Request(Lsn.parse(rs.getString(1)), rs.getBoolean(2),
+                        Duration.ofSeconds(rs.getLong(4))));
             }
         }
     }

@@ -1,8 +1,8 @@
 package dev.godwit.orchestrator.cdc;
 
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.task.Task;
-import dev.godwit.orchestrator.cli.ExitCodes;
-import dev.godwit.orchestrator.cli.GodwitException;
 import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.TaskStore;
@@ -49,6 +49,7 @@ public final class CdcPhase {
     private static final Duration IDLE_RECORD_EVERY = Duration.ofSeconds(2);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final int MAX_CONSECUTIVE_FAILURES = 20;
+    private static final String SLOT_IN_USE = "55006";
 
     private final Task task;
     private final PgConnector source;
@@ -56,6 +57,8 @@ public final class CdcPhase {
     private final ControlSchema control;
     private final Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing;
     private final Lsn startIfNoCheckpoint;
+    /** Whether the stream was running again since the last failure: only failures in a row end the phase. */
+    private boolean streamedSinceFailure;
 
     public CdcPhase(Task task, PgConnector source, PgConnector target, ControlSchema control,
                     Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing, Lsn startIfNoCheckpoint) {
@@ -95,6 +98,10 @@ public final class CdcPhase {
                 Outcome outcome = stream(stop, catchUp);
                 return outcome;
             } catch (Exception e) {
+                if (streamedSinceFailure) {
+                    failures = 0; // the failures before that attempt were overcome
+                    streamedSinceFailure = false;
+                }
                 if (!isTransient(e) || ++failures > MAX_CONSECUTIVE_FAILURES) {
                     throw e;
                 }
@@ -131,6 +138,7 @@ public final class CdcPhase {
             try (ChangeStream stream = ChangeStream.open(source, streamOptions);
                  Heartbeat heartbeat = Heartbeat.start(source, task.settings().cdc().heartbeatInterval())) {
                 log.info("cdc: streaming slot {} from {}", task.settings().slotName(), start);
+                streamedSinceFailure = true;
                 boolean inTransaction = false;
                 Instant lastReport = Instant.now();
                 Instant lastIdle = Instant.EPOCH;
@@ -229,17 +237,17 @@ public final class CdcPhase {
         try (Connection s = source.open("slot check")) {
             SlotInspector.SlotState slot = SlotInspector.slot(s, task.settings().slotName()).orElse(SlotInspector.SlotState.absent());
             if (!slot.exists()) {
-                throw new GodwitException(ExitCodes.FAILED, "replication slot " + task.settings().slotName()
+                throw new GodwitException(FailureKind.FAILED, "replication slot " + task.settings().slotName()
                         + " does not exist on the source: the changes since " + start + " cannot be streamed. The target "
                         + "must be loaded again (godwit cleanup --all, then godwit start).");
             }
             if (slot.isLost()) {
-                throw new GodwitException(ExitCodes.FAILED, "replication slot " + task.settings().slotName()
+                throw new GodwitException(FailureKind.FAILED, "replication slot " + task.settings().slotName()
                         + " was invalidated by the source (wal_status lost, max_slot_wal_keep_size exceeded): changes "
                         + "after " + start + " are gone. The target must be loaded again.");
             }
             if (start.isValid() && slot.confirmedFlushLsn().compareTo(start) > 0) {
-                throw new GodwitException(ExitCodes.FAILED, "replication slot " + task.settings().slotName()
+                throw new GodwitException(FailureKind.FAILED, "replication slot " + task.settings().slotName()
                         + " is confirmed up to " + slot.confirmedFlushLsn() + " but the target has applied only up to "
                         + start + ": the changes in between are gone from the slot. Refusing to continue; the target "
                         + "must be loaded again.");
@@ -275,6 +283,11 @@ public final class CdcPhase {
     private static boolean isTransient(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ChangeStreamException cse && cse.isTransient()) {
+                return true;
+            }
+            // the slot is still held by the walsender of a connection that died (a crash, a restart of this side):
+            // the source ends it within wal_sender_timeout, or at once when it notices the closed socket
+            if (t instanceof SQLException se && SLOT_IN_USE.equals(se.getSQLState())) {
                 return true;
             }
         }

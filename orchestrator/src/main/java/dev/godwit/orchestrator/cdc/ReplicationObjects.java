@@ -1,8 +1,8 @@
 package dev.godwit.orchestrator.cdc;
 
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.sql.SqlText;
-import dev.godwit.orchestrator.cli.ExitCodes;
-import dev.godwit.orchestrator.cli.GodwitException;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,7 +36,7 @@ public final class ReplicationObjects {
                     return "source: no replication slot " + slot;
                 }
                 if (rs.getBoolean(1)) {
-                    throw new GodwitException(ExitCodes.FAILED, "replication slot " + slot + " is in use by a running "
+                    throw new GodwitException(FailureKind.FAILED, "replication slot " + slot + " is in use by a running "
                             + "process; stop it before cleaning up");
                 }
             }

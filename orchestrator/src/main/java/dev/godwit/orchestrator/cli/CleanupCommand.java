@@ -1,5 +1,7 @@
 package dev.godwit.orchestrator.cli;
 
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.cdc.ReplicationObjects;
@@ -39,7 +41,7 @@ final class CleanupCommand implements Callable<Integer> {
             ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
             if (TaskStates.controlSchemaExists(t, control)) {
                 new TaskStore(control, loaded.name()).find(t).filter(dev.godwit.orchestrator.state.Owners::runsElsewhere).ifPresent(r -> {
-                    throw new GodwitException(ExitCodes.BAD_INPUT, "task '" + loaded.name() + "' is running in " + r.owner()
+                    throw new GodwitException(FailureKind.BAD_INPUT, "task '" + loaded.name() + "' is running in " + r.owner()
                             + "; stop it first (godwit stop " + loaded.file() + ")");
                 });
             }

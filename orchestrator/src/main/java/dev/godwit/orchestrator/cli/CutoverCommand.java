@@ -1,5 +1,7 @@
 package dev.godwit.orchestrator.cli;
 
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.cutover.CutoverReport;
@@ -52,24 +54,24 @@ final class CutoverCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long modes = List.of(at != null, cron != null, cancel).stream().filter(b -> b).count();
         if (modes > 1) {
-            throw new GodwitException(ExitCodes.BAD_INPUT, "use one of --at, --cron and --cancel");
+            throw new GodwitException(FailureKind.BAD_INPUT, "use one of --at, --cron and --cancel");
         }
         Optional<Instant> when = at == null ? Optional.empty() : Optional.of(parseTime(at));
         if (cron != null) {
             CutoverSchedule.cronProblem(cron).ifPresent(p -> {
-                throw new GodwitException(ExitCodes.BAD_INPUT, "--cron '" + cron + "' is not a valid Quartz cron expression: "
+                throw new GodwitException(FailureKind.BAD_INPUT, "--cron '" + cron + "' is not a valid Quartz cron expression: "
                         + p + " (six or seven fields: seconds minutes hours day-of-month month day-of-week [year], e.g. '0 0 2 * * ?')");
             });
         }
         Task loaded = task.load();
         if (!loaded.type().hasCdc()) {
-            throw new GodwitException(ExitCodes.BAD_INPUT, "task '" + loaded.name() + "' is of type "
+            throw new GodwitException(FailureKind.BAD_INPUT, "task '" + loaded.name() + "' is of type "
                     + loaded.type().spelling() + ": a cutover ends change data capture, so it needs type full-load-and-cdc or cdc");
         }
         PrintWriter out = spec.commandLine().getOut();
         ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
         TaskStore store = new TaskStore(control, loaded.name());
-        PgConnector target = new PgConnector("target", loaded.target());
+        PgConnector target = new PgConnector("target", loaded.target()).waitingForRestarts();
         TaskStore.TaskRow row;
         try (Connection t = target.open("cutover")) {
             row = TaskStates.require(t, control, store, loaded);
@@ -112,10 +114,10 @@ final class CutoverCommand implements Callable<Integer> {
 
     private static void requireStreaming(Task loaded, TaskStore.TaskRow row) {
         if (row.phase() == Phase.CUT_OVER || row.phase() == Phase.DONE) {
-            throw new GodwitException(ExitCodes.BAD_INPUT, "task '" + loaded.name() + "' is already cut over");
+            throw new GodwitException(FailureKind.BAD_INPUT, "task '" + loaded.name() + "' is already cut over");
         }
         if (row.phase() != Phase.CDC && row.phase() != Phase.FULL_LOAD_DONE) {
-            throw new GodwitException(ExitCodes.BAD_INPUT, "task '" + loaded.name() + "' is in phase " + row.phase()
+            throw new GodwitException(FailureKind.BAD_INPUT, "task '" + loaded.name() + "' is in phase " + row.phase()
                     + ": the full load must finish before a cutover ('godwit resume " + loaded.file() + "', then cut over;"
                     + " or schedule it with --at)");
         }
@@ -141,7 +143,7 @@ final class CutoverCommand implements Callable<Integer> {
                     lastEvent = e.id();
                 }
                 out.flush();
-                CutoverLedger.Entry entry = ledger.find(t, id).orElseThrow(() -> new GodwitException(ExitCodes.FAILED,
+                CutoverLedger.Entry entry = ledger.find(t, id).orElseThrow(() -> new GodwitException(FailureKind.FAILED,
                         "the cutover request disappeared (replaced by a later one, or the task was cleaned up)"));
                 if (entry.finished()) {
                     out.println(entry.state().equals("done") ? "Cutover done." : "Cutover NOT done: " + entry.message().orElse("?"));
@@ -150,7 +152,7 @@ final class CutoverCommand implements Callable<Integer> {
                 }
                 TaskStore.TaskRow now = store.find(t).orElseThrow();
                 if (entry.state().equals("requested") && !Owners.runsElsewhere(now)) {
-                    throw new GodwitException(ExitCodes.FAILED, "the process running task '" + loaded.name()
+                    throw new GodwitException(FailureKind.FAILED, "the process running task '" + loaded.name()
                             + "' ended before taking the cutover; the request is kept: 'godwit resume " + loaded.file()
                             + "' performs it");
                 }
@@ -165,7 +167,7 @@ final class CutoverCommand implements Callable<Integer> {
             try {
                 return future(LocalDateTime.parse(text).atZone(ZoneId.systemDefault()).toInstant(), text);
             } catch (DateTimeParseException e) {
-                throw new GodwitException(ExitCodes.BAD_INPUT, "--at '" + text + "' is not a time; expected ISO-8601 such as "
+                throw new GodwitException(FailureKind.BAD_INPUT, "--at '" + text + "' is not a time; expected ISO-8601 such as "
                         + "2026-12-01T02:00:00+01:00 or 2026-12-01T02:00");
             }
         }
@@ -173,7 +175,7 @@ final class CutoverCommand implements Callable<Integer> {
 
     private static Instant future(Instant when, String text) {
         if (when.isBefore(Instant.now())) {
-            throw new GodwitException(ExitCodes.BAD_INPUT, "--at '" + text + "' is in the past; for a cutover now, leave --at out");
+            throw new GodwitException(FailureKind.BAD_INPUT, "--at '" + text + "' is in the past; for a cutover now, leave --at out");
         }
         return when;
     }

@@ -1,11 +1,15 @@
 package dev.godwit.orchestrator.cli;
 
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.task.TaskFileException;
 import dev.godwit.workers.pg.ConnectionFailure;
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import picocli.CommandLine;
 
 /**
- * Exit codes by failure class, decided in this one place (documented in docs/cli.md).
+ * Exit codes by failure class, decided in this one place (documented in docs/cli.md): the commands below the CLI
+ * throw a {@link GodwitException} of a {@link FailureKind}, never an exit code.
  */
 public final class ExitCodes {
     public static final int OK = 0;
@@ -26,7 +30,7 @@ public final class ExitCodes {
     /** The exit code for an exception that ended a command, and whether it is the user's to fix (no stack trace). */
     static int of(Throwable failure) {
         if (failure instanceof GodwitException g) {
-            return g.exitCode();
+            return ofKind(g.kind());
         }
         if (failure instanceof TaskFileException || failure instanceof CommandLine.ParameterException) {
             return BAD_INPUT;
@@ -35,6 +39,17 @@ public final class ExitCodes {
             return ACCESS;
         }
         return FAILED;
+    }
+
+    /** The exit code of a kind of failure. */
+    public static int ofKind(FailureKind kind) {
+        return switch (kind) {
+            case FAILED -> FAILED;
+            case BAD_INPUT -> BAD_INPUT;
+            case PREFLIGHT_BLOCKERS -> PREFLIGHT_BLOCKERS;
+            case VALIDATION_DIFFERENCES -> VALIDATION_DIFFERENCES;
+            case ACCESS -> ACCESS;
+        };
     }
 
     static boolean isUserMistake(Throwable failure) {

@@ -1,5 +1,7 @@
 package dev.godwit.orchestrator.cli;
 
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.TaskStore;
@@ -30,7 +32,7 @@ final class TaskStates {
     }
 
     private static GodwitException noState(Task task, ControlSchema control) {
-        return new GodwitException(ExitCodes.BAD_INPUT, "task '" + task.name() + "' has no state in " + control.name()
+        return new GodwitException(FailureKind.BAD_INPUT, "task '" + task.name() + "' has no state in " + control.name()
                 + " on the target " + task.target().redacted() + ": it was never started there (godwit start " + task.file() + ")");
     }
 }

@@ -1,5 +1,7 @@
 package dev.godwit.orchestrator.cli;
 
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Owners;
@@ -41,26 +43,27 @@ final class ValidateCommand implements Callable<Integer> {
     List<String> tables = new ArrayList<>();
 
     @Option(names = "--hold-timeout", paramLabel = "SECONDS", defaultValue = "600",
-            description = "How long to wait for the applier to reach the validation's position (default: ${DEFAULT-VALUE}).")
+            description = "How long to wait for the applier to reach the validation's position, and the longest the applier"
+                    + " stays paused for it (default: ${DEFAULT-VALUE}).")
     long holdTimeoutSeconds;
 
     @Override
     public Integer call() throws Exception {
         if (holdTimeoutSeconds < 1) {
-            throw new GodwitException(ExitCodes.BAD_INPUT, "--hold-timeout must be at least 1 second");
+            throw new GodwitException(FailureKind.BAD_INPUT, "--hold-timeout must be at least 1 second");
         }
         Task loaded = task.load();
         ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
         TaskStore store = new TaskStore(control, loaded.name());
-        PgConnector source = new PgConnector("source", loaded.source());
-        PgConnector target = new PgConnector("target", loaded.target());
+        PgConnector source = new PgConnector("source", loaded.source()).waitingForRestarts();
+        PgConnector target = new PgConnector("target", loaded.target()).waitingForRestarts();
         TaskStore.TaskRow row;
         try (Connection t = target.open("validate")) {
             row = TaskStates.require(t, control, store, loaded);
             control.install(t); // a task started by an older godwit lacks the validation tables
         }
         if (row.phase().compareTo(Phase.FULL_LOAD_DONE) < 0 && loaded.type().hasFullLoad()) {
-            throw new GodwitException(ExitCodes.BAD_INPUT, "the full load of task '" + loaded.name() + "' is not finished"
+            throw new GodwitException(FailureKind.BAD_INPUT, "the full load of task '" + loaded.name() + "' is not finished"
                     + " (phase " + row.phase() + "): there is nothing complete to compare yet; 'godwit resume "
                     + loaded.file() + "' finishes it");
         }

@@ -1,9 +1,9 @@
 package dev.godwit.orchestrator.cutover;
 
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.mappings.task.CutoverSettings;
-import dev.godwit.orchestrator.cli.ExitCodes;
-import dev.godwit.orchestrator.cli.GodwitException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +47,7 @@ final class Fence {
         try (Statement s = source.createStatement()) {
             s.execute("ALTER DATABASE " + SqlText.identifier(database) + " SET default_transaction_read_only = on");
         } catch (SQLException e) {
-            throw new GodwitException(ExitCodes.ACCESS, "cannot fence the source: ALTER DATABASE " + database
+            throw new GodwitException(FailureKind.ACCESS, "cannot fence the source: ALTER DATABASE " + database
                     + " needs the database's owner (" + e.getMessage() + "). Run the cutover as the owner, or set "
                     + "cutover.fenceSql to statements that stop your application's writes");
         }
@@ -106,7 +106,7 @@ final class Fence {
                 }
             }
         } catch (SQLException e) {
-            throw new GodwitException(ExitCodes.ACCESS, "cannot end the sessions writing to the source ("
+            throw new GodwitException(FailureKind.ACCESS, "cannot end the sessions writing to the source ("
                     + e.getMessage() + "): grant pg_signal_backend to godwit's role, or set cutover.fenceSql");
         }
         return ended;

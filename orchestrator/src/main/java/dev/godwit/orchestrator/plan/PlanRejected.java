@@ -1,8 +1,8 @@
 package dev.godwit.orchestrator.plan;
 
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.rules.MappingProblem;
-import dev.godwit.orchestrator.cli.ExitCodes;
-import dev.godwit.orchestrator.cli.GodwitException;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +13,7 @@ public final class PlanRejected extends GodwitException {
     private final List<MappingProblem> problems;
 
     public PlanRejected(Path taskFile, List<MappingProblem> problems) {
-        super(ExitCodes.BAD_INPUT, "the table mappings of " + taskFile + " do not fit the source catalog:\n"
+        super(FailureKind.BAD_INPUT, "the table mappings of " + taskFile + " do not fit the source catalog:\n"
                 + problems.stream().map(p -> "  - " + p).collect(Collectors.joining("\n")));
         this.problems = List.copyOf(problems);
     }

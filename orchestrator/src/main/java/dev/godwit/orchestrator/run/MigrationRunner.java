@@ -1,11 +1,11 @@
 package dev.godwit.orchestrator.run;
 
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.partition.PartitionRule;
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.mappings.task.TargetTablePrepMode;
-import dev.godwit.orchestrator.cli.ExitCodes;
-import dev.godwit.orchestrator.cli.GodwitException;
 import dev.godwit.orchestrator.plan.Parallelism;
 import dev.godwit.orchestrator.plan.Plan;
 import dev.godwit.orchestrator.plan.PlannedTable;
@@ -80,8 +80,8 @@ public final class MigrationRunner {
 
     public MigrationRunner(Task task, PrintWriter out) {
         this.task = task;
-        this.source = new PgConnector("source", task.source());
-        this.target = new PgConnector("target", task.target());
+        this.source = new PgConnector("source", task.source()).waitingForRestarts();
+        this.target = new PgConnector("target", task.target()).waitingForRestarts();
         this.control = new ControlSchema(task.settings().controlSchema());
         this.store = new TaskStore(control, task.name());
         this.cutovers = new CutoverLedger(control, task.name());
@@ -99,7 +99,7 @@ public final class MigrationRunner {
             Optional<TaskStore.TaskRow> existing = store.find(t);
             if (existing.isPresent()) {
                 refuseIfRunning(existing.get());
-                throw new GodwitException(ExitCodes.BAD_INPUT, "task '" + task.name() + "' already has state in "
+                throw new GodwitException(FailureKind.BAD_INPUT, "task '" + task.name() + "' already has state in "
                         + control.name() + " on the target (phase " + existing.get().phase() + "): use 'godwit resume "
                         + task.file() + "' to continue it, or 'godwit cleanup --all' to start over");
             }
@@ -122,7 +122,7 @@ public final class MigrationRunner {
 
     private void refuseIfRunning(TaskStore.TaskRow row) {
         if (Owners.runsElsewhere(row)) {
-            throw new GodwitException(ExitCodes.BAD_INPUT, "task '" + task.name() + "' is running in process " + row.owner()
+            throw new GodwitException(FailureKind.BAD_INPUT, "task '" + task.name() + "' is running in process " + row.owner()
                     + " (started " + row.createdAt() + ", phase " + row.phase() + "); use 'godwit stop " + task.file()
                     + "' to stop it, or 'godwit status' to watch it");
         }
@@ -133,7 +133,7 @@ public final class MigrationRunner {
         TaskStore.TaskRow row;
         try (Connection t = target.open("control")) {
             control.install(t);
-            row = store.find(t).orElseThrow(() -> new GodwitException(ExitCodes.BAD_INPUT, "task '" + task.name()
+            row = store.find(t).orElseThrow(() -> new GodwitException(FailureKind.BAD_INPUT, "task '" + task.name()
                     + "' has no state in " + control.name() + " on the target: use 'godwit start " + task.file() + "'"));
             refuseIfRunning(row);
             store.setDesiredState(t, "run");
@@ -183,7 +183,7 @@ public final class MigrationRunner {
         step(1, "plan: reading the source catalog of " + task.source().redacted());
         Planned planned = plan();
         try (StopSignal stop = new StopSignal(target, store, cutovers, owner())) {
-            return cdc(planned, stop, true).orElseThrow(() -> new GodwitException(ExitCodes.FAILED,
+            return cdc(planned, stop, true).orElseThrow(() -> new GodwitException(FailureKind.FAILED,
                     "the cutover did not run: the task was stopped first (" + stop.reason() + ")"));
         }
     }
@@ -196,7 +196,7 @@ public final class MigrationRunner {
             report.warnings().forEach(f -> log.warn("preflight: {} {}: {}", f.check(), f.object(), f.problem()));
             if (report.hasBlockers()) {
                 new PreflightPrinter().printText(task, report, out);
-                throw new GodwitException(ExitCodes.PREFLIGHT_BLOCKERS, "preflight found " + report.blockers().size()
+                throw new GodwitException(FailureKind.PREFLIGHT_BLOCKERS, "preflight found " + report.blockers().size()
                         + " blocker(s), listed above with their fixes; nothing was created");
             }
         }
@@ -208,12 +208,12 @@ public final class MigrationRunner {
         Lsn start;
         try (Connection s = source.open("slot")) {
             SlotInspector.SlotState slot = SlotInspector.slot(s, task.settings().slotName()).orElseThrow(() ->
-                    new GodwitException(ExitCodes.BAD_INPUT, "a cdc task streams from an existing replication slot, and "
+                    new GodwitException(FailureKind.BAD_INPUT, "a cdc task streams from an existing replication slot, and "
                             + "slot " + task.settings().slotName() + " does not exist on the source (settings.slotName)"));
             Lsn confirmed = slot.confirmedFlushLsn();
             start = task.settings().cdc().startPosition().map(Lsn::parse).orElse(confirmed);
             if (start.compareTo(confirmed) < 0) {
-                throw new GodwitException(ExitCodes.BAD_INPUT, "cdc.startPosition " + start + " is before slot "
+                throw new GodwitException(FailureKind.BAD_INPUT, "cdc.startPosition " + start + " is before slot "
                         + task.settings().slotName() + "'s confirmed_flush_lsn " + confirmed + ": the changes before "
                         + confirmed + " are no longer in the slot");
             }
@@ -347,7 +347,7 @@ public final class MigrationRunner {
         try (Connection t = target.open("schema")) {
             TargetPrep.Result prep = TargetPrep.prepare(t, mode, planned.plan().catalog(), planned.specs(), planned.options());
             if (!prep.ready()) {
-                throw new GodwitException(ExitCodes.BAD_INPUT, "the target schema does not fit the mappings ("
+                throw new GodwitException(FailureKind.BAD_INPUT, "the target schema does not fit the mappings ("
                         + mode + "):\n" + prep.mismatches().stream().map(m -> "  - " + m).collect(Collectors.joining("\n")));
             }
             prep.script().warnings().forEach(w -> log.warn("schema: {}", w));
@@ -517,7 +517,7 @@ public final class MigrationRunner {
         Optional<SlotInspector.SlotState> slot = SlotInspector.slot(s, task.settings().slotName());
         if (slot.isPresent() && slot.get().exists()) {
             if (slot.get().active()) {
-                throw new GodwitException(ExitCodes.FAILED, "replication slot " + task.settings().slotName()
+                throw new GodwitException(FailureKind.FAILED, "replication slot " + task.settings().slotName()
                         + " exists and is in use by another process; choose another settings.slotName or stop that process");
             }
             log.info("dropping slot {}, left by an earlier run before its position was recorded", task.settings().slotName());

@@ -1,7 +1,7 @@
 package dev.godwit.orchestrator.validate;
 
-import dev.godwit.orchestrator.cli.ExitCodes;
-import dev.godwit.orchestrator.cli.GodwitException;
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.ControlStatements;
 import dev.godwit.orchestrator.state.Owners;
@@ -31,6 +31,7 @@ final class HoldRequest implements AutoCloseable {
     private static final long RENEW_SECONDS = 5;
     private static final Duration POLL = Duration.ofMillis(200);
 
+    private final PgConnector target;
     private final Connection control;
     private final ControlSchema schema;
     private final TaskStore store;
@@ -40,14 +41,20 @@ final class HoldRequest implements AutoCloseable {
         return t;
     });
 
-    private HoldRequest(Connection control, ControlSchema schema, TaskStore store) {
+    private HoldRequest(PgConnector target, Connection control, ControlSchema schema, TaskStore store) {
+        this.target = target;
         this.control = control;
         this.schema = schema;
         this.store = store;
     }
 
-    /** Asks the applier to pause at its next transaction boundary; refuses while another validation holds it. */
-    static HoldRequest place(PgConnector target, ControlSchema schema, TaskStore store) throws SQLException {
+    /**
+     * Asks the applier to pause at its next transaction boundary; refuses while another validation holds it.
+     *
+     * @param maxPause the longest the applier stays paused for this request; past it, it goes on without it
+     */
+    static HoldRequest place(PgConnector target, ControlSchema schema, TaskStore store, Duration maxPause)
+            throws SQLException {
         Connection c = target.open("validation hold");
         try {
             ControlStatements.update(c, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ? AND expires_at <= now()", store.task());
@@ -57,21 +64,23 @@ final class HoldRequest implements AutoCloseable {
             }
             int placed;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.table("apply_hold")
-                    + " (task, hold_lsn, expires_at, holder) VALUES (?, '0/0', now() + interval '" + LEASE + "', ?)"
+                    + " (task, hold_lsn, expires_at, holder, max_pause)"
+                    + " VALUES (?, '0/0', now() + interval '" + LEASE + "', ?, make_interval(secs => ?))"
                     + " ON CONFLICT (task) DO NOTHING")) {
                 ps.setString(1, store.task());
                 ps.setString(2, Owners.self());
+                ps.setLong(3, Math.max(1, maxPause.toSeconds()));
                 placed = ps.executeUpdate();
             }
             if (placed == 0) {
-                throw new GodwitException(ExitCodes.FAILED, "another validation of task '" + store.task()
+                throw new GodwitException(FailureKind.FAILED, "another validation of task '" + store.task()
                         + "' is holding its applier right now; run validate again when it has finished");
             }
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
         }
-        HoldRequest hold = new HoldRequest(c, schema, store);
+        HoldRequest hold = new HoldRequest(target, c, schema, store);
         hold.renewer.scheduleWithFixedDelay(hold::renew, RENEW_SECONDS, RENEW_SECONDS, TimeUnit.SECONDS);
         return hold;
     }
@@ -112,13 +121,13 @@ final class HoldRequest implements AutoCloseable {
                     }
                 }
                 if (!store.find(control).map(TaskStore.TaskRow::ownerAlive).orElse(false)) {
-                    throw new GodwitException(ExitCodes.FAILED, "no godwit process is applying the changes of task '"
+                    throw new GodwitException(FailureKind.FAILED, "no godwit process is applying the changes of task '"
                             + store.task() + "' any more (it stopped or failed while validation waited for it to reach "
                             + position + "); see 'godwit status'");
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new GodwitException(ExitCodes.FAILED, "the applier of task '" + store.task() + "' did not reach "
+                throw new GodwitException(FailureKind.FAILED, "the applier of task '" + store.task() + "' did not reach "
                         + "source position " + position + " within " + timeout.toSeconds() + " s (it lags behind the "
                         + "source, or a large transaction is being applied); try again later or with a longer --hold-timeout");
             }
@@ -154,16 +163,26 @@ final class HoldRequest implements AutoCloseable {
         }
     }
 
-    /** Withdraws the request: the applier goes on. */
+    /**
+     * Withdraws the request: the applier goes on. When the request's own connection was lost (a target restart), a
+     * new one withdraws it, so that the hold never outlives the validation that asked for it by its lease.
+     */
     @Override
     public void close() throws SQLException {
         renewer.shutdownNow();
+        String withdraw = "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ? AND holder = ?";
         synchronized (control) {
             try {
-                ControlStatements.update(control, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ?", store.task());
+                ControlStatements.update(control, withdraw, store.task(), Owners.self());
+                return;
+            } catch (SQLException e) {
+                log.info("withdrawing the validation hold on a new connection ({})", e.getMessage());
             } finally {
                 control.close();
             }
+        }
+        try (Connection c = target.open("validation hold")) {
+            ControlStatements.update(c, withdraw, store.task(), Owners.self());
         }
     }
 }

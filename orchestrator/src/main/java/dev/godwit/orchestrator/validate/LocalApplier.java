@@ -1,9 +1,9 @@
 package dev.godwit.orchestrator.validate;
 
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.cdc.CdcPhase;
-import dev.godwit.orchestrator.cli.ExitCodes;
-import dev.godwit.orchestrator.cli.GodwitException;
 import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.orchestrator.plan.Planner;
 import dev.godwit.orchestrator.state.ControlSchema;
@@ -68,13 +68,13 @@ final class LocalApplier implements AutoCloseable {
             TaskStore.TaskRow row = store.find(t).orElseThrow();
             if (Owners.runsElsewhere(row)) {
                 t.rollback();
-                throw new GodwitException(ExitCodes.FAILED, "task '" + task.name() + "' started running in process "
+                throw new GodwitException(FailureKind.FAILED, "task '" + task.name() + "' started running in process "
                         + row.owner() + " meanwhile; run validate again");
             }
             store.setOwner(t, Owners.self());
             t.commit();
             t.setAutoCommit(true);
-            Lsn consistentPoint = row.consistentPoint().orElseThrow(() -> new GodwitException(ExitCodes.FAILED,
+            Lsn consistentPoint = row.consistentPoint().orElseThrow(() -> new GodwitException(FailureKind.FAILED,
                     "task '" + task.name() + "' has no recorded slot position"));
             phase = CdcPhase.forTask(task, source, target, control, tables, consistentPoint, t);
         }

@@ -1,9 +1,9 @@
 package dev.godwit.orchestrator.validate;
 
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.mappings.task.ValidationSettings;
-import dev.godwit.orchestrator.cli.ExitCodes;
-import dev.godwit.orchestrator.cli.GodwitException;
 import dev.godwit.orchestrator.plan.Plan;
 import dev.godwit.orchestrator.plan.Planner;
 import dev.godwit.orchestrator.state.ControlSchema;
@@ -75,20 +75,25 @@ public final class Validator {
             Optional<Lsn> lsn;
             List<TableOutcome> outcomes;
             if (position instanceof ValidationPosition.ApplierHold hold) {
-                try (HoldRequest request = HoldRequest.place(target, control, new TaskStore(control, task.name()))) {
+                // while the applier is held, a server going away ends the validation at once instead of being waited
+                // for: a source shutting down waits for the held applier to confirm what it was sent
+                PgConnector source = this.source.waitingForRestarts(Duration.ZERO);
+                PgConnector target = this.target.waitingForRestarts(Duration.ZERO);
+                try (HoldRequest request = HoldRequest.place(target, control, new TaskStore(control, task.name()),
+                        hold.timeout())) {
                     log.info("validation: asking the applier to pause");
                     request.awaitReached(Lsn.INVALID, hold.timeout());
                     try (SnapshotSlot slot = SnapshotSlot.create(source, temporarySlotName(), true)) {
                         lsn = Optional.of(slot.consistentPoint());
                         request.moveTo(slot.consistentPoint());
-                        nudge();
+                        nudge(source);
                         log.info("validation: source snapshot at {}; waiting for the applier to apply everything before it",
                                 slot.consistentPoint());
                         request.awaitReached(slot.consistentPoint(), hold.timeout());
                         log.info("validation: the applier holds at {}; comparing {} tables", slot.consistentPoint(), compared.size());
                         outcomes = new Comparison(source, target, slot.snapshotName(), options).run(compared);
                         if (!request.stillHeld(slot.consistentPoint())) {
-                            throw new GodwitException(ExitCodes.FAILED, "the hold on the applier lapsed while the target"
+                            throw new GodwitException(FailureKind.FAILED, "the hold on the applier lapsed while the target"
                                     + " was read (its lease could not be renewed), so the comparison is not at one position;"
                                     + " run validate again");
                         }
@@ -150,12 +155,12 @@ public final class Validator {
             List<ValidatedTable> hits = all.stream().filter(t -> t.tableKey().equals(name)
                     || t.tableKey().substring(t.tableKey().indexOf('.') + 1).equals(name)).toList();
             if (hits.isEmpty()) {
-                throw new GodwitException(ExitCodes.BAD_INPUT, "--table " + name + " is not a target table of task '"
+                throw new GodwitException(FailureKind.BAD_INPUT, "--table " + name + " is not a target table of task '"
                         + task.name() + "'; its tables are: " + all.stream().map(ValidatedTable::tableKey)
                         .collect(Collectors.joining(", ")));
             }
             if (hits.size() > 1) {
-                throw new GodwitException(ExitCodes.BAD_INPUT, "--table " + name + " names several target tables ("
+                throw new GodwitException(FailureKind.BAD_INPUT, "--table " + name + " names several target tables ("
                         + hits.stream().map(ValidatedTable::tableKey).collect(Collectors.joining(", "))
                         + "); give it as schema.name");
             }
@@ -177,7 +182,7 @@ public final class Validator {
      * A little WAL after the snapshot's position, so that an idle applier hears (from the server's keepalive) that
      * nothing commits before it any more; the heartbeat would do the same within its interval.
      */
-    private void nudge() {
+    private static void nudge(PgConnector source) {
         try (Connection s = source.open("validation"); Statement st = s.createStatement()) {
             st.execute("SELECT pg_logical_emit_message(false, 'godwit_validation', 'hold')");
         } catch (SQLException | RuntimeException e) {

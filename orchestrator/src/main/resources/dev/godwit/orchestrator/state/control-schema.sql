@@ -120,6 +120,9 @@ CREATE TABLE IF NOT EXISTS ${schema}.apply_hold (
 );
 -- which process asked for the hold (pid@host): a hold of a process that died on this machine is void at once
 ALTER TABLE ${schema}.apply_hold ADD COLUMN IF NOT EXISTS holder text;
+-- the longest the applier stays paused for this request (the validation's own bound); past it the applier deletes
+-- the request and goes on, and the validation finds its hold gone
+ALTER TABLE ${schema}.apply_hold ADD COLUMN IF NOT EXISTS max_pause interval;
 
 -- cutovers asked for (now, or fired by the schedule) and what became of them; the running godwit process performs a
 -- 'requested' one, and the report columns are what 'godwit cutover' and 'status' print

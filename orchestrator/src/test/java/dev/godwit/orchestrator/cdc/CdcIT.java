@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ExtendWith(PgExtension.class)
 public class CdcIT {
-    public static final List<String> TABLES = List.of("accounts", "events", "keyless");
+    public static final List<String> TABLES = List.of("accounts", "events", "keyless", "swap_unique");
 
     @TempDir
     Path dir;

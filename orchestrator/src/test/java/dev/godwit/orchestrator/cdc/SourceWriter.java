@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Live writes on the source while a test migrates it: inserts, updates (including key changes and TOASTed values left
- * unchanged), deletes and multi-row transactions on {@code accounts} and {@code events}, until stopped.
+ * unchanged), deletes and multi-row transactions on {@code accounts} and {@code events}, and two rows' unique values
+ * swapped through a third in one transaction ({@code swap_unique}), until stopped.
  */
 public final class SourceWriter implements AutoCloseable {
     public static final String SCHEMA = """
@@ -20,11 +21,13 @@ public final class SourceWriter implements AutoCloseable {
             CREATE TABLE events (id bigserial PRIMARY KEY, account_id bigint, kind text, payload jsonb, at timestamptz DEFAULT now());
             CREATE TABLE keyless (a int, b text);
             CREATE TABLE markers (name text PRIMARY KEY);
+            CREATE TABLE swap_unique (id int PRIMARY KEY, code text NOT NULL UNIQUE);
             ALTER TABLE keyless REPLICA IDENTITY FULL;
             INSERT INTO accounts SELECT g, g * 10, 'n' || g, CASE WHEN g % 50 = 0 THEN repeat(md5(g::text), 200) END,
                    ARRAY['t' || g % 5] FROM generate_series(1, 20000) g;
             INSERT INTO events (account_id, kind, payload) SELECT g % 20000, 'init', jsonb_build_object('g', g) FROM generate_series(1, 20000) g;
             INSERT INTO keyless SELECT g % 10, 'k' FROM generate_series(1, 200) g;
+            INSERT INTO swap_unique SELECT g, 'code' || g FROM generate_series(1, 100) g;
             ANALYZE;
             """;
 
@@ -68,7 +71,7 @@ public final class SourceWriter implements AutoCloseable {
             long nextId = firstNewId;
             while (running.get()) {
                 try (Statement s = c.createStatement()) {
-                    int kind = random.nextInt(10);
+                    int kind = random.nextInt(11);
                     long id = 1 + random.nextInt(20000);
                     switch (kind) {
                         case 0, 1, 2 -> s.execute("UPDATE accounts SET balance = balance + 1, note = note || '+' WHERE id = " + id);
@@ -80,7 +83,17 @@ public final class SourceWriter implements AutoCloseable {
                         case 7 -> s.execute("UPDATE accounts SET balance = balance - 1 WHERE id = " + (50 * (1 + random.nextInt(400))));
                         case 8 -> s.execute("UPDATE keyless SET b = b || '!' WHERE ctid = (SELECT ctid FROM keyless WHERE a = "
                                 + random.nextInt(10) + " LIMIT 1)");
-                        default -> s.execute("DELETE FROM events WHERE id = " + (1 + random.nextInt(20000)));
+                        case 9 -> s.execute("DELETE FROM events WHERE id = " + (1 + random.nextInt(20000)));
+                        default -> {
+                            int a = 1 + random.nextInt(100);
+                            int b = 1 + (a + random.nextInt(99)) % 100;
+                            s.execute("DO $$ DECLARE ca text; cb text; BEGIN"
+                                    + " SELECT code INTO ca FROM swap_unique WHERE id = " + a + ";"
+                                    + " SELECT code INTO cb FROM swap_unique WHERE id = " + b + ";"
+                                    + " UPDATE swap_unique SET code = 'tmp' || " + a + " WHERE id = " + a + ";"
+                                    + " UPDATE swap_unique SET code = ca WHERE id = " + b + ";"
+                                    + " UPDATE swap_unique SET code = cb WHERE id = " + a + "; END $$");
+                        }
                     }
                 }
                 c.commit();
@@ -115,6 +128,12 @@ public final class SourceWriter implements AutoCloseable {
         if (failure != null) {
             throw new AssertionError("the source writer failed", failure);
         }
+    }
+
+    /** One source transaction of {@code rows} inserted events, for tests that need a large one. */
+    public static void bigTransaction(TestDatabase db, int rows) {
+        db.execute("INSERT INTO events (account_id, kind, payload) SELECT g % 20000, 'big', jsonb_build_object('g', g)"
+                + " FROM generate_series(1, " + rows + ") g");
     }
 
     /** One statement that inserts a marker row in its own transaction, for waiting until the target has it. */

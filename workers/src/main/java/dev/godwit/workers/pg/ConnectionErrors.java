@@ -34,6 +34,33 @@ final class ConnectionErrors {
         return new ConnectionFailure(where + advice, e.getSQLState(), e);
     }
 
+    /** What a failed connection attempt says of a restart of the server. */
+    enum RestartSign {
+        /** Nothing: a refused login, a host that does not resolve, a timeout, a TLS failure. */
+        NONE,
+        /** The server said it is starting up, shutting down or in recovery. */
+        SAID,
+        /** Nothing listened at its port, or it closed the connection during the start-up exchange. */
+        NOT_LISTENING
+    }
+
+    static RestartSign restartSign(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals("57P03") || state.equals("57P01") || state.equals("57P02")) {
+            return RestartSign.SAID;
+        }
+        if (!state.startsWith("08")) {
+            return RestartSign.NONE;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof NoRouteToHostException || t instanceof SocketTimeoutException
+                    || t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+                return RestartSign.NONE;
+            }
+        }
+        return RestartSign.NOT_LISTENING;
+    }
+
     private static String networkAdvice(SQLException e, Endpoint endpoint, String serverSaid) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
