@@ -6,6 +6,8 @@ import dev.godwit.workers.local.PgBinaries;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,11 +92,18 @@ public final class Demo {
             if (code != 0) {
                 return failed("godwit validate", code);
             }
-            step("godwit cutover --fence  (lag check, source made read-only, final catch-up, sequences, validation)");
-            code = Main.run("cutover", "--fence", task.toString());
+            step("godwit cutover --fence  (lag check, source made read-only, final catch-up, sequences, validation;"
+                    + " the running 'godwit start' performs it and logs each step)");
+            // The command prints the steps as the running godwit records them, for a DBA at another terminal; here
+            // that godwit's own log shares this terminal, so only the command's verdict is shown, or all on failure.
+            StringWriter followed = new StringWriter();
+            code = Main.run(new PrintWriter(followed, true), new PrintWriter(System.err, true), "cutover", "--fence",
+                    task.toString());
             if (code != 0) {
+                System.out.print(followed);
                 return failed("godwit cutover", code);
             }
+            System.out.println("godwit cutover: " + lastLine(followed.toString()));
             if (!godwit.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || godwit.exitValue() != 0) {
                 return failed("godwit start (after the cutover)", godwit.isAlive() ? -1 : godwit.exitValue());
             }
@@ -137,6 +146,11 @@ public final class Demo {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).inheritIO().start();
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text.strip().split("\n");
+        return lines[lines.length - 1];
     }
 
     private static int failed(String what, int code) {
