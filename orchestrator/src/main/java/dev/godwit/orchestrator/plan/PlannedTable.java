@@ -29,10 +29,25 @@ public record PlannedTable(Table source, TableMapping mapping, List<Table> parti
         return source.sizeBytes() + partitions.stream().mapToLong(Table::sizeBytes).sum();
     }
 
-    /** Sum of the catalog's row estimates; tables never analyzed count as 0. */
+    /** Sum of the catalog's row estimates; relations without one count as 0 (see {@link #rowsKnown}). */
     public long estimatedRows() {
         return Math.max(0, source.estimatedRows())
                 + partitions.stream().mapToLong(t -> Math.max(0, t.estimatedRows())).sum();
+    }
+
+    /**
+     * Whether {@link #estimatedRows} is an estimate rather than a 0 standing for "unknown": false when a relation that
+     * holds the rows was never vacuumed or analysed, or holds none itself (a view, a foreign table).
+     */
+    public boolean rowsKnown() {
+        List<Table> holders = isPartitioned() ? partitions : List.of(source);
+        return holders.stream().allMatch(PlannedTable::estimated);
+    }
+
+    private static boolean estimated(Table t) {
+        boolean stored = t.kind() == TableKind.TABLE || t.kind() == TableKind.MATERIALIZED_VIEW;
+        // an empty heap needs no statistics to tell its row count
+        return t.estimatedRows() >= 0 || stored && t.sizeBytes() == 0;
     }
 
     public boolean isPartitioned() {

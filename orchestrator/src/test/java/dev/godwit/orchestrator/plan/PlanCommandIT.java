@@ -94,6 +94,27 @@ class PlanCommandIT {
         assertEquals(1, plan.get("totals").get("tables").asInt());
     }
 
+    /** PostgreSQL 14+ keeps reltuples at -1 until a table is first vacuumed or analysed: that is not "0 rows". */
+    @Test
+    void aTableNeverAnalysedHasRowsUnknownNotZero(PgLab lab) throws IOException {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE public.fresh (id int PRIMARY KEY) WITH (autovacuum_enabled = false)",
+                "INSERT INTO public.fresh SELECT generate_series(1, 500)");
+        Path task = task(source, target, """
+                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
+                            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
+                """);
+
+        CliRun text = CliRun.of("plan", task.toString());
+        CliRun json = CliRun.of("plan", "--json", task.toString());
+
+        assertEquals(ExitCodes.OK, text.exitCode(), text::toString);
+        assertTrue(text.out().contains("  table, rows unknown (not analysed), "), text::toString);
+        assertTrue(text.out().contains("Totals: 1 table, 1 copy unit, rows unknown, "), text::toString);
+        assertTrue(new ObjectMapper().readTree(json.out()).get("tables").get(0).get("estimatedRows").isNull(), json::toString);
+    }
+
     @Test
     void aSelectionRuleThatMatchesNothingFailsWithThePreciseRule(PgLab lab) throws IOException {
         TestDatabase source = lab.newDatabase(17);
