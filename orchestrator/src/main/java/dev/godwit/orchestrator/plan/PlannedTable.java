@@ -29,10 +29,13 @@ public record PlannedTable(Table source, TableMapping mapping, List<Table> parti
         return source.sizeBytes() + partitions.stream().mapToLong(Table::sizeBytes).sum();
     }
 
-    /** Sum of the catalog's row estimates; relations without one count as 0 (see {@link #rowsKnown}). */
+    /**
+     * Sum of the catalog's row estimates of the relations that hold the rows; relations without one count as 0 (see
+     * {@link #rowsKnown}). Only the leaves count for a partitioned table: from PostgreSQL 14 on, ANALYZE gives the
+     * partitioned table itself the total of its leaves, which added to theirs would count every row twice.
+     */
     public long estimatedRows() {
-        return Math.max(0, source.estimatedRows())
-                + partitions.stream().mapToLong(t -> Math.max(0, t.estimatedRows())).sum();
+        return holders().stream().mapToLong(t -> Math.max(0, t.estimatedRows())).sum();
     }
 
     /**
@@ -40,8 +43,11 @@ public record PlannedTable(Table source, TableMapping mapping, List<Table> parti
      * holds the rows was never vacuumed or analysed, or holds none itself (a view, a foreign table).
      */
     public boolean rowsKnown() {
-        List<Table> holders = isPartitioned() ? partitions : List.of(source);
-        return holders.stream().allMatch(PlannedTable::estimated);
+        return holders().stream().allMatch(PlannedTable::estimated);
+    }
+
+    private List<Table> holders() {
+        return isPartitioned() ? partitions : List.of(source);
     }
 
     private static boolean estimated(Table t) {

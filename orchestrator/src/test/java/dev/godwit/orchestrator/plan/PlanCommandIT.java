@@ -115,6 +115,27 @@ class PlanCommandIT {
         assertTrue(new ObjectMapper().readTree(json.out()).get("tables").get(0).get("estimatedRows").isNull(), json::toString);
     }
 
+    /** From PostgreSQL 14 on, ANALYZE records the total of the leaves on the partitioned table too. */
+    @Test
+    void aPartitionedTableCountsTheRowsOfItsLeavesOnce(PgLab lab) throws IOException {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE public.p (id int, PRIMARY KEY (id)) PARTITION BY RANGE (id)",
+                "CREATE TABLE public.p1 PARTITION OF public.p FOR VALUES FROM (0) TO (1000)",
+                "CREATE TABLE public.p2 PARTITION OF public.p FOR VALUES FROM (1000) TO (2000)",
+                "INSERT INTO public.p SELECT generate_series(0, 1999)", "ANALYZE");
+        Path task = task(source, target, """
+                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "p", "rule-action": "include",
+                            "object-locator": {"schema-name": "public", "table-name": "p"}}]}
+                """);
+
+        CliRun run = CliRun.of("plan", task.toString());
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("partitioned table (2 partitions, keep), ~2,000 rows"), run::toString);
+        assertTrue(run.out().contains("Totals: 1 table, 2 copy units, ~2,000 rows"), run::toString);
+    }
+
     @Test
     void aSelectionRuleThatMatchesNothingFailsWithThePreciseRule(PgLab lab) throws IOException {
         TestDatabase source = lab.newDatabase(17);
