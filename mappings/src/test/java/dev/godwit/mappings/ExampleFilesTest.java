@@ -32,13 +32,15 @@ import static dev.godwit.mappings.Catalogs.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+/**
+ * The example DMS table-mapping and task-settings files of the DMS format reference load and apply as that reference
+ * says. They are kept in this module's test resources, not read from beside the clone, so that the test runs (and
+ * never skips) in any checkout.
+ */
 class ExampleFilesTest {
 
-    /** The repository is cloned at X and shared/ sits beside it; tests run in X/mappings. */
-    private static final Path SHARED_EXAMPLES = Path.of("../../shared/reference/examples");
-    private static final Path COPIES = Path.of("src/test/resources/dms");
+    private static final Path EXAMPLES = Path.of("src/test/resources/dms");
 
     static final List<SourceTable> CATALOG = List.of(
             table("sales", "invoices", "*id bigint", "total numeric(12,2)"),
@@ -52,33 +54,19 @@ class ExampleFilesTest {
             of(SourceTableKind.VIEW, "reporting", "v_sales", "region text", "total numeric"));
 
     @Test
-    void sharedExampleTableMappingsLoadAndApply() throws Exception {
-        Path file = SHARED_EXAMPLES.resolve("dms-table-mappings.json");
-        assumeTrue(Files.isRegularFile(file), "shared/reference/examples is not beside the repository clone");
-        checkTableMappings(file);
+    void exampleTableMappingsLoadAndApply() throws Exception {
+        checkTableMappings(EXAMPLES.resolve("dms-table-mappings.json"));
     }
 
     @Test
-    void sharedExampleTaskSettingsLoad() throws Exception {
-        Path file = SHARED_EXAMPLES.resolve("dms-task-settings.json");
-        assumeTrue(Files.isRegularFile(file), "shared/reference/examples is not beside the repository clone");
-        checkTaskSettings(file);
-    }
-
-    @Test
-    void copiedExampleTableMappingsLoadAndApply() throws Exception {
-        checkTableMappings(COPIES.resolve("dms-table-mappings.json"));
-    }
-
-    @Test
-    void copiedExampleTaskSettingsLoad() throws Exception {
-        checkTaskSettings(COPIES.resolve("dms-task-settings.json"));
+    void exampleTaskSettingsLoad() throws Exception {
+        checkTaskSettings(EXAMPLES.resolve("dms-task-settings.json"));
     }
 
     @Test
     void aTaskFileCanReferenceBothExampleFiles(@TempDir Path dir) throws Exception {
-        Files.copy(COPIES.resolve("dms-table-mappings.json"), dir.resolve("mappings.json"));
-        Files.copy(COPIES.resolve("dms-task-settings.json"), dir.resolve("settings.json"));
+        Files.copy(EXAMPLES.resolve("dms-table-mappings.json"), dir.resolve("mappings.json"));
+        Files.copy(EXAMPLES.resolve("dms-task-settings.json"), dir.resolve("settings.json"));
         Path taskFile = dir.resolve("shop.yaml");
         Files.writeString(taskFile, """
                 name: shop

@@ -1,7 +1,6 @@
 package dev.godwit.mappings.task;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
@@ -73,12 +72,7 @@ public final class Doc {
             }
             return Optional.of(root);
         } catch (JacksonException e) {
-            JsonLocation at = e.getLocation();
-            String location = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
-            String message = e.getOriginalMessage();
-            int newline = message.indexOf('\n');
-            problems.add(new TaskProblem(file, location, (json ? "invalid JSON: " : "invalid YAML: ")
-                    + (newline > 0 ? message.substring(0, newline) : message)));
+            problems.add(SyntaxProblem.of(file, e, json));
             return Optional.empty();
         }
     }

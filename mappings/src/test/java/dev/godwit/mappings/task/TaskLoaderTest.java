@@ -168,6 +168,41 @@ class TaskLoaderTest {
     }
 
     @Test
+    void aTabIsReportedOnItsOwnLineWithTheParsersReason() throws Exception {
+        List<TaskProblem> problems = problems("name: shop\nsource:\n  url: x\n\tuser: y\ntarget:\n  url: z\n");
+        assertEquals(1, problems.size());
+        assertEquals(dir.resolve("task.yaml"), problems.get(0).file());
+        assertEquals("line 4, column 1", problems.get(0).location());
+        assertEquals("invalid YAML: found character '\\t(TAB)' that cannot start any token. (Do not use \\t(TAB) for indentation)",
+                problems.get(0).message());
+    }
+
+    @Test
+    void aBadIndentIsReportedWhereItIsWithTheParsersReasonAndContext() throws Exception {
+        List<TaskProblem> problems = problems("name: shop\nsource:\n  url: x\n user: y\ntarget:\n  url: z\n");
+        assertEquals(1, problems.size());
+        assertEquals("line 4, column 2", problems.get(0).location());
+        assertEquals("invalid YAML: expected <block end>, but found '<block mapping start>'"
+                + " (while parsing a block mapping at line 1, column 1)", problems.get(0).message());
+    }
+
+    @Test
+    void aListItemOutOfPlaceIsReportedOnItsLine() throws Exception {
+        List<TaskProblem> problems = problems("name: shop\nsource:\n  url: x\n - y\n");
+        assertEquals("line 4, column 2", problems.get(0).location());
+        assertEquals("invalid YAML: expected <block end>, but found '<block sequence start>'"
+                + " (while parsing a block mapping at line 1, column 1)", problems.get(0).message());
+    }
+
+    @Test
+    void anUnclosedQuoteNamesWhereTheQuoteStarts() throws Exception {
+        List<TaskProblem> problems = problems("name: 'shop\nsource: x\n");
+        assertEquals("line 3, column 1", problems.get(0).location());
+        assertEquals("invalid YAML: found unexpected end of stream (while scanning a quoted scalar at line 1, column 7)",
+                problems.get(0).message());
+    }
+
+    @Test
     void aJsonSyntaxErrorInAReferencedFileNamesThatFile() throws Exception {
         Files.writeString(dir.resolve("m.json"), "{\"rules\": [\n  {\"rule-type\": }\n]}");
         List<TaskProblem> problems = problems(task("").replace(MAPPINGS, "tableMappings: m.json\n"));

@@ -39,7 +39,7 @@ final class CleanupCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Connection t = new PgConnector("target", loaded.target()).open("cleanup")) {
             ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
-            if (TaskStates.controlSchemaExists(t, control)) {
+            if (control.exists(t)) {
                 new TaskStore(control, loaded.name()).find(t).filter(dev.godwit.orchestrator.state.Owners::runsElsewhere).ifPresent(r -> {
                     throw new GodwitException(FailureKind.BAD_INPUT, "task '" + loaded.name() + "' is running in " + r.owner()
                             + "; stop it first (godwit stop " + loaded.file() + ")");
@@ -52,7 +52,7 @@ final class CleanupCommand implements Callable<Integer> {
         if (all) {
             try (Connection t = new PgConnector("target", loaded.target()).open("cleanup")) {
                 ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
-                if (TaskStates.controlSchemaExists(t, control)) {
+                if (control.exists(t)) {
                     try (PreparedStatement ps = t.prepareStatement("DELETE FROM " + control.table("task") + " WHERE name = ?")) {
                         ps.setString(1, loaded.name());
                         ps.executeUpdate();

@@ -38,7 +38,7 @@ final class CutoverCommand implements Callable<Integer> {
     @Mixin
     TaskArgument task;
 
-    @Option(names = "--at", paramLabel = "TIME", description = "Run the cutover at this time (ISO-8601, e.g. 2026-12-01T02:00:00+01:00; without an offset, this machine's time zone).")
+    @Option(names = "--at", paramLabel = "TIME", description = "Run the cutover at this time, in ISO-8601: YYYY-MM-DDThh:mm[:ss] followed by an offset (Z, +01:00), or by nothing for this machine's time zone. A time in the past is refused.")
     String at;
 
     @Option(names = "--cron", paramLabel = "EXPR", description = "Run the cutover at the next time this Quartz cron expression fires (e.g. '0 0 2 * * ?' for 02:00).")
@@ -167,8 +167,8 @@ final class CutoverCommand implements Callable<Integer> {
             try {
                 return future(LocalDateTime.parse(text).atZone(ZoneId.systemDefault()).toInstant(), text);
             } catch (DateTimeParseException e) {
-                throw new GodwitException(FailureKind.BAD_INPUT, "--at '" + text + "' is not a time; expected ISO-8601 such as "
-                        + "2026-12-01T02:00:00+01:00 or 2026-12-01T02:00");
+                throw new GodwitException(FailureKind.BAD_INPUT, "--at '" + text + "' is not a time; expected ISO-8601: "
+                        + "YYYY-MM-DDThh:mm[:ss] followed by an offset (Z, +01:00) or by nothing for this machine's time zone");
             }
         }
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 @Command(name = "start", mixinStandardHelpOptions = true,
-        description = "Runs the task in this process: plan, target schema, then the full load under one exported snapshot, units in parallel, keys and indexes as each table completes, sequences last. (Change data capture is not built yet: this version runs tasks of type full-load.)")
+        description = "Runs the task in this process: plan, preflight, target schema, then the full load under one exported snapshot (a new replication slot's when the task has change data capture), units in parallel, keys and indexes as each table completes, sequences last; then, for types full-load-and-cdc and cdc, change data capture until 'godwit stop', SIGTERM or a cutover. Refuses a task that already has state: see 'godwit resume'.")
 final class StartCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;

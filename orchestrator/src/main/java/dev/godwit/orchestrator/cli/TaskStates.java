@@ -15,20 +15,10 @@ final class TaskStates {
     }
 
     static TaskStore.TaskRow require(Connection target, ControlSchema control, TaskStore store, Task task) throws SQLException {
-        if (!controlSchemaExists(target, control)) {
+        if (!control.exists(target)) {
             throw noState(task, control);
         }
         return store.find(target).orElseThrow(() -> noState(task, control));
-    }
-
-    static boolean controlSchemaExists(Connection target, ControlSchema control) throws SQLException {
-        try (var ps = target.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, control.table("task"));
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
     }
 
     private static GodwitException noState(Task task, ControlSchema control) {

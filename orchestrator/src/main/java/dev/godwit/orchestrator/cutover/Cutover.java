@@ -17,8 +17,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -167,8 +165,7 @@ public final class Cutover {
             log.error("cutover: not done: {}", failure);
         }
         CutoverReport report = new CutoverReport(done, progress.lagAtStart, progress.lagAtFence, progress.finalLsn, progress.catchUp,
-                done ? progress.sequencesSet : 0, done ? progress.rowsValidated : Optional.empty(), progress.lines,
-                Optional.ofNullable(failure));
+                done ? progress.sequencesSet : 0, done ? progress.rowsValidated : Optional.empty(), Optional.ofNullable(failure));
         try (Connection t = target.open("cutover")) {
             ledger.finished(t, request.id(), report);
             store.event(t, done ? "INFO" : "ERROR", "cutover", done ? "done at " + progress.finalLsn.map(Object::toString).orElse("?")
@@ -203,11 +200,10 @@ public final class Cutover {
     }
 
     /**
-     * How far the cutover got: the report's figures, and its step lines, logged and recorded as events as they happen
-     * (a waiting 'godwit cutover' shows them).
+     * How far the cutover got: the report's figures; and its steps, logged and recorded as events as they happen (a
+     * waiting 'godwit cutover' shows them).
      */
     private static final class Progress {
-        private final List<String> lines = new ArrayList<>();
         private boolean fenced;
         private long lagAtStart;
         private long lagAtFence;
@@ -225,7 +221,6 @@ public final class Cutover {
 
         void add(String line) {
             log.info("cutover: {}", line);
-            lines.add(line);
             try (Connection t = target.open("cutover")) {
                 store.event(t, "INFO", "cutover", line);
             } catch (SQLException | RuntimeException e) {

@@ -5,7 +5,11 @@ import dev.godwit.orchestrator.plan.Sizes;
 
 import java.io.PrintWriter;
 
-/** The final report of a cutover: every step as it happened, the figures, and the verdict. */
+/**
+ * The final report of a cutover: the verdict, the figures and, when not done, why. The steps are not repeated here:
+ * each was logged as it happened (and recorded as an event, which a waiting 'godwit cutover' prints), and on a
+ * terminal, where the log and this report meet, every step showed twice.
+ */
 public final class CutoverPrinter {
     private final PrintWriter out;
 
@@ -16,7 +20,6 @@ public final class CutoverPrinter {
     public void print(Task task, CutoverReport report) {
         out.println();
         out.println(report.done() ? "Cutover of task " + task.name() + ": done." : "Cutover of task " + task.name() + ": NOT done.");
-        report.steps().forEach(s -> out.println("  - " + s));
         out.printf("  lag at start: %s of WAL; at the final position: %s; final catch-up: %.1f s%n",
                 Sizes.human(report.lagBytesAtStart()), Sizes.human(report.lagBytesAtFence()),
                 report.catchUp().toMillis() / 1000.0);

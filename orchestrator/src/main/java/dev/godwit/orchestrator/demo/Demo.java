@@ -6,6 +6,8 @@ import dev.godwit.workers.local.PgBinaries;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,34 +24,44 @@ import java.util.Properties;
  * godwit run on it through its own CLI: plan, start (full load, then CDC), status, validate, a fenced cutover, and an
  * independent comparison of every table at the end. Exits 0 only when the target equals the source.
  *
- * <p>Usage: {@code Demo BINARIES_DIR WORK_DIR SOURCE_VERSION TARGET_VERSION}
+ * <p>Usage: {@code Demo BINARIES_DIR WORK_DIR SERVERS_DIR SOURCE_VERSION TARGET_VERSION}; the servers' files go
+ * under {@code SERVERS_DIR} (which the servers' user must be able to traverse) and are removed when the demo ends,
+ * however it ends.
  */
 public final class Demo {
     private final Path work;
     private final LocalPostgres source;
     private final LocalPostgres target;
+    private final DemoCleanup cleanup;
 
-    private Demo(Path work, LocalPostgres source, LocalPostgres target) {
+    private Demo(Path work, LocalPostgres source, LocalPostgres target, DemoCleanup cleanup) {
         this.work = work;
         this.source = source;
         this.target = target;
+        this.cleanup = cleanup;
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            System.err.println("usage: Demo BINARIES_DIR WORK_DIR SOURCE_VERSION TARGET_VERSION");
+        if (args.length != 5) {
+            System.err.println("usage: Demo BINARIES_DIR WORK_DIR SERVERS_DIR SOURCE_VERSION TARGET_VERSION");
             System.exit(2);
         }
         Path binaries = Path.of(args[0]);
         Path work = Path.of(args[1]).toAbsolutePath();
+        Path servers = Path.of(args[2]).toAbsolutePath();
         Files.createDirectories(work);
-        step("starting a PostgreSQL " + args[2] + " source and a PostgreSQL " + args[3] + " target on 127.0.0.1");
-        try (LocalPostgres source = LocalPostgres.create(PgBinaries.install(args[2], binaries, PgBinaries.defaultCacheRoot()),
-                Files.createTempDirectory("godwit-demo-source"));
-             LocalPostgres target = LocalPostgres.create(PgBinaries.install(args[3], binaries, PgBinaries.defaultCacheRoot()),
-                     Files.createTempDirectory("godwit-demo-target"))) {
-            System.exit(new Demo(work, source, target).run());
+        int code;
+        try (DemoCleanup cleanup = new DemoCleanup()) {
+            step("starting a PostgreSQL " + args[3] + " source and a PostgreSQL " + args[4] + " target on 127.0.0.1");
+            LocalPostgres source = cleanup.server(LocalPostgres.create(
+                    PgBinaries.install(args[3], binaries, PgBinaries.defaultCacheRoot()), servers.resolve("source")));
+            LocalPostgres target = cleanup.server(LocalPostgres.create(
+                    PgBinaries.install(args[4], binaries, PgBinaries.defaultCacheRoot()), servers.resolve("target")));
+            code = new Demo(work, source, target, cleanup).run();
         }
+        step("servers stopped and their files removed");
+        // after the cleanup: System.exit would skip the closing of a try-with-resources around it
+        System.exit(code);
     }
 
     private int run() throws Exception {
@@ -67,7 +79,7 @@ public final class Demo {
         step("an application starts writing to the source, and keeps writing until the cutover");
         try (DemoWriter writer = new DemoWriter(() -> connect(source, "shop"))) {
             step("godwit start " + task + "  (in its own process: full load under a slot's snapshot, then change data capture)");
-            Process godwit = godwit("start", task.toString());
+            Process godwit = cleanup.process(godwit("start", task.toString()));
             if (!awaitStreaming(godwit)) {
                 return failed("godwit start", godwit.exitValue());
             }
@@ -78,15 +90,20 @@ public final class Demo {
             step("godwit validate --content  (both sides read at one source position while CDC goes on)");
             code = Main.run("validate", "--content", task.toString());
             if (code != 0) {
-                godwit.destroy();
                 return failed("godwit validate", code);
             }
-            step("godwit cutover --fence  (lag check, source made read-only, final catch-up, sequences, validation)");
-            code = Main.run("cutover", "--fence", task.toString());
+            step("godwit cutover --fence  (lag check, source made read-only, final catch-up, sequences, validation;"
+                    + " the running 'godwit start' performs it and logs each step)");
+            // The command prints the steps as the running godwit records them, for a DBA at another terminal; here
+            // that godwit's own log shares this terminal, so only the command's verdict is shown, or all on failure.
+            StringWriter followed = new StringWriter();
+            code = Main.run(new PrintWriter(followed, true), new PrintWriter(System.err, true), "cutover", "--fence",
+                    task.toString());
             if (code != 0) {
-                godwit.destroy();
+                System.out.print(followed);
                 return failed("godwit cutover", code);
             }
+            System.out.println("godwit cutover: " + lastLine(followed.toString()));
             if (!godwit.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || godwit.exitValue() != 0) {
                 return failed("godwit start (after the cutover)", godwit.isAlive() ? -1 : godwit.exitValue());
             }
@@ -104,7 +121,7 @@ public final class Demo {
             System.err.println("demo: the target differs from the source");
             return 4;
         }
-        step("done: the target equals the source's final state; servers are stopped and their files removed");
+        step("done: the target equals the source's final state");
         return 0;
     }
 
@@ -129,6 +146,11 @@ public final class Demo {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).inheritIO().start();
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text.strip().split("\n");
+        return lines[lines.length - 1];
     }
 
     private static int failed(String what, int code) {

@@ -8,6 +8,7 @@ import dev.godwit.mappings.rules.ColumnMapping;
 import dev.godwit.mappings.rules.MappingProblem;
 import dev.godwit.mappings.rules.TableMapping;
 import dev.godwit.workers.catalog.Table;
+import dev.godwit.workers.catalog.TableKind;
 import dev.godwit.workers.copy.CopyUnit;
 
 import java.io.PrintWriter;
@@ -27,7 +28,7 @@ public final class PlanPrinter {
         for (PlannedTable t : plan.tables()) {
             TableMapping m = t.mapping();
             out.printf("%s → %s%n", display(m.source().schema(), m.source().name()), display(m.targetSchema(), m.targetName()));
-            out.printf("  %s, ~%s rows, %s%s%n", describeKind(t), grouped(t.estimatedRows()), Sizes.human(t.sizeBytes()),
+            out.printf("  %s, %s, %s%s%n", describeKind(t), rows(t), Sizes.human(t.sizeBytes()),
                     m.loadOrder() != 0 ? ", load order " + m.loadOrder() : "");
             out.printf("  key: %s; replica identity: %s; CDC: %s%n", key(t), replicaIdentity(t.source()), t.cdc().description());
             out.printf("  copy: %s%n", describeUnits(t));
@@ -44,8 +45,8 @@ public final class PlanPrinter {
             }
             out.println();
         }
-        out.printf("Totals: %d tables, %d copy units, ~%s rows, %s%n", plan.tables().size(), plan.schedule().size(),
-                grouped(plan.estimatedRows()), Sizes.human(plan.sizeBytes()));
+        out.printf("Totals: %s, %s, %s, %s%n", Counts.of(plan.tables().size(), "table"),
+                Counts.of(plan.schedule().size(), "copy unit"), totalRows(plan), Sizes.human(plan.sizeBytes()));
         if (!plan.notMigrated().isEmpty()) {
             out.println();
             out.println("Not migrated:");
@@ -76,7 +77,7 @@ public final class PlanPrinter {
             table.put("source", Map.of("schema", m.source().schema(), "name", m.source().name()));
             table.put("target", Map.of("schema", m.targetSchema(), "name", m.targetName()));
             table.put("kind", t.source().kind().name().toLowerCase(Locale.ROOT));
-            table.put("estimatedRows", t.estimatedRows());
+            table.put("estimatedRows", t.rowsKnown() ? t.estimatedRows() : null);
             table.put("sizeBytes", t.sizeBytes());
             table.put("loadOrder", m.loadOrder());
             table.put("partitionRule", ruleName(m.partitionRule()));
@@ -125,10 +126,29 @@ public final class PlanPrinter {
         out.flush();
     }
 
+    private static String rows(PlannedTable t) {
+        if (t.rowsKnown()) {
+            return "~" + grouped(t.estimatedRows()) + " rows";
+        }
+        boolean stored = t.source().kind() != TableKind.VIEW && t.source().kind() != TableKind.FOREIGN;
+        return stored ? "rows unknown (not analysed)" : "rows unknown";
+    }
+
+    private static String totalRows(Plan plan) {
+        long unknown = plan.tables().stream().filter(t -> !t.rowsKnown()).count();
+        if (unknown == 0) {
+            return "~" + grouped(plan.estimatedRows()) + " rows";
+        }
+        if (unknown == plan.tables().size()) {
+            return "rows unknown";
+        }
+        return "~" + grouped(plan.estimatedRows()) + " rows (and " + Counts.of(unknown, "table") + " whose rows are unknown)";
+    }
+
     private static String describeKind(PlannedTable t) {
         Table s = t.source();
         return switch (s.kind()) {
-            case PARTITIONED -> "partitioned table (" + t.partitions().size() + " partitions, "
+            case PARTITIONED -> "partitioned table (" + Counts.of(t.partitions().size(), "partition") + ", "
                     + ruleName(t.mapping().partitionRule()) + ")";
             case VIEW -> "view (copied once as a table, not replicated)";
             case MATERIALIZED_VIEW -> "materialized view (copied once as a table, not replicated)";

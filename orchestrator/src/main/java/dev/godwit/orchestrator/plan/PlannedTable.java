@@ -29,10 +29,31 @@ public record PlannedTable(Table source, TableMapping mapping, List<Table> parti
         return source.sizeBytes() + partitions.stream().mapToLong(Table::sizeBytes).sum();
     }
 
-    /** Sum of the catalog's row estimates; tables never analyzed count as 0. */
+    /**
+     * Sum of the catalog's row estimates of the relations that hold the rows; relations without one count as 0 (see
+     * {@link #rowsKnown}). Only the leaves count for a partitioned table: from PostgreSQL 14 on, ANALYZE gives the
+     * partitioned table itself the total of its leaves, which added to theirs would count every row twice.
+     */
     public long estimatedRows() {
-        return Math.max(0, source.estimatedRows())
-                + partitions.stream().mapToLong(t -> Math.max(0, t.estimatedRows())).sum();
+        return holders().stream().mapToLong(t -> Math.max(0, t.estimatedRows())).sum();
+    }
+
+    /**
+     * Whether {@link #estimatedRows} is an estimate rather than a 0 standing for "unknown": false when a relation that
+     * holds the rows was never vacuumed or analysed, or holds none itself (a view, a foreign table).
+     */
+    public boolean rowsKnown() {
+        return holders().stream().allMatch(PlannedTable::estimated);
+    }
+
+    private List<Table> holders() {
+        return isPartitioned() ? partitions : List.of(source);
+    }
+
+    private static boolean estimated(Table t) {
+        boolean stored = t.kind() == TableKind.TABLE || t.kind() == TableKind.MATERIALIZED_VIEW;
+        // an empty heap needs no statistics to tell its row count
+        return t.estimatedRows() >= 0 || stored && t.sizeBytes() == 0;
     }
 
     public boolean isPartitioned() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.plan.Counts;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -41,15 +42,11 @@ public final class PreflightPrinter {
     static String summary(PreflightReport report) {
         int b = report.blockers().size();
         int w = report.warnings().size();
-        String counts = plural(b, "blocker") + ", " + plural(w, "warning");
+        String counts = Counts.of(b, "blocker") + ", " + Counts.of(w, "warning");
         if (b > 0) {
             return counts + ": fix the blockers, then run preflight again (exit code 3).";
         }
         return counts + (w > 0 ? ": the task can run; read the warnings." : ": the task can run.");
-    }
-
-    private static String plural(int n, String word) {
-        return n + " " + word + (n == 1 ? "" : "s");
     }
 
     public void printJson(Task task, PreflightReport report, PrintWriter out) {

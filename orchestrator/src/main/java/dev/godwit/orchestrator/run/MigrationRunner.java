@@ -90,19 +90,19 @@ public final class MigrationRunner {
 
     /** A new run: refuses when the task already has state (that is what resume is for). */
     public void start() throws Exception {
+        // before preflight, whose findings (target tables that "will be DROPPED") are for a run that would not happen
+        try (Connection t = target.open("control")) {
+            if (control.exists(t)) {
+                refuseIfStarted(t);
+            }
+        }
         step(1, "plan and preflight: reading the source catalog of " + task.source().redacted());
         Planned planned = plan();
         preflight(planned.plan());
         step(2, "control schema " + control.name() + " on " + task.target().redacted());
         try (Connection t = target.open("control")) {
             control.install(t);
-            Optional<TaskStore.TaskRow> existing = store.find(t);
-            if (existing.isPresent()) {
-                refuseIfRunning(existing.get());
-                throw new GodwitException(FailureKind.BAD_INPUT, "task '" + task.name() + "' already has state in "
-                        + control.name() + " on the target (phase " + existing.get().phase() + "): use 'godwit resume "
-                        + task.file() + "' to continue it, or 'godwit cleanup --all' to start over");
-            }
+            refuseIfStarted(t); // again: another start may have recorded the task since
             recordPlan(t, planned.plan());
         }
         try (StopSignal stop = new StopSignal(target, store, cutovers, owner())) {
@@ -117,6 +117,16 @@ public final class MigrationRunner {
             if (task.type().hasCdc()) {
                 cdc(planned, stop, false);
             }
+        }
+    }
+
+    private void refuseIfStarted(Connection t) throws SQLException {
+        Optional<TaskStore.TaskRow> existing = store.find(t);
+        if (existing.isPresent()) {
+            refuseIfRunning(existing.get());
+            throw new GodwitException(FailureKind.BAD_INPUT, "task '" + task.name() + "' already has state in "
+                    + control.name() + " on the target (phase " + existing.get().phase() + "): use 'godwit resume "
+                    + task.file() + "' to continue it, or 'godwit cleanup --all' to start over");
         }
     }
 

@@ -37,6 +37,17 @@ public final class ControlSchema {
         return QuartzTables.prefix(schema);
     }
 
+    /** Whether the control schema is on the target already; reading it before then fails. */
+    public boolean exists(Connection target) throws SQLException {
+        try (var ps = target.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, table("task"));
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
     /** Creates what is missing; safe to run at every start. */
     public void install(Connection target) throws SQLException {
         String script = resource().replace("${schema}", schema);

@@ -81,6 +81,17 @@ class CutoverIT {
                 "sequences are set from the source");
         CliRun status = CliRun.of("status", task.toString());
         assertTrue(status.out().contains("last cutover: done"), status.out());
+        for (String step : List.of("rows, equal (validation run", "replication slot godwit_fenced dropped",
+                "publication godwit_fenced is gone", "to accept writes again")) {
+            assertEquals(1, occurrences(Godwit.log(dir), step), () -> "the running godwit shows '" + step + "' once:\n"
+                    + Godwit.log(dir));
+            assertEquals(1, occurrences(cutover.out(), step), () -> "the waiting command shows '" + step + "' once:\n"
+                    + cutover.out());
+        }
+    }
+
+    private static long occurrences(String text, String part) {
+        return Pattern.compile(Pattern.quote(part)).matcher(text).results().count();
     }
 
     /** With no godwit process running the task, the cutover command claims it, catches up, and cuts over itself. */

@@ -75,6 +75,14 @@ class CliTest {
         assertEquals(1, run.err().strip().lines().count(), run::toString);
     }
 
+    /** The forms docs/cutover.md and the help promise; built from tomorrow's date so that they never fall in the past. */
+    @ParameterizedTest
+    @ValueSource(strings = {"T02:00:00+01:00", "T02:00:00Z", "T02:00:00", "T02:00"})
+    void aFutureCutoverTimeIsAcceptedInEveryDocumentedForm(String timeOfDay) {
+        String text = java.time.LocalDate.now().plusDays(2) + timeOfDay;
+        assertTrue(CutoverCommand.parseTime(text).isAfter(java.time.Instant.now()), text);
+    }
+
     @Test
     void aYamlSyntaxErrorNamesFileLineAndColumnWithoutAStackTrace(@TempDir Path dir) throws IOException {
         Path task = Files.writeString(dir.resolve("broken.yaml"), """

@@ -94,6 +94,48 @@ class PlanCommandIT {
         assertEquals(1, plan.get("totals").get("tables").asInt());
     }
 
+    /** PostgreSQL 14+ keeps reltuples at -1 until a table is first vacuumed or analysed: that is not "0 rows". */
+    @Test
+    void aTableNeverAnalysedHasRowsUnknownNotZero(PgLab lab) throws IOException {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE public.fresh (id int PRIMARY KEY) WITH (autovacuum_enabled = false)",
+                "INSERT INTO public.fresh SELECT generate_series(1, 500)");
+        Path task = task(source, target, """
+                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
+                            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
+                """);
+
+        CliRun text = CliRun.of("plan", task.toString());
+        CliRun json = CliRun.of("plan", "--json", task.toString());
+
+        assertEquals(ExitCodes.OK, text.exitCode(), text::toString);
+        assertTrue(text.out().contains("  table, rows unknown (not analysed), "), text::toString);
+        assertTrue(text.out().contains("Totals: 1 table, 1 copy unit, rows unknown, "), text::toString);
+        assertTrue(new ObjectMapper().readTree(json.out()).get("tables").get(0).get("estimatedRows").isNull(), json::toString);
+    }
+
+    /** From PostgreSQL 14 on, ANALYZE records the total of the leaves on the partitioned table too. */
+    @Test
+    void aPartitionedTableCountsTheRowsOfItsLeavesOnce(PgLab lab) throws IOException {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE public.p (id int, PRIMARY KEY (id)) PARTITION BY RANGE (id)",
+                "CREATE TABLE public.p1 PARTITION OF public.p FOR VALUES FROM (0) TO (1000)",
+                "CREATE TABLE public.p2 PARTITION OF public.p FOR VALUES FROM (1000) TO (2000)",
+                "INSERT INTO public.p SELECT generate_series(0, 1999)", "ANALYZE");
+        Path task = task(source, target, """
+                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "p", "rule-action": "include",
+                            "object-locator": {"schema-name": "public", "table-name": "p"}}]}
+                """);
+
+        CliRun run = CliRun.of("plan", task.toString());
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        assertTrue(run.out().contains("partitioned table (2 partitions, keep), ~2,000 rows"), run::toString);
+        assertTrue(run.out().contains("Totals: 1 table, 2 copy units, ~2,000 rows"), run::toString);
+    }
+
     @Test
     void aSelectionRuleThatMatchesNothingFailsWithThePreciseRule(PgLab lab) throws IOException {
         TestDatabase source = lab.newDatabase(17);
