@@ -4,6 +4,8 @@ import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.plan.PlannedTable;
+import dev.godwit.orchestrator.state.ControlApplyExceptions;
+import dev.godwit.orchestrator.state.ControlCheckpoint;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.catalog.CatalogReader;
@@ -20,6 +22,7 @@ import dev.godwit.workers.cdc.stream.StreamOptions;
 import dev.godwit.workers.pg.DurableCommits;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
+import dev.godwit.workers.pg.ReplicaMode;
 import dev.godwit.workers.pg.SqlStates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +62,8 @@ public final class CdcPhase {
     private final Lsn startIfNoCheckpoint;
     /** Whether the stream was running again since the last failure: only failures in a row end the phase. */
     private boolean streamedSinceFailure;
+    /** Which apply mode the log last named; said once, not at every reconnect. */
+    private Boolean replicaLogged;
 
     public CdcPhase(Task task, PgConnector source, PgConnector target, ControlSchema control,
                     Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing, Lsn startIfNoCheckpoint) {
@@ -118,6 +123,18 @@ public final class CdcPhase {
 
     private Outcome stream(BooleanSupplier stop, Optional<Lsn> catchUp) throws Exception {
         try (Connection t = target.open("cdc apply"); Connection control = target.open("cdc control")) {
+            boolean replica = ReplicaMode.enable(t);
+            if (!Boolean.valueOf(replica).equals(replicaLogged)) {
+                replicaLogged = replica;
+                if (replica) {
+                    log.info("cdc: the apply session runs in replica mode: target triggers, rules and foreign-key"
+                            + " actions do not fire on replicated changes");
+                } else {
+                    log.warn("cdc: role {} may not set session_replication_role on the target: target triggers,"
+                            + " rules and foreign-key actions fire on replicated changes (see docs/cdc.md)",
+                            target.endpoint().user());
+                }
+            }
             DurableCommits.ensure(control); // idle positions recorded through it are confirmed to the slot
             ControlCheckpoint checkpoint = new ControlCheckpoint(this.control, task.name(), control);
             Lsn start = checkpoint.current();

@@ -1,5 +1,6 @@
 package dev.godwit.orchestrator.cdc;
 
+import dev.godwit.orchestrator.state.ControlCheckpoint;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.workers.cdc.stream.SlotInspector;
 import dev.godwit.workers.pg.Lsn;

@@ -7,6 +7,7 @@ import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.cutover.CutoverReport;
 import dev.godwit.orchestrator.cutover.CutoverSchedule;
 import dev.godwit.orchestrator.run.MigrationRunner;
+import dev.godwit.orchestrator.state.CutoverState;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.Phase;
@@ -146,12 +147,12 @@ final class CutoverCommand implements Callable<Integer> {
                 CutoverLedger.Entry entry = ledger.find(t, id).orElseThrow(() -> new GodwitException(FailureKind.FAILED,
                         "the cutover request disappeared (replaced by a later one, or the task was cleaned up)"));
                 if (entry.finished()) {
-                    out.println(entry.state().equals("done") ? "Cutover done." : "Cutover NOT done: " + entry.message().orElse("?"));
+                    out.println(entry.state() == CutoverState.DONE ? "Cutover done." : "Cutover NOT done: " + entry.message().orElse("?"));
                     out.flush();
-                    return entry.state().equals("done") ? ExitCodes.OK : ExitCodes.FAILED;
+                    return entry.state() == CutoverState.DONE ? ExitCodes.OK : ExitCodes.FAILED;
                 }
                 TaskStore.TaskRow now = store.find(t).orElseThrow();
-                if (entry.state().equals("requested") && !Owners.runsElsewhere(now)) {
+                if (entry.state() == CutoverState.REQUESTED && !Owners.runsElsewhere(now)) {
                     throw new GodwitException(FailureKind.FAILED, "the process running task '" + loaded.name()
                             + "' ended before taking the cutover; the request is kept: 'godwit resume " + loaded.file()
                             + "' performs it");

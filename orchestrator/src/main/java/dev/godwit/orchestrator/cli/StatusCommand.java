@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.godwit.orchestrator.state.DesiredState;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.cdc.CdcStatus;
 import dev.godwit.orchestrator.cutover.CutoverLedger;
@@ -71,7 +72,7 @@ final class StatusCommand implements Callable<Integer> {
                 doc.put("task", row.name());
                 doc.put("type", row.type());
                 doc.put("phase", row.phase().name());
-                doc.put("desiredState", row.desiredState());
+                doc.put("desiredState", row.desiredState().stored());
                 doc.put("running", dev.godwit.orchestrator.state.Owners.runsElsewhere(row));
                 doc.put("owner", row.owner());
                 doc.put("source", loaded.source().redacted());
@@ -84,7 +85,7 @@ final class StatusCommand implements Callable<Integer> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("table", r.tableKey());
                     m.put("source", r.sourceName());
-                    m.put("state", r.state());
+                    m.put("state", r.state().stored());
                     m.put("unitsDone", c[0]);
                     m.put("units", c[1]);
                     m.put("rows", r.rows());
@@ -113,7 +114,7 @@ final class StatusCommand implements Callable<Integer> {
                 }).orElse(null));
                 doc.put("lastCutover", lastCutover.map(e -> {
                     Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("state", e.state());
+                    m.put("state", e.state().stored());
                     m.put("requestedBy", e.requestedBy());
                     m.put("requestedAt", e.requestedAt().toString());
                     m.put("finishedAt", e.finishedAt().map(Object::toString).orElse(null));
@@ -125,14 +126,14 @@ final class StatusCommand implements Callable<Integer> {
             } else {
                 out.printf("Task %s (%s): phase %s, %s%n", row.name(), row.type(), row.phase(),
                         dev.godwit.orchestrator.state.Owners.runsElsewhere(row) ? "running in " + row.owner() : "not running"
-                                + (row.desiredState().equals("stop") ? " (stop requested)" : ""));
+                                + (row.desiredState() == DesiredState.STOP ? " (stop requested)" : ""));
                 out.printf("  %s → %s%n", loaded.source().redacted(), loaded.target().redacted());
                 out.printf("  units: %d of %d copied%n%n", unitsDone, ledger.size());
                 int width = Math.max(5, tables.stream().mapToInt(r -> r.tableKey().length()).max().orElse(5));
                 out.printf(Locale.ROOT, "  %-" + width + "s  %-8s  %7s  %14s  %10s%n", "table", "state", "units", "rows", "bytes");
                 for (TaskStore.TableRow r : tables) {
                     int[] c = units.getOrDefault(r.tableKey(), new int[2]);
-                    out.printf(Locale.ROOT, "  %-" + width + "s  %-8s  %7s  %,14d  %10s%n", r.tableKey(), r.state(),
+                    out.printf(Locale.ROOT, "  %-" + width + "s  %-8s  %7s  %,14d  %10s%n", r.tableKey(), r.state().stored(),
                             c[0] + "/" + c[1], r.rows(), Sizes.human(r.bytes()));
                 }
                 cdc.ifPresent(c -> printCdc(out, c, loaded));
@@ -141,7 +142,7 @@ final class StatusCommand implements Callable<Integer> {
                         v.differences() > 0 ? ", " + v.differences() + " chunk(s) differ ('godwit validate' for details)" : ""));
                 scheduled.ifPresent(n -> out.printf("%n  cutover scheduled for %s%s%s%n", n.at(),
                         n.cron().map(c -> " (cron " + c + ")").orElse(""), n.fence() ? ", fenced" : ""));
-                lastCutover.ifPresent(e -> out.printf("  last cutover: %s (%s, requested %s)%s%n", e.state(), e.requestedBy(),
+                lastCutover.ifPresent(e -> out.printf("  last cutover: %s (%s, requested %s)%s%n", e.state().stored(), e.requestedBy(),
                         e.requestedAt(), e.message().map(m -> ": " + m).orElse("")));
                 if (!events.isEmpty()) {
                     out.println();

@@ -1,5 +1,6 @@
 package dev.godwit.orchestrator.cli;
 
+import dev.godwit.orchestrator.state.DesiredState;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.TaskStore;
@@ -28,7 +29,7 @@ final class StopCommand implements Callable<Integer> {
         TaskStore store = new TaskStore(control, loaded.name());
         try (Connection t = new PgConnector("target", loaded.target()).open("stop")) {
             TaskStore.TaskRow row = TaskStates.require(t, control, store, loaded);
-            store.setDesiredState(t, "stop");
+            store.setDesiredState(t, DesiredState.STOP);
             store.event(t, "INFO", "stop", "stop requested by 'godwit stop'");
             spec.commandLine().getOut().println(dev.godwit.orchestrator.state.Owners.runsElsewhere(row)
                     ? "Stop requested: " + row.owner() + " finishes the work at hand and exits (within a few seconds)."

@@ -2,7 +2,7 @@ package dev.godwit.orchestrator.cutover;
 
 import dev.godwit.mappings.task.CutoverSettings;
 import dev.godwit.mappings.task.Task;
-import dev.godwit.orchestrator.cdc.ControlCheckpoint;
+import dev.godwit.orchestrator.state.ControlCheckpoint;
 import dev.godwit.orchestrator.cdc.ReplicationObjects;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Phase;
@@ -17,15 +17,17 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Ends a migration, in steps that are each logged and recorded: (1) the target must catch up to the source's current
  * position within {@code cutover.maxLag}, which is the lag check; (2) optionally the source is fenced; (3) the source's
- * position after the fence is the final one, and the target catches up to it; (4) every sequence is set from the
- * source; (5) row counts are validated; (6) the slot and publication are dropped (unless kept), and the task is cut
- * over. Nothing irreversible happens before step 4 has passed the checks: when a step fails, the fence is lifted and
- * the task goes on streaming changes as before, and the report says why.
+ * position after the fence is the final one, and the target catches up to it; (4) row counts are validated; (5) the
+ * target is handed over (sequences set from the source, identity columns ALWAYS again); (6) the slot and publication
+ * are dropped (unless kept), and the task is cut over. Nothing irreversible happens before step 4 has passed the
+ * checks: when a step fails, the fence is lifted and the task goes on streaming changes as before, and the report
+ * says why.
  */
 public final class Cutover {
     private static final Logger log = LoggerFactory.getLogger(Cutover.class);
@@ -35,9 +37,16 @@ public final class Cutover {
         boolean to(Lsn position, Duration limit) throws Exception;
     }
 
-    /** Sets every sequence on the target from the source; returns how many. */
-    public interface Sequences {
-        int sync(Connection source, Connection target) throws SQLException;
+    /**
+     * What the target needs before the application moves to it, once it holds everything and passed validation:
+     * sequences set from the source, identity columns made ALWAYS again. Runs in one target transaction.
+     */
+    public interface Handover {
+        Result run(Connection source, Connection target) throws SQLException;
+
+        /** @param lines what was done, for the report */
+        record Result(int sequencesSet, List<String> lines) {
+        }
     }
 
     /** Compares both sides once they are still; a difference stops the cutover. */
@@ -66,7 +75,7 @@ public final class Cutover {
         this.settings = task.settings().cutover();
     }
 
-    public CutoverReport run(CutoverRequest request, CatchUp catchUp, Sequences sequences, FinalValidation validation)
+    public CutoverReport run(CutoverRequest request, CatchUp catchUp, Handover handover, FinalValidation validation)
             throws SQLException {
         Progress progress = new Progress(target, store);
         try (Connection t = target.open("cutover")) {
@@ -106,12 +115,6 @@ public final class Cutover {
                                 + seconds(settings.catchUpTimeout()) + ")");
             }
             progress.add("caught up to " + last + " in " + progress.catchUp.toMillis() + " ms");
-            try (Connection s = source.open("cutover sequences"); Connection t = target.open("cutover sequences")) {
-                t.setAutoCommit(false);
-                progress.sequencesSet = sequences.sync(s, t);
-                t.commit();
-            }
-            progress.add("sequences: " + progress.sequencesSet + " set from the source");
             if (settings.validate()) {
                 FinalValidation.Result result = validation.run();
                 progress.add("validation: " + result.summary());
@@ -123,6 +126,13 @@ public final class Cutover {
                 progress.rowsValidated = Optional.of(result.rows());
             } else {
                 progress.add("validation: off (cutover.validate: false)");
+            }
+            try (Connection s = source.open("cutover handover"); Connection t = target.open("cutover handover")) {
+                t.setAutoCommit(false);
+                Handover.Result done = handover.run(s, t);
+                t.commit();
+                progress.sequencesSet = done.sequencesSet();
+                done.lines().forEach(progress::add);
             }
             try (Connection s = Fence.writable(source.open("cutover"))) {
                 if (settings.keepReplication()) {

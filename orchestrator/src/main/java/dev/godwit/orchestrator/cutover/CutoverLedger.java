@@ -1,6 +1,7 @@
 package dev.godwit.orchestrator.cutover;
 
 import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.CutoverState;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -67,7 +68,7 @@ public final class CutoverLedger {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("cutover")
                 + " SET state = ?, finished_at = now(), lag_bytes_at_start = ?, lag_bytes_at_fence = ?, final_lsn = ?::pg_lsn,"
                 + " catch_up_millis = ?, sequences_set = ?, rows_validated = ?, message = ? WHERE id = ?")) {
-            ps.setString(1, report.done() ? "done" : "failed");
+            ps.setString(1, (report.done() ? CutoverState.DONE : CutoverState.FAILED).stored());
             ps.setLong(2, report.lagBytesAtStart());
             ps.setLong(3, report.lagBytesAtFence());
             ps.setString(4, report.finalLsn().map(Object::toString).orElse(null));
@@ -81,10 +82,10 @@ public final class CutoverLedger {
     }
 
     /** A request or run as recorded, for the waiting command and for status. */
-    public record Entry(long id, String requestedBy, boolean fence, String state, Instant requestedAt,
+    public record Entry(long id, String requestedBy, boolean fence, CutoverState state, Instant requestedAt,
                         Optional<Instant> finishedAt, Optional<String> message) {
         public boolean finished() {
-            return state.equals("done") || state.equals("failed");
+            return state.finished();
         }
     }
 
@@ -105,7 +106,7 @@ public final class CutoverLedger {
                     return Optional.empty();
                 }
                 Timestamp finished = rs.getTimestamp(6);
-                return Optional.of(new Entry(rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
+                return Optional.of(new Entry(rs.getLong(1), rs.getString(2), rs.getBoolean(3), CutoverState.of(rs.getString(4)),
                         rs.getTimestamp(5).toInstant(), Optional.ofNullable(finished).map(Timestamp::toInstant),
                         Optional.ofNullable(rs.getString(7))));
             }

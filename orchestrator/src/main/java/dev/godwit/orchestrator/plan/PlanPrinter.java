@@ -47,6 +47,12 @@ public final class PlanPrinter {
         }
         out.printf("Totals: %s, %s, %s, %s%n", Counts.of(plan.tables().size(), "table"),
                 Counts.of(plan.schedule().size(), "copy unit"), totalRows(plan), Sizes.human(plan.sizeBytes()));
+        out.println();
+        List<MigrationStep> steps = MigrationStep.of(plan.task().type());
+        out.printf("Steps of a %s task (the log numbers them the same way):%n", plan.task().type().spelling());
+        for (int i = 0; i < steps.size(); i++) {
+            out.printf("  STEP %d/%d %s%n", i + 1, steps.size(), steps.get(i).label());
+        }
         if (!plan.notMigrated().isEmpty()) {
             out.println();
             out.println("Not migrated:");
@@ -115,6 +121,7 @@ public final class PlanPrinter {
         doc.put("tables", tables);
         doc.put("totals", Map.of("tables", plan.tables().size(), "units", plan.schedule().size(),
                 "estimatedRows", plan.estimatedRows(), "sizeBytes", plan.sizeBytes()));
+        doc.put("steps", MigrationStep.of(plan.task().type()).stream().map(MigrationStep::label).toList());
         doc.put("notMigrated", plan.notMigrated().stream()
                 .map(n -> Map.of("object", n.object(), "reason", n.reason())).toList());
         doc.put("warnings", plan.warnings().stream().map(MappingProblem::toString).toList());

@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.run;
 
 import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.cutover.CutoverRequest;
+import dev.godwit.orchestrator.state.DesiredState;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.pg.PgConnector;
 import org.slf4j.Logger;
@@ -45,7 +46,7 @@ final class StopSignal implements AutoCloseable {
         poller.scheduleWithFixedDelay(() -> {
             try (Connection c = target.open("control")) {
                 store.setOwner(c, owner);
-                if (store.find(c).map(r -> r.desiredState().equals("stop")).orElse(false)) {
+                if (store.find(c).map(r -> r.desiredState() == DesiredState.STOP).orElse(false)) {
                     request("godwit stop");
                 }
                 cutovers.pending(c).filter(r -> r.id() > lastCutoverTaken.get()).ifPresent(r -> {

@@ -29,7 +29,7 @@ public final class TaskStore {
      * @param ownerAlive whether the owning process refreshed its mark within the last 10 seconds (by the target's
      *                   clock, so machines with skewed clocks agree)
      */
-    public record TaskRow(String name, String type, Phase phase, String desiredState, String slotName,
+    public record TaskRow(String name, String type, Phase phase, DesiredState desiredState, String slotName,
                           String publicationName, Optional<Lsn> consistentPoint, String owner, boolean ownerAlive,
                           java.time.OffsetDateTime createdAt, java.time.OffsetDateTime updatedAt) {
     }
@@ -40,7 +40,7 @@ public final class TaskStore {
     }
 
     /** One table's load state. */
-    public record TableRow(String tableKey, String sourceName, String state, Optional<Lsn> syncLsn, long rows, long bytes) {
+    public record TableRow(String tableKey, String sourceName, TableState state, Optional<Lsn> syncLsn, long rows, long bytes) {
     }
 
     public Optional<TaskRow> find(Connection c) throws SQLException {
@@ -53,7 +53,7 @@ public final class TaskStore {
                     return Optional.empty();
                 }
                 return Optional.of(new TaskRow(rs.getString(1), rs.getString(2), Phase.valueOf(rs.getString(3)),
-                        rs.getString(4), rs.getString(5), rs.getString(6),
+                        DesiredState.of(rs.getString(4)), rs.getString(5), rs.getString(6),
                         Optional.ofNullable(rs.getString(7)).map(Lsn::parse), rs.getString(8), rs.getBoolean(9),
                         rs.getObject(10, java.time.OffsetDateTime.class), rs.getObject(11, java.time.OffsetDateTime.class)));
             }
@@ -83,8 +83,8 @@ public final class TaskStore {
         ControlStatements.update(c, "UPDATE " + schema.table("task") + " SET owner_seen_at = NULL WHERE name = ?", task);
     }
 
-    public void setDesiredState(Connection c, String desired) throws SQLException {
-        ControlStatements.update(c, "UPDATE " + schema.table("task") + " SET desired_state = ?, updated_at = now() WHERE name = ?", desired, task);
+    public void setDesiredState(Connection c, DesiredState desired) throws SQLException {
+        ControlStatements.update(c, "UPDATE " + schema.table("task") + " SET desired_state = ?, updated_at = now() WHERE name = ?", desired.stored(), task);
     }
 
     public void addTable(Connection c, String tableKey, String sourceName) throws SQLException {
@@ -133,12 +133,13 @@ public final class TaskStore {
                 + " bytes_copied = 0, started_at = NULL, finished_at = NULL WHERE task = ? AND table_key = ?", task, tableKey);
     }
 
-    public void setTableState(Connection c, String tableKey, String state) throws SQLException {
+    public void setTableState(Connection c, String tableKey, TableState state) throws SQLException {
         ControlStatements.update(c, "UPDATE " + schema.table("table_state") + " SET state = ?,"
-                + " started_at = coalesce(started_at, now()), finished_at = CASE WHEN ? IN ('loaded', 'ready') THEN now() END,"
+                + " started_at = coalesce(started_at, now()), finished_at = CASE WHEN ? <> 'pending' THEN now() END,"
                 + " rows_copied = (SELECT coalesce(sum(rows_copied), 0) FROM " + schema.table("unit") + " u WHERE u.task = ? AND u.table_key = ?),"
                 + " bytes_copied = (SELECT coalesce(sum(bytes_copied), 0) FROM " + schema.table("unit") + " u WHERE u.task = ? AND u.table_key = ?)"
-                + " WHERE task = ? AND table_key = ?", state, state, task, tableKey, task, tableKey, task, tableKey);
+                + " WHERE task = ? AND table_key = ?", state.stored(), state.stored(), task, tableKey, task, tableKey, task,
+                tableKey);
     }
 
     public void setSyncLsn(Connection c, String tableKey, Lsn lsn) throws SQLException {
@@ -170,7 +171,7 @@ public final class TaskStore {
             ps.setString(1, task);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new TableRow(rs.getString(1), rs.getString(2), rs.getString(3),
+                    out.add(new TableRow(rs.getString(1), rs.getString(2), TableState.of(rs.getString(3)),
                             Optional.ofNullable(rs.getString(4)).map(Lsn::parse), rs.getLong(5), rs.getLong(6)));
                 }
             }

@@ -21,31 +21,38 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Checklist item 9: a source transaction far larger than the heap. godwit runs as its own process with a 256 MB heap
- * while one source transaction inserts 5,000,000 rows and a second one updates 1,000,000 of them; the target must
+ * Checklist item 9: a source transaction far larger than the heap. godwit runs as its own process with a small heap
+ * while one source transaction inserts ROWS rows and a second one updates a fifth of them; the target must
  * end equal to the source, and the process must still be alive and stop cleanly.
  */
 @ExtendWith(PgExtension.class)
 class CdcBigTransactionIT {
-    private static final int ROWS = 5_000_000;
+    /**
+     * 1,000,000 rows under a 128 MB heap in the suite (a minute on a busy 2-core machine); the full size that issue 20
+     * asks for runs with {@code -Dgodwit.bigtx.rows=5000000 -Dgodwit.bigtx.heap=256m}
+     * ({@code scripts/bench/big-transaction.sh}).
+     */
+    private static final int ROWS = Integer.getInteger("godwit.bigtx.rows", 1_000_000);
+    private static final String HEAP = System.getProperty("godwit.bigtx.heap", "128m");
 
     @TempDir
     Path dir;
 
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
-    void fiveMillionRowsInOneSourceTransactionApplyWithA256MegabyteHeap(PgLab lab) throws Exception {
+    void aMillionRowsInOneSourceTransactionApplyWithinASmallHeap(PgLab lab) throws Exception {
         TestDatabase source = lab.newDatabase(17);
         TestDatabase target = lab.newDatabase(17);
         source.execute("CREATE TABLE big (id bigint PRIMARY KEY, v int NOT NULL, note text)",
                 "INSERT INTO big VALUES (0, 0, 'copied')");
         Path task = task(source, target);
-        Process godwit = Godwit.start(dir, List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"), "start",
+        Process godwit = Godwit.start(dir, List.of("-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError",
+                "-Xlog:gc:file=" + dir.resolve("gc.log")), "start",
                 task.toString());
         try {
             Godwit.awaitLog(dir, Pattern.compile("cdc: streaming slot"), Duration.ofSeconds(120));
             source.execute("INSERT INTO big SELECT g, g, 'row ' || g FROM generate_series(1, " + ROWS + ") g");
-            source.execute("UPDATE big SET v = -v, note = NULL WHERE id % 5 = 0");
+            source.execute("UPDATE big SET v = -v, note = NULL WHERE id % 5 = 0"); // ROWS / 5 rows
             awaitEqual(source, target, godwit, Duration.ofMinutes(6));
             assertTrue(godwit.isAlive(), () -> "godwit ended:\n" + Godwit.log(dir));
             assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
@@ -56,7 +63,9 @@ class CdcBigTransactionIT {
             godwit.destroyForcibly();
         }
         assertEquals(String.valueOf(ROWS + 1), target.value("SELECT count(*) FROM big"));
-        assertEquals("1000001", target.value("SELECT count(*) FROM big WHERE v <= 0"));
+        assertEquals(String.valueOf(ROWS / 5 + 1), target.value("SELECT count(*) FROM big WHERE v <= 0"));
+        System.out.println("bigtx: " + ROWS + " rows with -Xmx" + HEAP + "; heap after GC at most "
+                + GcLog.peakAfterGc(dir.resolve("gc.log")));
     }
 
     private Path task(TestDatabase source, TestDatabase target) throws Exception {

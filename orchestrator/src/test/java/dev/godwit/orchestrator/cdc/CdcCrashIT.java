@@ -122,10 +122,7 @@ class CdcCrashIT {
             System.err.println("godwit log:\n" + Godwit.log(dir));
             throw e;
         } finally {
-            CliRun.of("stop", task.toString());
-            if (!godwit.waitFor(60, TimeUnit.SECONDS)) {
-                godwit.destroyForcibly();
-            }
+            Godwit.stopOrKill(task, godwit);
         }
     }
 
@@ -173,10 +170,7 @@ class CdcCrashIT {
             System.err.println("godwit log:\n" + Godwit.log(dir));
             throw e;
         } finally {
-            CliRun.of("stop", task.toString());
-            if (!godwit.waitFor(60, TimeUnit.SECONDS)) {
-                godwit.destroyForcibly();
-            }
+            Godwit.stopOrKill(task, godwit);
         }
     }
 }

@@ -58,4 +58,12 @@ public final class Godwit {
         }
         throw new AssertionError("no log line matching " + pattern + " within " + timeout + ":\n" + log(dir));
     }
+
+    /** Asks the task to stop ({@code godwit stop}) and waits for the process; kills it when it does not end. */
+    public static void stopOrKill(Path task, Process godwit) throws InterruptedException {
+        dev.godwit.orchestrator.cli.CliRun.of("stop", task.toString());
+        if (!godwit.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            godwit.destroyForcibly();
+        }
+    }
 }

@@ -80,10 +80,7 @@ class RestartAtBeginIT {
             throw e;
         } finally {
             if (running != null && running.isAlive()) {
-                CliRun.of("stop", task.toString());
-                if (!running.waitFor(60, TimeUnit.SECONDS)) {
-                    running.destroyForcibly();
-                }
+                Godwit.stopOrKill(task, running);
             }
         }
     }

@@ -1,5 +1,6 @@
-package dev.godwit.orchestrator.run;
+package dev.godwit.orchestrator.load;
 
+import dev.godwit.orchestrator.state.TableState;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.orchestrator.state.TaskStore.UnitRow;
 import dev.godwit.workers.copy.CopyStatements;
@@ -175,7 +176,7 @@ final class FullLoad {
         }
         try (Connection t = target.open("post-data")) {
             t.setAutoCommit(false);
-            store.setTableState(t, tableKey, "loaded");
+            store.setTableState(t, tableKey, TableState.LOADED);
             SchemaScript.Group group = postData.get(tableKey);
             try (Statement s = t.createStatement()) {
                 if (group != null) {
@@ -186,7 +187,7 @@ final class FullLoad {
                 }
                 s.execute("ANALYZE " + tables.get(tableKey).targetRelation());
             }
-            store.setTableState(t, tableKey, "ready");
+            store.setTableState(t, tableKey, TableState.READY);
             t.commit();
             progress.tableReady();
             log.info("table {} ready ({} post-data statements)", tableKey, group == null ? 0 : group.statements().size());

@@ -1,4 +1,4 @@
-package dev.godwit.orchestrator.run;
+package dev.godwit.orchestrator.load;
 
 import dev.godwit.orchestrator.plan.Sizes;
 

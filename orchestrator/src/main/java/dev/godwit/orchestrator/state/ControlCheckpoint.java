@@ -1,6 +1,5 @@
-package dev.godwit.orchestrator.cdc;
+package dev.godwit.orchestrator.state;
 
-import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.workers.cdc.apply.Checkpoint;
 import dev.godwit.workers.pg.Lsn;
 

@@ -1,4 +1,4 @@
-package dev.godwit.orchestrator.run;
+package dev.godwit.orchestrator.load;
 
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -1,0 +1,96 @@
+package dev.godwit.orchestrator.plan;
+
+import dev.godwit.mappings.partition.PartitionRule;
+import dev.godwit.mappings.sql.SqlText;
+import dev.godwit.mappings.task.Task;
+import dev.godwit.workers.catalog.SourceCatalog;
+import dev.godwit.workers.catalog.Table;
+import dev.godwit.workers.catalog.TableKind;
+import dev.godwit.workers.schema.DdlWriter;
+import dev.godwit.workers.schema.RangeBounds;
+import dev.godwit.workers.schema.TargetTableSpec;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * A plan together with what the target schema is written from: each planned table with the partitions below it, and
+ * the DDL options (where types and sequences go, the bounds of a table repartitioned by range).
+ */
+public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Options options) {
+
+    /** Plans {@code task} against the source catalog read through {@code source}. */
+    public static SchemaPlan read(Task task, Connection source) throws SQLException {
+        Plan plan = Planner.forSource(task, source);
+        SourceCatalog catalog = plan.catalog();
+        List<TargetTableSpec> specs = plan.tables().stream()
+                .map(t -> new TargetTableSpec(t.source(), t.mapping(), partitionsBelow(t.source(), catalog)))
+                .toList();
+        DdlWriter.Options options = DdlWriter.Options.defaults().withSchemaMapping(schemaMapping(plan));
+        for (PlannedTable t : plan.tables()) {
+            if (t.mapping().partitionRule() instanceof PartitionRule.Repartition r
+                    && r.strategy() instanceof PartitionRule.Range range) {
+                options = options.withRangeBounds(t.mapping().targetKey(), bounds(source, t.source(), range.column()));
+            }
+        }
+        return new SchemaPlan(plan, specs, options);
+    }
+
+    /** The target schema of a source schema's types and sequences (see {@link #schemaMapping}). */
+    public String targetSchema(String sourceSchema) {
+        return schemaMapping(plan).apply(sourceSchema);
+    }
+
+    /** The source schemas the selected tables are in: the schemas whose sequences and types go with them. */
+    public Set<String> sourceSchemas() {
+        Set<String> schemas = new TreeSet<>();
+        plan.tables().forEach(t -> schemas.add(t.source().schema()));
+        return schemas;
+    }
+
+    /** Every relation below a partitioned table: intermediate partitioned tables and leaves, parents first. */
+    private static List<Table> partitionsBelow(Table table, SourceCatalog catalog) {
+        List<Table> out = new ArrayList<>();
+        if (table.kind() != TableKind.PARTITIONED) {
+            return out;
+        }
+        for (Table child : catalog.children(table)) {
+            if (child.isPartition()) {
+                out.add(child);
+                out.addAll(partitionsBelow(child, catalog));
+            }
+        }
+        return out;
+    }
+
+    /** Where each source schema's types and sequences go: the target schema its tables go to, when they agree. */
+    private static Function<String, String> schemaMapping(Plan plan) {
+        Map<String, Set<String>> targets = new HashMap<>();
+        for (PlannedTable t : plan.tables()) {
+            targets.computeIfAbsent(t.source().schema(), k -> new TreeSet<>()).add(t.mapping().targetSchema());
+        }
+        return schema -> {
+            Set<String> t = targets.get(schema);
+            return t != null && t.size() == 1 ? t.iterator().next() : schema;
+        };
+    }
+
+    private static RangeBounds bounds(Connection c, Table table, String column) throws SQLException {
+        String col = SqlText.identifier(column);
+        try (PreparedStatement ps = c.prepareStatement("SELECT min(" + col + ")::text, max(" + col + ")::text FROM ONLY "
+                + SqlText.qualified(table.schema(), table.name()));
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new RangeBounds(rs.getString(1), rs.getString(2));
+        }
+    }
+}

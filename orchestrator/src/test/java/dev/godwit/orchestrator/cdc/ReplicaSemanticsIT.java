@@ -1,0 +1,85 @@
+package dev.godwit.orchestrator.cdc;
+
+import dev.godwit.orchestrator.cli.CliRun;
+import dev.godwit.orchestrator.cli.ExitCodes;
+import dev.godwit.workers.testkit.PgExtension;
+import dev.godwit.workers.testkit.PgLab;
+import dev.godwit.workers.testkit.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Changes are applied with the semantics of PostgreSQL's own apply worker: a cascade the source made (ON UPDATE
+ * CASCADE into a child's key, ON DELETE CASCADE) arrives as the child's own changes and is not made a second time by
+ * the target's foreign-key actions, and a target trigger does not fire on a replicated change. A sequence that no
+ * column owns but a DEFAULT uses is set at cutover, so the application's next insert on the target gets a fresh key.
+ */
+@ExtendWith(PgExtension.class)
+class ReplicaSemanticsIT {
+    private static final String SCHEMA = """
+            CREATE TABLE parent (id int PRIMARY KEY, name text);
+            CREATE TABLE child (parent_id int REFERENCES parent ON UPDATE CASCADE ON DELETE CASCADE, n int, note text,
+                                PRIMARY KEY (parent_id, n));
+            CREATE TABLE versioned (id int PRIMARY KEY, note text, version int NOT NULL DEFAULT 1);
+            CREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN NEW.version := OLD.version + 1; RETURN NEW; END $$;
+            CREATE TRIGGER versioned_bump BEFORE UPDATE ON versioned FOR EACH ROW EXECUTE FUNCTION bump();
+            CREATE SEQUENCE ticket_seq START 100;
+            CREATE TABLE ticket (id bigint PRIMARY KEY DEFAULT nextval('ticket_seq'), subject text);
+            CREATE TABLE markers (name text PRIMARY KEY);
+            INSERT INTO parent SELECT g, 'p' || g FROM generate_series(1, 20) g;
+            INSERT INTO child SELECT p, n, 'c' FROM generate_series(1, 20) p, generate_series(1, 5) n;
+            INSERT INTO versioned SELECT g, 'v', 1 FROM generate_series(1, 10) g;
+            INSERT INTO ticket (subject) SELECT 't' || g FROM generate_series(1, 10) g;
+            """;
+    private static final List<String> TABLES = List.of("parent", "child", "versioned", "ticket", "markers");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void cascadesAndTriggersAreNotRepeatedOnTheTargetAndAnUnownedSequenceIsSetAtCutover(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute(SCHEMA);
+        Path task = CdcTasks.write(dir, "replica", source, target, "validation:\n  enabled: false\n");
+        Process godwit = Godwit.start(dir, "start", task.toString());
+        try {
+            Godwit.awaitLog(dir, Pattern.compile("cdc: streaming slot"), Duration.ofSeconds(120));
+            assertTrue(Godwit.log(dir).contains("replica mode"), Godwit.log(dir));
+            // the application's own trigger, present on the target as on the source
+            target.execute("CREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$"
+                    + " BEGIN NEW.version := OLD.version + 1; RETURN NEW; END $$",
+                    "CREATE TRIGGER versioned_bump BEFORE UPDATE ON versioned FOR EACH ROW EXECUTE FUNCTION bump()");
+            source.execute("UPDATE parent SET id = id + 100 WHERE id <= 5", // cascades into child's key
+                    "DELETE FROM parent WHERE id BETWEEN 6 AND 8", // cascades to their children
+                    "UPDATE versioned SET note = 'changed' WHERE id <= 4", // the trigger makes version 2
+                    "INSERT INTO ticket (subject) SELECT 'new' || g FROM generate_series(1, 5) g",
+                    "INSERT INTO markers VALUES ('done')");
+            CdcIT.awaitEqual(source, target, TABLES, Duration.ofSeconds(120));
+            assertEquals("2", target.value("SELECT max(version) FROM versioned"), "the target trigger did not fire");
+            assertEquals("25", target.value("SELECT count(*) FROM child WHERE parent_id > 100"));
+
+            CliRun cutover = CliRun.of("cutover", task.toString());
+            assertEquals(ExitCodes.OK, cutover.exitCode(), cutover + "\n" + Godwit.log(dir));
+            assertTrue(godwit.waitFor(60, TimeUnit.SECONDS), "godwit ends with the cutover");
+        } finally {
+            godwit.destroyForcibly();
+        }
+        assertEquals(source.value("SELECT last_value FROM ticket_seq"), target.value("SELECT last_value FROM ticket_seq"));
+        target.execute("INSERT INTO ticket (subject) VALUES ('after cutover')");
+        assertEquals("115", target.value("SELECT max(id) FROM ticket"), "a fresh key from the carried sequence");
+    }
+}
