@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** The partitions of a table partitioned anew on the target ({@link PartitionRule.Repartition}). */
@@ -20,13 +21,13 @@ final class Repartitioning {
     }
 
     static List<Statement> partitions(TargetTableSpec spec, PartitionRule.Strategy strategy, String parent,
-                                      Optional<RangeBounds> bounds, List<String> warnings) {
+                                      Optional<RangeBounds> bounds, Consumer<String> warnings) {
         String schema = spec.mapping().targetSchema();
         String base = spec.mapping().targetName();
         List<Statement> out = new ArrayList<>();
         if (strategy instanceof PartitionRule.Range r) {
                 if (bounds.isEmpty() || bounds.get().min() == null || bounds.get().max() == null) {
-                    warnings.add(parent + ": no min/max of " + r.column() + " given (or the table is empty), so"
+                    warnings.accept(parent + ": no min/max of " + r.column() + " given (or the table is empty), so"
                             + " it gets only a DEFAULT partition");
                 } else {
                     for (String[] range : ranges(parent, r, bounds.get())) {

@@ -43,7 +43,7 @@ public final class SchemaVerifier {
     public static List<String> verify(SourceCatalog target, SourceCatalog source, List<TargetTableSpec> specs,
                                       DdlWriter.Options options) {
         List<String> out = new ArrayList<>();
-        TypeDdl types = new TypeDdl(source, options, new ArrayList<>());
+        TypeDdl types = new TypeDdl(source, options);
         Set<String> extensionSchemas = source.extensions().stream().map(e -> e.schema()).collect(Collectors.toSet());
         Function<String, String> schemas = s -> extensionSchemas.contains(s) ? s : options.schemaMapping().apply(s);
         for (TargetTableSpec spec : specs) {

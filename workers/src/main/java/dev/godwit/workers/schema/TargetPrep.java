@@ -91,7 +91,7 @@ public final class TargetPrep {
     private static List<String> check(SourceCatalog existing, SourceCatalog source, List<TargetTableSpec> specs,
                                       DdlWriter.Options options) {
         List<String> out = new ArrayList<>();
-        TypeDdl types = new TypeDdl(source, options, new ArrayList<>());
+        TypeDdl types = new TypeDdl(source, options);
         for (TargetTableSpec spec : specs) {
             Optional<Table> table = find(existing, spec);
             if (table.isEmpty()) {

@@ -1,7 +1,9 @@
 package dev.godwit.workers.schema;
 
+import dev.godwit.mappings.partition.PartitionRule;
 import dev.godwit.mappings.rules.TableMapping;
 import dev.godwit.workers.catalog.Table;
+import dev.godwit.workers.catalog.TableKind;
 
 import java.util.List;
 
@@ -17,5 +19,15 @@ public record TargetTableSpec(Table source, TableMapping mapping, List<Table> pa
     /** {@code schema.name} of the target, unquoted: the key of per-table options and of messages. */
     public String targetKey() {
         return mapping.targetKey();
+    }
+
+    /** Whether the source is partitioned and the target keeps its partitions as they are. */
+    public boolean keepsPartitions() {
+        return source.kind() == TableKind.PARTITIONED && mapping.partitionRule() instanceof PartitionRule.Keep;
+    }
+
+    /** Whether the target table is partitioned: kept so, or partitioned anew. */
+    public boolean partitionedOnTarget() {
+        return keepsPartitions() || mapping.partitionRule() instanceof PartitionRule.Repartition;
     }
 }

@@ -19,18 +19,18 @@ import java.util.stream.Collectors;
 /**
  * The user types and extensions the target columns need, created before the tables in dependency order (a domain
  * after its base type, a composite after its attributes' types), each in the schema its source schema maps to.
+ * The columns say what they need through {@link #use(String)} as they are written, so this part runs after the
+ * tables; its statements still go before them ({@link ScriptBuilder.PreData#TYPES}).
  */
-final class TypeDdl {
+final class TypeDdl implements DdlPart {
     private final SourceCatalog catalog;
     private final DdlWriter.Options options;
-    private final List<String> warnings;
     private final Map<Long, UserType> used = new LinkedHashMap<>();
     private final Set<String> extensions = new LinkedHashSet<>();
 
-    TypeDdl(SourceCatalog catalog, DdlWriter.Options options, List<String> warnings) {
+    TypeDdl(SourceCatalog catalog, DdlWriter.Options options) {
         this.catalog = catalog;
         this.options = options;
-        this.warnings = warnings;
     }
 
     /** Notes the user type (if any) that a column type text refers to, and returns the text for the target. */
@@ -95,7 +95,13 @@ final class TypeDdl {
         return out;
     }
 
-    List<Statement> statements() {
+    /** Creates the extensions and types {@link #use(String)} was asked for so far: run it after the tables. */
+    @Override
+    public void write(ScriptBuilder script) {
+        script.addAll(ScriptBuilder.PreData.TYPES, statements(script));
+    }
+
+    private List<Statement> statements(ScriptBuilder script) {
         List<Statement> out = new ArrayList<>();
         for (String name : extensions) {
             Optional<Extension> ext = catalog.extension(name);
@@ -107,7 +113,7 @@ final class TypeDdl {
                 continue;
             }
             String name = SqlText.qualified(options.schemaMapping().apply(t.schema()), t.name());
-            Optional<String> sql = create(t, name);
+            Optional<String> sql = create(t, name, script);
             if (sql.isEmpty()) {
                 continue;
             }
@@ -122,7 +128,7 @@ final class TypeDdl {
         return out;
     }
 
-    private Optional<String> create(UserType t, String name) {
+    private Optional<String> create(UserType t, String name, ScriptBuilder script) {
         switch (t.kind()) {
             case ENUM:
                 return Optional.of("CREATE TYPE " + name + " AS ENUM (" + t.enumLabels().stream()
@@ -147,7 +153,7 @@ final class TypeDdl {
             }
             case RANGE: {
                 if (t.rangeCanonical().isPresent()) {
-                    warnings.add("type " + name + ": its canonical function " + t.rangeCanonical().get()
+                    script.warn("type " + name + ": its canonical function " + t.rangeCanonical().get()
                             + " is not created; the range type is created without it");
                 }
                 return Optional.of("CREATE TYPE " + name + " AS RANGE (SUBTYPE = "
@@ -155,7 +161,7 @@ final class TypeDdl {
                         + t.rangeSubtypeDiff().map(d -> ", SUBTYPE_DIFF = " + d).orElse("") + ")");
             }
             default:
-                warnings.add("type " + name + " is a base type outside any extension; godwit cannot create it,"
+                script.warn("type " + name + " is a base type outside any extension; godwit cannot create it,"
                         + " create it on the target before the load");
                 return Optional.empty();
         }

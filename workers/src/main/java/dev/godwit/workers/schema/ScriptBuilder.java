@@ -1,0 +1,78 @@
+package dev.godwit.workers.schema;
+
+import dev.godwit.workers.schema.SchemaScript.Group;
+import dev.godwit.workers.schema.SchemaScript.Statement;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The statements and warnings of one write, gathered by the {@link DdlPart}s in whatever order they run and put in
+ * dependency order only when the {@link SchemaScript} is built: the pre-data by {@link PreData} section, the
+ * post-data groups by phase. This lets a part that must run late (schemas, which need to know what every other part
+ * created) still put its statements first.
+ */
+final class ScriptBuilder {
+
+    /** The sections of the pre-data, in the order they run: each may use what an earlier one created. */
+    enum PreData {
+        /** the schemas every later statement creates something in */
+        SCHEMAS,
+        /** extensions, then user types in dependency order */
+        TYPES,
+        /** sequences that column defaults call */
+        SEQUENCES,
+        /** tables with their comments, then their partitions, parent before child */
+        TABLES,
+        /** what ties together tables created before: sequence ownership, inheritance */
+        TABLE_LINKS
+    }
+
+    private record GroupKey(String name, int phase) {
+    }
+
+    private final Map<PreData, List<Statement>> preData = new EnumMap<>(PreData.class);
+    private final List<Group> groups = new ArrayList<>();
+    private final Map<GroupKey, List<Statement>> sharedGroups = new LinkedHashMap<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    void add(PreData section, Statement statement) {
+        preData.computeIfAbsent(section, s -> new ArrayList<>()).add(statement);
+    }
+
+    void addAll(PreData section, List<Statement> statements) {
+        statements.forEach(s -> add(section, s));
+    }
+
+    /** A post-data group of its own (one table's keys and indexes, say); an empty one is left out. */
+    void group(String name, int phase, List<Statement> statements) {
+        if (!statements.isEmpty()) {
+            groups.add(new Group(name, phase, statements));
+        }
+    }
+
+    /** Appends to the post-data group that many tables share (the foreign keys), created on first use. */
+    void addToShared(String name, int phase, Statement statement) {
+        sharedGroups.computeIfAbsent(new GroupKey(name, phase), k -> new ArrayList<>()).add(statement);
+    }
+
+    /** Something the script leaves out or degrades, one sentence. */
+    void warn(String warning) {
+        warnings.add(warning);
+    }
+
+    SchemaScript build() {
+        List<Statement> pre = new ArrayList<>();
+        for (PreData section : PreData.values()) {
+            pre.addAll(preData.getOrDefault(section, List.of()));
+        }
+        List<Group> post = new ArrayList<>(groups);
+        sharedGroups.forEach((key, statements) -> post.add(new Group(key.name(), key.phase(), statements)));
+        post.sort(Comparator.comparingInt(Group::phase));
+        return new SchemaScript(pre, post, warnings);
+    }
+}
