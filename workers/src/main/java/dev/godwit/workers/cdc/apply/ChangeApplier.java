@@ -440,7 +440,7 @@ public final class ChangeApplier {
             if (table != null && applies(table)) {
                 // ONLY: an inheritance parent's children arrive in the same message when they were truncated too;
                 // a partitioned target cannot be truncated ONLY and holds only the routed rows anyway
-                names.add((table.isPartitioned() ? "" : "ONLY ") + table.quotedTable());
+                names.add((table.catalog().isPartitioned() ? "" : "ONLY ") + table.quotedTable());
                 first = first == null ? table : first;
             }
         }
