@@ -164,9 +164,11 @@ public final class ChangeApplier {
     }
 
     public ApplyStats stats() {
-        return new ApplyStats(group.transactions(), group.skippedTransactions(), results.inserts(),
-                results.updates(), results.deletes(), truncates, guard.skippedChanges(), group.lastCommittedEndLsn(),
-                group.lastCommitTime());
+        TransactionGroup.Progress progress = group.progress();
+        ChangeResults.Rows rows = results.rows();
+        return new ApplyStats(progress.transactions(), progress.skippedTransactions(), rows.inserts(), rows.updates(),
+                rows.deletes(), truncates, guard.skippedChanges(), progress.lastCommittedEndLsn(),
+                progress.lastCommitTime());
     }
 
     private boolean applies(TableApplier table) {

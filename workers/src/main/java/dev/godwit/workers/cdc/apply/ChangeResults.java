@@ -51,16 +51,11 @@ final class ChangeResults implements StatementPipeline.Outcome {
         }
     }
 
-    /** Rows inserted, including UPDATEs turned into INSERTs. */
-    long inserts() {
-        return inserts;
+    /** The rows changed so far (see {@link ApplyStats}). */
+    record Rows(long inserts, long updates, long deletes) {
     }
 
-    long updates() {
-        return updates;
-    }
-
-    long deletes() {
-        return deletes;
+    Rows rows() {
+        return new Rows(inserts, updates, deletes);
     }
 }

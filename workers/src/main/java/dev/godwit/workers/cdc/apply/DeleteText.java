@@ -11,12 +11,10 @@ import java.util.Optional;
 final class DeleteText {
 
     private final ColumnMap columns;
-    private final ApplyTarget target;
     private final WhereClause where;
 
     DeleteText(ColumnMap columns, WhereClause where) {
         this.columns = columns;
-        this.target = columns.target();
         this.where = where;
     }
 
@@ -37,7 +35,7 @@ final class DeleteText {
 
     /** The set form: a DELETE by key (not a soft delete). */
     Optional<SetForm> set(RowIdentity identity, TupleData old) throws SQLException {
-        if (indicator().isPresent() || target.keyColumns().isEmpty()) {
+        if (indicator().isPresent() || columns.target().keyColumns().isEmpty()) {
             return Optional.empty();
         }
         StatementBuilder many = new StatementBuilder(true).append("DELETE FROM ").append(columns.table())
@@ -48,6 +46,6 @@ final class DeleteText {
 
     /** The added column that is an operation indicator, if there is one. */
     private Optional<ApplyTarget.AddedColumn> indicator() {
-        return target.addedColumns().stream().filter(a -> a.operationIndicator().isPresent()).findFirst();
+        return columns.target().addedColumns().stream().filter(a -> a.operationIndicator().isPresent()).findFirst();
     }
 }

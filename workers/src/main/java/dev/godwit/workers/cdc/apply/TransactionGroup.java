@@ -133,19 +133,13 @@ final class TransactionGroup {
         return syncLsn.isEmpty() || !current.finalLsn().isBefore(syncLsn.get());
     }
 
-    long transactions() {
-        return transactions;
+    /** How far the applier got so far (see {@link ApplyStats}). */
+    record Progress(long transactions, long skippedTransactions, Lsn lastCommittedEndLsn,
+                    Optional<Instant> lastCommitTime) {
     }
 
-    long skippedTransactions() {
-        return skippedTransactions;
-    }
-
-    Lsn lastCommittedEndLsn() {
-        return lastCommittedEndLsn;
-    }
-
-    Optional<Instant> lastCommitTime() {
-        return Optional.ofNullable(lastCommitTime);
+    Progress progress() {
+        return new Progress(transactions, skippedTransactions, lastCommittedEndLsn,
+                Optional.ofNullable(lastCommitTime));
     }
 }

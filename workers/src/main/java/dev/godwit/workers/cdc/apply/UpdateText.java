@@ -15,12 +15,10 @@ import java.util.Optional;
 final class UpdateText {
 
     private final ColumnMap columns;
-    private final ApplyTarget target;
     private final WhereClause where;
 
     UpdateText(ColumnMap columns, WhereClause where) {
         this.columns = columns;
-        this.target = columns.target();
         this.where = where;
     }
 
@@ -29,6 +27,7 @@ final class UpdateText {
      * nothing is computed (the target table must also allow it, see {@link UpdateRuns#asOneStatement()}).
      */
     boolean hasSetForm(RowIdentity identity) {
+        ApplyTarget target = columns.target();
         return identity == RowIdentity.NEW_ROW && !target.keyColumns().isEmpty() && target.addedColumns().isEmpty();
     }
 
@@ -52,14 +51,14 @@ final class UpdateText {
             if (c == null || newRow.get(i) instanceof ColumnValue.UnchangedToast) {
                 continue; // 'u': the value was not sent and is unchanged: never written
             }
-            if (identity == RowIdentity.NEW_ROW && target.keyColumns().contains(c.targetName())) {
+            if (identity == RowIdentity.NEW_ROW && columns.target().keyColumns().contains(c.targetName())) {
                 continue; // found by this very value
             }
             sql.append(sep).append(SqlText.identifier(c.targetName())).append(" = ").param(false, i, c.targetType());
             sep = ", ";
             setParts.add(c.targetName());
         }
-        for (ApplyTarget.AddedColumn a : target.addedColumns()) {
+        for (ApplyTarget.AddedColumn a : columns.target().addedColumns()) {
             sql.append(sep).append(SqlText.identifier(a.targetName())).append(" = ");
             sep = ", ";
             setParts.add(a.targetName());
@@ -71,7 +70,7 @@ final class UpdateText {
         }
         if (setParts.isEmpty()) {
             // nothing sent but the key: still find the row, so that a missing one is noticed
-            String any = target.columns().get(0).targetName();
+            String any = columns.target().columns().get(0).targetName();
             sql.append(SqlText.identifier(any)).append(" = tgt.").append(SqlText.identifier(any));
         }
         where.append(sql, identity, identity == RowIdentity.NEW_ROW ? newRow : oldRow, identity != RowIdentity.NEW_ROW);

@@ -24,12 +24,10 @@ final class WhereClause {
     }
 
     private final ColumnMap columns;
-    private final ApplyTarget target;
     private final KeylessFacts facts;
 
     WhereClause(ColumnMap columns, KeylessFacts facts) {
         this.columns = columns;
-        this.target = columns.target();
         this.facts = facts;
     }
 
@@ -41,7 +39,7 @@ final class WhereClause {
      */
     void append(StatementBuilder sql, RowIdentity identity, TupleData image, boolean old) throws SQLException {
         sql.from().append(" WHERE ");
-        if (!target.keyColumns().isEmpty()) {
+        if (!columns.target().keyColumns().isEmpty()) {
             byKey(sql, identity, old);
         } else {
             byRow(sql, identity, image, old);
@@ -50,16 +48,16 @@ final class WhereClause {
 
     private void byKey(StatementBuilder sql, RowIdentity identity, boolean old) throws SQLException {
         String sep = "";
-        for (String key : target.keyColumns()) {
+        for (String key : columns.target().keyColumns()) {
             int i = columns.indexOfTarget(key);
             if (i < 0) {
-                throw new SQLException("key column " + key + " of " + target.qualifiedTarget()
+                throw new SQLException("key column " + key + " of " + columns.target().qualifiedTarget()
                         + " is not in the source relation " + columns.relation().qualifiedName(), "42703");
             }
             if (identity == RowIdentity.KEY && !columns.relation().columns().get(i).isKey()) {
-                throw new SQLException("key column " + key + " of " + target.qualifiedTarget() + " is not part of"
-                        + " the replica identity of " + columns.relation().qualifiedName() + ", so the old key is"
-                        + " not sent; set the source's REPLICA IDENTITY to the same key", "55000");
+                throw new SQLException("key column " + key + " of " + columns.target().qualifiedTarget()
+                        + " is not part of the replica identity of " + columns.relation().qualifiedName()
+                        + ", so the old key is not sent; set the source's REPLICA IDENTITY to the same key", "55000");
             }
             sql.append(sep).append("tgt.").append(SqlText.identifier(key)).append(" = ")
                     .keyParam(old, i, columns.written(i).targetType());
@@ -94,7 +92,8 @@ final class WhereClause {
         }
         if (conditions == 0) {
             throw new SQLException("no column identifies rows of " + columns.relation().qualifiedName() + " on "
-                    + target.qualifiedTarget() + ": it has neither a target key nor a replica identity", "55000");
+                    + columns.target().qualifiedTarget() + ": it has neither a target key nor a replica identity",
+                    "55000");
         }
         sql.append(" LIMIT 1)");
     }
