@@ -1,6 +1,5 @@
 package dev.godwit.workers.cdc.apply;
 
-import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.workers.cdc.pgoutput.ColumnValue;
 import dev.godwit.workers.cdc.pgoutput.OldTuple;
 import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
@@ -12,7 +11,6 @@ import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Relation;
 import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Truncate;
 import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Update;
 import dev.godwit.workers.cdc.pgoutput.RelationCache;
-import dev.godwit.workers.cdc.pgoutput.RelationColumn;
 import dev.godwit.workers.cdc.pgoutput.TupleData;
 import dev.godwit.workers.cdc.pgoutput.TypeCache;
 import dev.godwit.mappings.task.ErrorPolicy;
@@ -20,26 +18,24 @@ import dev.godwit.workers.cdc.apply.StatementPipeline.Change;
 import dev.godwit.workers.cdc.apply.StatementPipeline.Expect;
 import dev.godwit.workers.pg.DurableCommits;
 import dev.godwit.workers.pg.Lsn;
-import dev.godwit.workers.pg.SqlStates;
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Replays decoded pgoutput messages on the target: each source transaction in one target transaction that also
- * records the checkpoint (its commit end LSN), so a crash anywhere leaves either both or neither.
+ * records the checkpoint (its commit end LSN), so a crash anywhere leaves either both or neither. This class
+ * dispatches the messages; its parts each do one job: {@link TransactionGroup} groups source transactions with the
+ * checkpoint (and skips what it covers on resume), {@link SchemaDrift} follows Relation messages, {@link TableApplier}
+ * holds each table's statements, {@link StatementPipeline} sends them, {@link ChangeResults} checks and counts what
+ * they did, and {@link ErrorPolicyGuard} applies the error policy.
  *
  * <p>Changes go into the open target transaction as they arrive, through a {@link StatementPipeline}: bound to their
  * prepared statements and sent in JDBC batches (one round trip for many changes), at most
@@ -50,59 +46,36 @@ import org.slf4j.LoggerFactory;
  * <p>Under {@code errorPolicy: log-and-continue} each change runs alone inside a savepoint: a change the target refuses
  * is rolled back to it, recorded through the {@link ApplyExceptionLog} in the same target transaction, and skipped.
  *
- * <p>Resume: a transaction whose {@code Begin.finalLsn} (the start of its commit record) is below the checkpoint read
- * at start is skipped whole. That is the same as "end LSN ≤ checkpoint": commit records do not overlap, so for the
- * checkpointed transaction C, finalLsn(C) &lt; end(C) = checkpoint; any transaction T that committed earlier has
- * end(T) ≤ finalLsn(C) &lt; checkpoint; any later one starts its commit record at or after end(C), so
- * finalLsn(T) ≥ checkpoint. Per-change LSNs are never used for this.
- *
- * <p>With {@code maxTransactionsPerCommit > 1}, up to that many source transactions share one target transaction, and
- * the checkpoint written is the end LSN of the last of them: all of them commit, or none, so resuming from that
- * checkpoint still neither loses nor repeats anything. {@link #commitPending()} commits a partial group (call it when
- * the stream is idle); {@link ApplyStats#lastCommittedEndLsn()} is what may be confirmed to the source: the applier's
- * session commits durably ({@link DurableCommits}), whatever the target's {@code synchronous_commit}.
+ * <p>With {@code maxTransactionsPerCommit > 1}, up to that many source transactions share one target transaction.
+ * {@link #commitPending()} commits a partial group (call it when the stream is idle);
+ * {@link ApplyStats#lastCommittedEndLsn()} is what may be confirmed to the source: the applier's session commits
+ * durably ({@link DurableCommits}), whatever the target's {@code synchronous_commit}.
  *
  * <p>After any exception the target transaction is rolled back and the applier refuses further messages: start a new
  * one (from the checkpoint) on a fresh replication stream. Not thread-safe.
  */
 public final class ChangeApplier {
-    private static final Logger log = LoggerFactory.getLogger(ChangeApplier.class);
 
     /** Values waiting in the pipeline, at most (PgJDBC holds them until the batch is sent). */
     private static final long PIPELINE_BYTES = 8L << 20;
 
     private final Connection conn;
     private final Function<Relation, Optional<ApplyTarget>> routing;
-    private final Checkpoint checkpoint;
     private final ApplyOptions options;
-    private final Lsn startCheckpoint;
     private final RelationCache relations = new RelationCache();
     private final TypeCache types = new TypeCache();
     private final Map<Long, TableApplier> tables = new HashMap<>();
+    private final ChangeResults results = new ChangeResults();
     private final StatementPipeline pipeline;
-    private final ApplyExceptionLog exceptions;
-    private final boolean logAndContinue;
+    private final ErrorPolicyGuard guard;
+    private final SchemaDrift drift;
+    private final TransactionGroup group;
     /** Each change runs alone: under log-and-continue (a savepoint per change) or when batches are off. */
     private final boolean direct;
 
-    private Begin current;
-    private boolean skipping;
     private Lsn walPosition = Lsn.INVALID;
-    private int groupTransactions;
-    private Lsn groupEndLsn;
-    private Instant groupCommitTime;
-    private long groupStartNanos;
     private boolean failed;
-
-    private long transactions;
-    private long skippedTransactions;
-    private long inserts;
-    private long updates;
-    private long deletes;
     private long truncates;
-    private long skippedChanges;
-    private Lsn lastCommittedEndLsn;
-    private Instant lastCommitTime;
 
     /** An applier for the {@link ErrorPolicy#STOP} policy. */
     public ChangeApplier(Connection target, Function<Relation, Optional<ApplyTarget>> routing, Checkpoint checkpoint,
@@ -115,16 +88,14 @@ public final class ChangeApplier {
                          ApplyOptions options, ApplyExceptionLog exceptions) throws SQLException {
         this.conn = target;
         this.routing = routing;
-        this.checkpoint = checkpoint;
         this.options = options;
-        this.exceptions = exceptions;
-        this.logAndContinue = options.errorPolicy() == ErrorPolicy.LOG_AND_CONTINUE;
-        this.direct = logAndContinue || options.batchSize() == 1;
-        this.pipeline = new StatementPipeline(options.batchSize(), PIPELINE_BYTES, new Results());
+        this.guard = new ErrorPolicyGuard(target, options.errorPolicy(), exceptions);
+        this.direct = options.errorPolicy() == ErrorPolicy.LOG_AND_CONTINUE || options.batchSize() == 1;
+        this.pipeline = new StatementPipeline(options.batchSize(), PIPELINE_BYTES, results);
+        this.drift = new SchemaDrift(target, options, types, pipeline);
         DurableCommits.ensure(target); // what stats() reports as committed may be confirmed to the slot
         target.setAutoCommit(false);
-        this.startCheckpoint = checkpoint.current();
-        this.lastCommittedEndLsn = startCheckpoint;
+        this.group = new TransactionGroup(target, checkpoint, options, pipeline);
     }
 
     /**
@@ -159,9 +130,9 @@ public final class ChangeApplier {
 
     private void dispatch(PgOutputMessage message) throws SQLException {
         if (message instanceof Begin begin) {
-            begin(begin);
+            group.begin(begin, walPosition);
         } else if (message instanceof Commit commit) {
-            commit(commit);
+            group.commit(commit);
         } else if (message instanceof Relation relation) {
             relation(relation);
         } else if (message instanceof PgOutputMessage.Type type) {
@@ -184,85 +155,35 @@ public final class ChangeApplier {
 
     /** Commits an open group of source transactions now (when the stream is idle); nothing when none is open. */
     public void commitPending() throws SQLException {
-        if (current == null && groupTransactions > 0) {
-            try {
-                commitGroup();
-            } catch (SQLException | RuntimeException e) {
-                abort(e);
+        try {
+            group.commitPending();
+        } catch (SQLException | RuntimeException e) {
+            abort(e);
             throw e;
-            }
         }
     }
 
     public ApplyStats stats() {
-        return new ApplyStats(transactions, skippedTransactions, inserts, updates, deletes, truncates,
-                skippedChanges, lastCommittedEndLsn, Optional.ofNullable(lastCommitTime));
-    }
-
-    // ---------------------------------------------------------------- transactions
-
-    private void begin(Begin begin) throws SQLException {
-        if (current != null || skipping) {
-            throw new SQLException("Begin of xid " + begin.xid() + " at " + walPosition + " inside the transaction"
-                    + " that commits at " + (current != null ? current.finalLsn() : "(skipped)"), "08P01");
-        }
-        if (begin.finalLsn().isBefore(startCheckpoint)) {
-            skipping = true; // applied before the restart (see the class comment)
-            return;
-        }
-        current = begin;
-        if (groupTransactions == 0) {
-            groupStartNanos = options.groupClock().getAsLong();
-        }
-    }
-
-    private void commit(Commit commit) throws SQLException {
-        if (skipping) {
-            skipping = false;
-            skippedTransactions++;
-            return;
-        }
-        if (current == null) {
-            throw new SQLException("Commit at " + commit.endLsn() + " without a Begin", "08P01");
-        }
-        current = null;
-        groupTransactions++;
-        groupEndLsn = commit.endLsn();
-        groupCommitTime = commit.commitTime();
-        if (groupTransactions >= options.maxTransactionsPerCommit()
-                || options.groupClock().getAsLong() - groupStartNanos >= options.maxGroupDuration().toNanos()) {
-            commitGroup();
-        }
-    }
-
-    private void commitGroup() throws SQLException {
-        pipeline.flush();
-        checkpoint.write(conn, groupEndLsn, groupCommitTime);
-        conn.commit();
-        transactions += groupTransactions;
-        groupTransactions = 0;
-        lastCommittedEndLsn = groupEndLsn;
-        lastCommitTime = groupCommitTime;
+        TransactionGroup.Progress progress = group.progress();
+        ChangeResults.Rows rows = results.rows();
+        return new ApplyStats(progress.transactions(), progress.skippedTransactions(), rows.inserts(), rows.updates(),
+                rows.deletes(), truncates, guard.skippedChanges(), progress.lastCommittedEndLsn(),
+                progress.lastCommitTime());
     }
 
     private boolean applies(TableApplier table) {
-        if (skipping) {
-            return false;
-        }
-        Optional<Lsn> sync = table.target().syncLsn();
-        return sync.isEmpty() || !current.finalLsn().isBefore(sync.get());
+        return group.applies(table.target().syncLsn());
     }
 
     private TableApplier table(long relationId, String operation) throws SQLException {
-        if (!skipping && current == null) {
+        if (!group.inTransaction()) {
             throw new SQLException(operation + " of relation id " + relationId + " at " + walPosition
                     + " outside a transaction", "08P01");
         }
         return tables.get(relationId);
     }
 
-    // ---------------------------------------------------------------- relations and schema drift
-
+    /** A new shape of a relation: its table's statements start anew, on its target as {@link SchemaDrift} finds it. */
     private void relation(Relation relation) throws SQLException {
         Optional<Relation> previous = relations.put(relation);
         TableApplier old = tables.remove(relation.relationId());
@@ -274,72 +195,9 @@ public final class ChangeApplier {
         if (routed.isEmpty()) {
             return; // not replicated
         }
-        ApplyTarget target = routed.get();
-        List<String> changedType = new ArrayList<>();
-        previous.ifPresent(p -> {
-            for (RelationColumn was : p.columns()) {
-                relation.columns().stream().filter(c -> c.name().equals(was.name())
-                        && (c.typeOid() != was.typeOid() || c.typeModifier() != was.typeModifier()))
-                        .forEach(c -> changedType.add(c.name()));
-            }
-        });
-        if (!changedType.isEmpty()) {
-            throw new SchemaDriftException(relation.qualifiedName(), changedType, "the type changed of columns");
-        }
-        ApplyTarget known = target;
-        List<RelationColumn> unknown = relation.columns().stream()
-                .filter(c -> known.column(c.name()).isEmpty() && !known.omittedColumns().contains(c.name()))
-                .toList();
-        for (RelationColumn column : unknown) {
-            Optional<String> onTarget = targetColumnType(target, column.name());
-            if (onTarget.isPresent()) {
-                target = target.withColumn(column.name(), onTarget.get());
-            } else if (options.allowAdditiveDdl()) {
-                String type = resolveType(relation, column);
-                pipeline.flush();
-                try (Statement s = conn.createStatement()) {
-                    s.execute("ALTER TABLE " + SqlText.qualified(target.targetSchema(), target.targetName())
-                            + " ADD COLUMN IF NOT EXISTS " + SqlText.identifier(column.name()) + " " + type);
-                }
-                target = target.withColumn(column.name(), type);
-            } else {
-                throw new SchemaDriftException(relation.qualifiedName() + " (target " + target.qualifiedTarget() + ")",
-                        unknown.stream().map(RelationColumn::name).toList(), "the target has no columns");
-            }
-        }
+        ApplyTarget target = drift.reconcile(relation, previous, routed.get());
         tables.put(relation.relationId(), new TableApplier(conn, relation, target,
                 options.conflicts().updateOnInsertConflict(), pipeline::flush));
-    }
-
-    private Optional<String> targetColumnType(ApplyTarget target, String column) throws SQLException {
-        pipeline.flush();
-        try (PreparedStatement ps = conn.prepareStatement("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
-                + " WHERE attrelid = ?::regclass AND attname = ? AND attnum > 0 AND NOT attisdropped")) {
-            ps.setString(1, SqlText.qualified(target.targetSchema(), target.targetName()));
-            ps.setString(2, column);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        }
-    }
-
-    private String resolveType(Relation relation, RelationColumn column) throws SQLException {
-        Optional<String> resolved = options.typeResolver().targetType(column.typeOid(), column.typeModifier());
-        if (resolved.isEmpty()) {
-            resolved = types.get(column.typeOid()).map(t -> SqlText.qualified(t.namespace(), t.name()));
-        }
-        if (resolved.isEmpty() && column.typeOid() < 16384) { // built-in: the same OID on every server
-            try (PreparedStatement ps = conn.prepareStatement("SELECT format_type(?::oid, ?)")) {
-                ps.setLong(1, column.typeOid());
-                ps.setInt(2, column.typeModifier());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    resolved = Optional.ofNullable(rs.getString(1));
-                }
-            }
-        }
-        return resolved.orElseThrow(() -> new SchemaDriftException(relation.qualifiedName(),
-                List.of(column.name()), "no target type known for type OID " + column.typeOid() + " of columns"));
     }
 
     // ---------------------------------------------------------------- changes
@@ -350,7 +208,7 @@ public final class ChangeApplier {
             return;
         }
         TupleData row = checked(table, insert.newTuple());
-        guarded(table, "INSERT", row, null, () -> {
+        guard.run(table, "INSERT", group.commitLsn(), row, null, () -> {
             Change change = change(table, "INSERT", row, Expect.ANY);
             if (direct) {
                 executeNow(change, () -> table.insert(row));
@@ -367,15 +225,15 @@ public final class ChangeApplier {
         }
         TupleData newRow = checked(table, update.newTuple());
         update.oldTuple().ifPresent(o -> checked(table, o.tuple()));
+        TupleData oldRow = update.oldTuple().map(OldTuple::tuple).orElse(null);
         TupleData keyRow = update.oldTuple().map(OldTuple::tuple).orElse(newRow);
-        guarded(table, "UPDATE", newRow, update.oldTuple().map(OldTuple::tuple).orElse(null), () -> {
+        guard.run(table, "UPDATE", group.commitLsn(), newRow, oldRow, () -> {
             if (!options.conflicts().insertOnUpdateMissing()) {
                 Change change = change(table, "UPDATE", keyRow, Expect.ONE_ROW);
                 if (direct) {
                     executeNow(change, () -> table.update(update.oldTuple(), newRow));
                 } else {
-                    pipeline.add(change, table.updateShape(update.oldTuple(), newRow), newRow,
-                            update.oldTuple().map(OldTuple::tuple).orElse(null));
+                    pipeline.add(change, table.updateShape(update.oldTuple(), newRow), newRow, oldRow);
                 }
                 return;
             }
@@ -399,9 +257,9 @@ public final class ChangeApplier {
                 ColumnValue fill = old.filter(o -> o.kind() == OldTuple.Kind.OLD_ROW).map(o -> o.tuple().get(index))
                         .orElse(ColumnValue.UnchangedToast.INSTANCE);
                 if (fill instanceof ColumnValue.UnchangedToast) {
-                    throw conflict(change(table, "UPDATE", newRow, Expect.ANY), "UPDATE found no row, and it cannot"
-                            + " be inserted: column " + table.relation().columns().get(i).name() + " was not sent"
-                            + " (unchanged TOAST)", "P0002", null);
+                    throw results.conflict(change(table, "UPDATE", newRow, Expect.ANY), "UPDATE found no row,"
+                            + " and it cannot be inserted: column " + table.relation().columns().get(i).name()
+                            + " was not sent (unchanged TOAST)", "P0002", null);
                 }
                 values.set(i, fill);
             }
@@ -415,7 +273,7 @@ public final class ChangeApplier {
             return;
         }
         TupleData keyRow = checked(table, delete.oldTuple().tuple());
-        guarded(table, "DELETE", null, keyRow, () -> {
+        guard.run(table, "DELETE", group.commitLsn(), null, keyRow, () -> {
             Change change = change(table, "DELETE", keyRow,
                     options.conflicts().ignoreMissingDelete() ? Expect.ANY : Expect.ONE_ROW);
             if (direct) {
@@ -427,10 +285,10 @@ public final class ChangeApplier {
     }
 
     private void truncate(Truncate truncate) throws SQLException {
-        if (skipping) {
+        if (group.skipping()) {
             return;
         }
-        if (current == null) {
+        if (!group.inTransaction()) {
             throw new SQLException("TRUNCATE at " + walPosition + " outside a transaction", "08P01");
         }
         List<String> names = new ArrayList<>();
@@ -440,7 +298,7 @@ public final class ChangeApplier {
             if (table != null && applies(table)) {
                 // ONLY: an inheritance parent's children arrive in the same message when they were truncated too;
                 // a partitioned target cannot be truncated ONLY and holds only the routed rows anyway
-                names.add((table.isPartitioned() ? "" : "ONLY ") + table.quotedTable());
+                names.add((table.catalog().isPartitioned() ? "" : "ONLY ") + table.quotedTable());
                 first = first == null ? table : first;
             }
         }
@@ -450,12 +308,12 @@ public final class ChangeApplier {
         pipeline.flush();
         String sql = "TRUNCATE " + String.join(", ", names) + (truncate.restartIdentity() ? " RESTART IDENTITY" : "")
                 + (truncate.cascade() ? " CASCADE" : "");
-        guarded(first, "TRUNCATE", null, null, () -> {
+        guard.run(first, "TRUNCATE", group.commitLsn(), null, null, () -> {
             try (Statement s = conn.createStatement()) {
                 s.execute(sql);
             } catch (SQLException e) {
                 throw new SQLException(sql + " failed in the source transaction committing at "
-                        + current.finalLsn() + ": " + e.getMessage(), e.getSQLState(), e);
+                        + group.commitLsn() + ": " + e.getMessage(), e.getSQLState(), e);
             }
             truncates++;
         });
@@ -471,7 +329,7 @@ public final class ChangeApplier {
     }
 
     private Change change(TableApplier table, String operation, TupleData keyRow, Expect expect) {
-        return new Change(table, operation, keyRow, current.finalLsn(), walPosition, expect);
+        return new Change(table, operation, keyRow, group.commitLsn(), walPosition, expect);
     }
 
     /** A statement bound to one change. */
@@ -491,104 +349,12 @@ public final class ChangeApplier {
         try {
             count = ps.executeUpdate();
         } catch (SQLException e) {
-            throw failure(change, e);
+            throw results.failed(change, e);
         }
         if (count == 0 && change.expect() == Expect.ONE_ROW) {
-            throw missing(change);
+            throw results.missing(change);
         }
-        applied(change, count);
+        results.applied(change, count);
         return count;
-    }
-
-    // ---------------------------------------------------------------- the error policy
-
-    /** A change's work, which may fail with the target's error. */
-    @FunctionalInterface
-    private interface ChangeWork {
-        void run() throws SQLException;
-    }
-
-    /**
-     * Runs {@code work}: as it is under the stop policy; under log-and-continue inside a savepoint, so that a change
-     * the target refuses is undone alone, recorded in the exception log within the same target transaction, and
-     * skipped. Lost connections and server shutdowns are not the change's fault and still stop the applier (to be
-     * retried from the checkpoint).
-     */
-    private void guarded(TableApplier table, String operation, TupleData newRow, TupleData oldRow, ChangeWork work)
-            throws SQLException {
-        if (!logAndContinue) {
-            work.run();
-            return;
-        }
-        java.sql.Savepoint savepoint = conn.setSavepoint();
-        try {
-            work.run();
-            conn.releaseSavepoint(savepoint);
-        } catch (SQLException e) {
-            if (SqlStates.isTransient(e) || e instanceof SchemaDriftException) {
-                throw e;
-            }
-            conn.rollback(savepoint);
-            ApplyException skipped = new ApplyException(current.finalLsn(),
-                    table.target().qualifiedTarget() + " " + table.describeKey(oldRow != null ? oldRow : newRow),
-                    operation, e.getSQLState(), e.getMessage(), ChangeJson.of(table.relation(), newRow, oldRow));
-            exceptions.record(conn, skipped);
-            skippedChanges++;
-            log.warn("cdc: skipped a change (errorPolicy log-and-continue, recorded in apply_exception): {}",
-                    e.getMessage());
-        }
-    }
-
-    // ---------------------------------------------------------------- errors
-
-    private SQLException failure(Change change, SQLException e) {
-        SQLException cause = e instanceof BatchUpdateException && e.getNextException() != null
-                ? e.getNextException() : e;
-        if ("23505".equals(cause.getSQLState())) {
-            return conflict(change, change.operation() + " found the key taken", "23505", cause);
-        }
-        TableApplier table = change.table();
-        return new SQLException(change.operation() + " on " + table.target().qualifiedTarget() + " (source "
-                + table.relation().qualifiedName() + ") failed for key " + table.describeKey(change.keyRow())
-                + " in the source transaction committing at " + change.commitLsn() + ": " + cause.getMessage(),
-                cause.getSQLState(), e);
-    }
-
-    private ApplyConflictException missing(Change change) {
-        return conflict(change, change.operation() + " found no row", "P0002", null);
-    }
-
-    private ApplyConflictException conflict(Change change, String what, String sqlState, Throwable cause) {
-        TableApplier table = change.table();
-        return new ApplyConflictException(what + " on " + table.target().qualifiedTarget() + " (source "
-                + table.relation().qualifiedName() + "), key " + table.describeKey(change.keyRow())
-                + ", source transaction committing at " + change.commitLsn() + " (message at "
-                + change.walPosition() + ")" + (cause == null ? "" : ": " + cause.getMessage()), sqlState, cause);
-    }
-
-    private void applied(Change change, int rows) {
-        switch (change.operation()) {
-            case "UPDATE" -> updates += Math.max(rows, 0);
-            case "DELETE" -> deletes += Math.max(rows, 0);
-            default -> inserts++;
-        }
-    }
-
-    /** The pipeline's view of this applier's error messages and counters. */
-    private final class Results implements StatementPipeline.Outcome {
-        @Override
-        public SQLException failed(Change change, SQLException cause) {
-            return failure(change, cause);
-        }
-
-        @Override
-        public SQLException missing(Change change) {
-            return ChangeApplier.this.missing(change);
-        }
-
-        @Override
-        public void applied(Change change, int rows) {
-            ChangeApplier.this.applied(change, rows);
-        }
     }
 }

@@ -25,11 +25,11 @@ import java.util.regex.Pattern;
  * with another statement for the same table first sends that table's lane, so the order of the changes of one table is
  * always the source's. Lanes of different tables are sent in any order: within one target transaction the changes of
  * two tables commute, unless the server links the tables (a foreign key, a user trigger, a rule, inheritance or
- * partition membership; see {@link TableApplier#reorderable()}). A change to such a table, or any change while one is
+ * partition membership; see {@link TargetCatalog#reorderable()}). A change to such a table, or any change while one is
  * pending, first sends everything pending: those tables keep their exact place in the source order.
  *
  * <p>A lane is sent as one statement over arrays of its rows' values when its statement has a
- * {@linkplain TableApplier.SetForm set form} (plain INSERTs; UPDATEs found by an unchanged key; DELETEs by key), else
+ * {@linkplain SetForm set form} (plain INSERTs; UPDATEs found by an unchanged key; DELETEs by key), else
  * as a JDBC batch of one statement per change. Either way every UPDATE and DELETE is checked on its own: one that
  * expected a row and found none is reported as missing with its table, key and source commit, as when it ran alone.
  * Memory is bounded: the pipeline is sent when it holds {@code maxChanges} changes or {@code maxBytes} of values.
@@ -83,7 +83,7 @@ final class StatementPipeline {
      */
     void add(Change change, TableApplier.Prepared prepared, TupleData newRow, TupleData oldRow) throws SQLException {
         String key = change.table().quotedTable();
-        boolean keepsPlace = !change.table().reorderable();
+        boolean keepsPlace = !change.table().catalog().reorderable();
         Lane lane = lanes.get(key);
         if ((keepsPlace || ordered) && lanes.size() > (lane == null ? 0 : 1)) {
             flush();
@@ -187,20 +187,20 @@ final class StatementPipeline {
         /**
          * One statement for the run, or several: a change of a key already in the statement starts a new one, so
          * that each row changes once per statement, in the source's order (a DELETE then finds no row, as it would
-         * alone). Where the table allows it ({@link TableApplier.UpdateRuns#merge()}), an UPDATE of a key already in
+         * alone). Where the table allows it ({@link UpdateRuns#merge()}), an UPDATE of a key already in
          * the statement replaces the earlier row image instead: it carries every sent column, and found its row
          * exactly when the earlier one did.
          */
-        private void sendAsSet(TableApplier.SetForm set) throws SQLException {
+        private void sendAsSet(SetForm set) throws SQLException {
             TableApplier table = entries.get(0).change().table();
-            boolean merge = set.kind() == TableApplier.SetForm.Kind.UPDATE && table.updateRuns().merge();
+            boolean merge = set.kind() == SetForm.Kind.UPDATE && table.catalog().updateRuns().merge();
             List<Entry> rows = new ArrayList<>();
             int[] position = new int[entries.size()];
             Map<List<String>, Integer> keys = new HashMap<>();
             int first = 0;
             for (int i = 0; i < entries.size(); i++) {
                 Entry e = entries.get(i);
-                if (set.kind() == TableApplier.SetForm.Kind.INSERT) {
+                if (set.kind() == SetForm.Kind.INSERT) {
                     position[i] = rows.size();
                     rows.add(e);
                     continue;
@@ -226,14 +226,14 @@ final class StatementPipeline {
         }
 
         /** Runs {@code rows} (the changes {@code from} to {@code to} of the run) as one statement and checks each. */
-        private void runSet(TableApplier.SetForm set, List<Entry> rows, int from, int to, int[] position)
+        private void runSet(SetForm set, List<Entry> rows, int from, int to, int[] position)
                 throws SQLException {
             TableApplier table = rows.get(0).change().table();
             BitSet changed = new BitSet(rows.size());
             try {
                 PreparedStatement ps = table.bindSet(prepared, rows.stream().map(Entry::newRow).toList(),
                         rows.stream().map(Entry::oldRow).toList());
-                if (set.kind() == TableApplier.SetForm.Kind.INSERT) {
+                if (set.kind() == SetForm.Kind.INSERT) {
                     ps.executeUpdate();
                     changed.set(0, rows.size());
                 } else {

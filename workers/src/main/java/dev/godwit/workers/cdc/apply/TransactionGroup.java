@@ -1,0 +1,145 @@
+package dev.godwit.workers.cdc.apply;
+
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Begin;
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Commit;
+import dev.godwit.workers.pg.Lsn;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The source transactions that share one target transaction, and the checkpoint written with them: each source
+ * transaction's changes go into the open target transaction, which also records the checkpoint (the commit end LSN),
+ * so a crash anywhere leaves either both or neither.
+ *
+ * <p>Resume: a transaction whose {@code Begin.finalLsn} (the start of its commit record) is below the checkpoint read
+ * at start is skipped whole. That is the same as "end LSN ≤ checkpoint": commit records do not overlap, so for the
+ * checkpointed transaction C, finalLsn(C) &lt; end(C) = checkpoint; any transaction T that committed earlier has
+ * end(T) ≤ finalLsn(C) &lt; checkpoint; any later one starts its commit record at or after end(C), so
+ * finalLsn(T) ≥ checkpoint. Per-change LSNs are never used for this.
+ *
+ * <p>With {@code maxTransactionsPerCommit > 1}, up to that many source transactions share one target transaction, and
+ * the checkpoint written is the end LSN of the last of them: all of them commit, or none, so resuming from that
+ * checkpoint still neither loses nor repeats anything. A group is also committed at the first source commit after it
+ * has been open {@code maxGroupDuration}, and by {@link #commitPending()} when the stream is idle.
+ */
+final class TransactionGroup {
+
+    private final Connection conn;
+    private final Checkpoint checkpoint;
+    private final ApplyOptions options;
+    private final StatementPipeline pipeline;
+    private final Lsn startCheckpoint;
+
+    private Begin current;
+    private boolean skipping;
+    private int groupTransactions;
+    private Lsn groupEndLsn;
+    private Instant groupCommitTime;
+    private long groupStartNanos;
+
+    private long transactions;
+    private long skippedTransactions;
+    private Lsn lastCommittedEndLsn;
+    private Instant lastCommitTime;
+
+    /** Reads the checkpoint to resume from; {@code pipeline} is sent before each commit. */
+    TransactionGroup(Connection conn, Checkpoint checkpoint, ApplyOptions options, StatementPipeline pipeline)
+            throws SQLException {
+        this.conn = conn;
+        this.checkpoint = checkpoint;
+        this.options = options;
+        this.pipeline = pipeline;
+        this.startCheckpoint = checkpoint.current();
+        this.lastCommittedEndLsn = startCheckpoint;
+    }
+
+    /** @param walPosition where the Begin message was received (for error messages) */
+    void begin(Begin begin, Lsn walPosition) throws SQLException {
+        if (current != null || skipping) {
+            throw new SQLException("Begin of xid " + begin.xid() + " at " + walPosition + " inside the transaction"
+                    + " that commits at " + (current != null ? current.finalLsn() : "(skipped)"), "08P01");
+        }
+        if (begin.finalLsn().isBefore(startCheckpoint)) {
+            skipping = true; // applied before the restart (see the class comment)
+            return;
+        }
+        current = begin;
+        if (groupTransactions == 0) {
+            groupStartNanos = options.groupClock().getAsLong();
+        }
+    }
+
+    void commit(Commit commit) throws SQLException {
+        if (skipping) {
+            skipping = false;
+            skippedTransactions++;
+            return;
+        }
+        if (current == null) {
+            throw new SQLException("Commit at " + commit.endLsn() + " without a Begin", "08P01");
+        }
+        current = null;
+        groupTransactions++;
+        groupEndLsn = commit.endLsn();
+        groupCommitTime = commit.commitTime();
+        if (groupTransactions >= options.maxTransactionsPerCommit()
+                || options.groupClock().getAsLong() - groupStartNanos >= options.maxGroupDuration().toNanos()) {
+            commitGroup();
+        }
+    }
+
+    /** Commits the group now, between source transactions; nothing when none is waiting. */
+    void commitPending() throws SQLException {
+        if (current == null && groupTransactions > 0) {
+            commitGroup();
+        }
+    }
+
+    private void commitGroup() throws SQLException {
+        pipeline.flush();
+        checkpoint.write(conn, groupEndLsn, groupCommitTime);
+        conn.commit();
+        transactions += groupTransactions;
+        groupTransactions = 0;
+        lastCommittedEndLsn = groupEndLsn;
+        lastCommitTime = groupCommitTime;
+    }
+
+    /** Whether the open source transaction is one the checkpoint already covers. */
+    boolean skipping() {
+        return skipping;
+    }
+
+    /** Whether a source transaction is open, applied or skipped. */
+    boolean inTransaction() {
+        return skipping || current != null;
+    }
+
+    /** The final LSN of the source transaction being applied. */
+    Lsn commitLsn() {
+        return current.finalLsn();
+    }
+
+    /**
+     * Whether a change of a table copied under a snapshot at {@code syncLsn} applies in the open transaction: not when
+     * the transaction is skipped, nor when the copy already holds it.
+     */
+    boolean applies(Optional<Lsn> syncLsn) {
+        if (skipping) {
+            return false;
+        }
+        return syncLsn.isEmpty() || !current.finalLsn().isBefore(syncLsn.get());
+    }
+
+    /** How far the applier got so far (see {@link ApplyStats}). */
+    record Progress(long transactions, long skippedTransactions, Lsn lastCommittedEndLsn,
+                    Optional<Instant> lastCommitTime) {
+    }
+
+    Progress progress() {
+        return new Progress(transactions, skippedTransactions, lastCommittedEndLsn,
+                Optional.ofNullable(lastCommitTime));
+    }
+}
