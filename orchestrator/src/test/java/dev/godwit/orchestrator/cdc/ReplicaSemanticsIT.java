@@ -22,8 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Changes are applied with the semantics of PostgreSQL's own apply worker: a cascade the source made (ON UPDATE
  * CASCADE into a child's key, ON DELETE CASCADE) arrives as the child's own changes and is not made a second time by
- * the target's foreign-key actions, and a target trigger does not fire on a replicated change. A sequence that no
- * column owns but a DEFAULT uses is set at cutover, so the application's next insert on the target gets a fresh key.
+ * the target's foreign-key actions, and a target trigger does not fire on a replicated change. Identity columns
+ * GENERATED ALWAYS take replicated INSERTs and UPDATEs (also under REPLICA IDENTITY FULL) and are ALWAYS again after
+ * the cutover. A sequence that no column owns but a DEFAULT uses is set at cutover, so the application's next insert
+ * on the target gets a fresh key.
  */
 @ExtendWith(PgExtension.class)
 class ReplicaSemanticsIT {
@@ -37,20 +39,26 @@ class ReplicaSemanticsIT {
             CREATE TRIGGER versioned_bump BEFORE UPDATE ON versioned FOR EACH ROW EXECUTE FUNCTION bump();
             CREATE SEQUENCE ticket_seq START 100;
             CREATE TABLE ticket (id bigint PRIMARY KEY DEFAULT nextval('ticket_seq'), subject text);
+            CREATE TABLE customers (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text);
+            CREATE TABLE customers_full (id int GENERATED ALWAYS AS IDENTITY, name text);
+            ALTER TABLE customers_full REPLICA IDENTITY FULL;
             CREATE TABLE markers (name text PRIMARY KEY);
             INSERT INTO parent SELECT g, 'p' || g FROM generate_series(1, 20) g;
             INSERT INTO child SELECT p, n, 'c' FROM generate_series(1, 20) p, generate_series(1, 5) n;
             INSERT INTO versioned SELECT g, 'v', 1 FROM generate_series(1, 10) g;
             INSERT INTO ticket (subject) SELECT 't' || g FROM generate_series(1, 10) g;
+            INSERT INTO customers (name) SELECT 'c' || g FROM generate_series(1, 10) g;
+            INSERT INTO customers_full (name) SELECT 'c' || g FROM generate_series(1, 10) g;
             """;
-    private static final List<String> TABLES = List.of("parent", "child", "versioned", "ticket", "markers");
+    private static final List<String> TABLES = List.of("parent", "child", "versioned", "ticket", "customers",
+            "customers_full", "markers");
 
     @TempDir
     Path dir;
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    void cascadesAndTriggersAreNotRepeatedOnTheTargetAndAnUnownedSequenceIsSetAtCutover(PgLab lab) throws Exception {
+    void cascadesAndTriggersAreNotRepeatedIdentityAlwaysTakesReplicatedValuesAndSequencesAreSetAtCutover(PgLab lab) throws Exception {
         TestDatabase source = lab.newDatabase(13);
         TestDatabase target = lab.newDatabase(17);
         source.execute(SCHEMA);
@@ -67,6 +75,11 @@ class ReplicaSemanticsIT {
                     "DELETE FROM parent WHERE id BETWEEN 6 AND 8", // cascades to their children
                     "UPDATE versioned SET note = 'changed' WHERE id <= 4", // the trigger makes version 2
                     "INSERT INTO ticket (subject) SELECT 'new' || g FROM generate_series(1, 5) g",
+                    "INSERT INTO customers (name) SELECT 'new' || g FROM generate_series(1, 5) g",
+                    "UPDATE customers SET name = 'renamed' WHERE id <= 3",
+                    "INSERT INTO customers_full (name) VALUES ('new')",
+                    "UPDATE customers_full SET name = 'renamed' WHERE id <= 3",
+                    "DELETE FROM customers_full WHERE id = 4",
                     "INSERT INTO markers VALUES ('done')");
             CdcIT.awaitEqual(source, target, TABLES, Duration.ofSeconds(120));
             assertEquals("2", target.value("SELECT max(version) FROM versioned"), "the target trigger did not fire");
@@ -81,5 +94,9 @@ class ReplicaSemanticsIT {
         assertEquals(source.value("SELECT last_value FROM ticket_seq"), target.value("SELECT last_value FROM ticket_seq"));
         target.execute("INSERT INTO ticket (subject) VALUES ('after cutover')");
         assertEquals("115", target.value("SELECT max(id) FROM ticket"), "a fresh key from the carried sequence");
+        assertEquals(List.of("a", "a"), target.column("SELECT attidentity FROM pg_attribute WHERE attname = 'id'"
+                + " AND attrelid IN ('customers'::regclass, 'customers_full'::regclass)"), "ALWAYS again after cutover");
+        target.execute("INSERT INTO customers (name) VALUES ('after cutover')");
+        assertEquals("16", target.value("SELECT max(id) FROM customers"), "the identity sequence was carried over");
     }
 }
