@@ -1,8 +1,8 @@
 package dev.godwit.orchestrator.cdc;
 
+import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
-import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.orchestrator.state.ControlApplyExceptions;
 import dev.godwit.orchestrator.state.ControlCheckpoint;
@@ -93,6 +93,12 @@ public final class CdcPhase {
     public enum Outcome { STOPPED, CAUGHT_UP }
 
     /**
+     * A transient failure (a lost connection, a restart, a slot still held by a dead walsender) is retried from the
+     * checkpoint with exponential backoff; the phase fails after {@value #MAX_CONSECUTIVE_FAILURES} failures in a row.
+     * The loop is written out rather than a Resilience4j {@code Retry} (which the full load uses for one unit's copy)
+     * because the count must start again whenever the stream ran between two failures: the phase runs for weeks and
+     * may meet many restarts, each of them overcome.
+     *
      * @param stop     checked between transactions
      * @param catchUp  when present, the phase ends once the checkpoint reaches this LSN (a cutover's final catch-up)
      */

@@ -1,8 +1,8 @@
 package dev.godwit.orchestrator.cdc;
 
+import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
-import dev.godwit.mappings.sql.SqlText;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

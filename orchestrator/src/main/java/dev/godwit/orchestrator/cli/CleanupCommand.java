@@ -1,10 +1,10 @@
 package dev.godwit.orchestrator.cli;
 
-import dev.godwit.orchestrator.failure.FailureKind;
-import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.cdc.ReplicationObjects;
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.pg.PgConnector;

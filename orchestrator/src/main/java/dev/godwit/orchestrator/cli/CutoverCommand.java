@@ -1,14 +1,14 @@
 package dev.godwit.orchestrator.cli;
 
-import dev.godwit.orchestrator.failure.FailureKind;
-import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.cutover.CutoverReport;
 import dev.godwit.orchestrator.cutover.CutoverSchedule;
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.run.MigrationRunner;
-import dev.godwit.orchestrator.state.CutoverState;
 import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.CutoverState;
 import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;

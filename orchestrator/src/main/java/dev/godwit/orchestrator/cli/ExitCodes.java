@@ -1,10 +1,10 @@
 package dev.godwit.orchestrator.cli;
 
-import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.task.TaskFileException;
-import dev.godwit.workers.pg.ConnectionFailure;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
+import dev.godwit.orchestrator.failure.GodwitException;
+import dev.godwit.workers.pg.ConnectionFailure;
 import picocli.CommandLine;
 
 /**

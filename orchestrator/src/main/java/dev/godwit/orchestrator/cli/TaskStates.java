@@ -1,8 +1,8 @@
 package dev.godwit.orchestrator.cli;
 
+import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
-import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.TaskStore;
 

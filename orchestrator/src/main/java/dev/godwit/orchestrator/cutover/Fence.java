@@ -1,9 +1,9 @@
 package dev.godwit.orchestrator.cutover;
 
-import dev.godwit.orchestrator.failure.FailureKind;
-import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.mappings.task.CutoverSettings;
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package dev.godwit.orchestrator.load;
 
 import dev.godwit.mappings.sql.SqlText;
-import dev.godwit.mappings.task.Task;
 import dev.godwit.mappings.task.TargetTablePrepMode;
+import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.plan.Parallelism;

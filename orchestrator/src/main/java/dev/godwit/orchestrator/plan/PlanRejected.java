@@ -1,8 +1,8 @@
 package dev.godwit.orchestrator.plan;
 
+import dev.godwit.mappings.rules.MappingProblem;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
-import dev.godwit.mappings.rules.MappingProblem;
 
 import java.nio.file.Path;
 import java.util.List;

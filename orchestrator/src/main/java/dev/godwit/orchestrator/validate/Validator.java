@@ -1,9 +1,9 @@
 package dev.godwit.orchestrator.validate;
 
-import dev.godwit.orchestrator.failure.FailureKind;
-import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.mappings.task.ValidationSettings;
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.plan.Plan;
 import dev.godwit.orchestrator.plan.Planner;
 import dev.godwit.orchestrator.state.ControlSchema;
