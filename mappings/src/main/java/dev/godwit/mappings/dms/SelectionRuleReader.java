@@ -35,11 +35,7 @@ final class SelectionRuleReader {
         Optional<SelectionAction> action = action(rule, path);
         String locatorPath = Doc.child(path, "object-locator");
         JsonNode locator = rule.get("object-locator");
-        if (Doc.absent(locator)) {
-            doc.error(locatorPath, "missing; expected an object with schema-name and table-name");
-            return Optional.empty();
-        }
-        if (doc.object(locator, locatorPath).isEmpty()) {
+        if (doc.requiredObject(locator, locatorPath, "an object with schema-name and table-name").isEmpty()) {
             return Optional.empty();
         }
         doc.checkKeys(locator, locatorPath, List.of("schema-name", "table-name", "table-type", "column-name"),

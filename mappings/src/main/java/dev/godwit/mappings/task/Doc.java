@@ -186,6 +186,15 @@ public final class Doc {
     }
 
     /** An object, or empty (with a problem) when something else is there. */
+    /** An object that must be there: an error naming {@code expected} when it is missing, as {@link #object} else. */
+    public Optional<JsonNode> requiredObject(JsonNode node, String path, String expected) {
+        if (absent(node)) {
+            error(path, "missing; expected " + expected);
+            return Optional.empty();
+        }
+        return object(node, path);
+    }
+
     public Optional<JsonNode> object(JsonNode node, String path) {
         if (absent(node)) {
             return Optional.empty();
