@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.corpus;
 
 import dev.godwit.orchestrator.cli.CliRun;
 import dev.godwit.orchestrator.cli.ExitCodes;
+import dev.godwit.orchestrator.run.FullLoadFixtures;
 import dev.godwit.workers.testkit.PgExtension;
 import dev.godwit.workers.testkit.PgLab;
 import dev.godwit.workers.testkit.TestDatabase;
@@ -149,20 +150,6 @@ class CorpusSchemaObjectsIT {
     }
 
     private Path task(TestDatabase source, TestDatabase target) throws IOException {
-        Files.writeString(dir.resolve("mappings.json"), """
-                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
-                            "object-locator": {"schema-name": "%", "table-name": "%"}}]}
-                """);
-        return Files.writeString(dir.resolve("task.yaml"), """
-                name: corpus
-                source:
-                  url: %s
-                target:
-                  url: %s
-                type: full-load
-                tableMappings: mappings.json
-                settings:
-                  parallelism: 2
-                """.formatted(source.url(), target.url()));
+        return FullLoadFixtures.task(dir, "corpus", source, target, FullLoadFixtures.ALL_TABLES, 2, "");
     }
 }

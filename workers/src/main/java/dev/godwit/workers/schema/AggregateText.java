@@ -23,13 +23,7 @@ final class AggregateText {
         if (a.sspace() != 0) {
             options.add("SSPACE = " + a.sspace());
         }
-        a.finalfunc().ifPresent(f -> {
-            options.add("FINALFUNC = " + f);
-            if (a.finalfuncExtra()) {
-                options.add("FINALFUNC_EXTRA");
-            }
-            options.add("FINALFUNC_MODIFY = " + modify(a.finalModify()));
-        });
+        a.finalfunc().ifPresent(f -> finalFunction(options, "", f, a.finalfuncExtra(), a.finalModify()));
         a.combinefunc().ifPresent(f -> options.add("COMBINEFUNC = " + f));
         a.serialfunc().ifPresent(f -> options.add("SERIALFUNC = " + f));
         a.deserialfunc().ifPresent(f -> options.add("DESERIALFUNC = " + f));
@@ -40,13 +34,7 @@ final class AggregateText {
         if (a.msspace() != 0) {
             options.add("MSSPACE = " + a.msspace());
         }
-        a.mfinalfunc().ifPresent(f -> {
-            options.add("MFINALFUNC = " + f);
-            if (a.mfinalfuncExtra()) {
-                options.add("MFINALFUNC_EXTRA");
-            }
-            options.add("MFINALFUNC_MODIFY = " + modify(a.mfinalModify()));
-        });
+        a.mfinalfunc().ifPresent(f -> finalFunction(options, "M", f, a.mfinalfuncExtra(), a.mfinalModify()));
         a.minitcond().ifPresent(v -> options.add("MINITCOND = " + SqlText.literal(v)));
         a.sortop().ifPresent(o -> options.add("SORTOP = " + o));
         switch (a.parallel()) {
@@ -67,11 +55,17 @@ final class AggregateText {
         return SqlText.qualified(routine.schema(), routine.name()) + "(" + args + ")";
     }
 
-    private static String modify(String code) {
-        return switch (code) {
+    /** FINALFUNC (prefix "") or MFINALFUNC (prefix "M") with its EXTRA flag and how it modifies the state. */
+    private static void finalFunction(List<String> options, String prefix, String function, boolean extra,
+                                      String modify) {
+        options.add(prefix + "FINALFUNC = " + function);
+        if (extra) {
+            options.add(prefix + "FINALFUNC_EXTRA");
+        }
+        options.add(prefix + "FINALFUNC_MODIFY = " + switch (modify) {
             case "s" -> "SHAREABLE";
             case "w" -> "READ_WRITE";
             default -> "READ_ONLY";
-        };
+        });
     }
 }

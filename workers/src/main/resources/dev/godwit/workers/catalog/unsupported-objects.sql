@@ -2,10 +2,10 @@
 -- ones (event triggers, publications, subscriptions, foreign servers; schema NULL) and those of a schema that godwit
 -- has no writer for yet (operators, casts, collations, statistics objects, text search configurations). Extension
 -- members and built-in objects (oid below 16384) are left out; godwit's own publications too.
+WITH member(classid, objid) AS (SELECT classid, objid FROM pg_depend WHERE deptype = 'e')
 SELECT 'event trigger' AS kind, NULL::text AS schema, e.evtname::text AS name
   FROM pg_event_trigger e
- WHERE NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_event_trigger'::regclass AND x.objid = e.oid
-                      AND x.deptype = 'e')
+ WHERE ('pg_event_trigger'::regclass, e.oid) NOT IN (SELECT classid, objid FROM member)
 UNION ALL
 SELECT 'publication', NULL, p.pubname::text FROM pg_publication p WHERE p.pubname NOT LIKE 'godwit%'
 UNION ALL
@@ -15,26 +15,22 @@ SELECT 'subscription', NULL, s.subname::text
 UNION ALL
 SELECT 'foreign server', NULL, s.srvname::text
   FROM pg_foreign_server s
- WHERE NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_foreign_server'::regclass AND x.objid = s.oid
-                      AND x.deptype = 'e')
+ WHERE ('pg_foreign_server'::regclass, s.oid) NOT IN (SELECT classid, objid FROM member)
 UNION ALL
 SELECT 'operator', n.nspname::text, o.oid::regoperator::text
   FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
  WHERE o.oid >= 16384
-   AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_operator'::regclass AND x.objid = o.oid
-                      AND x.deptype = 'e')
+   AND ('pg_operator'::regclass, o.oid) NOT IN (SELECT classid, objid FROM member)
 UNION ALL
 SELECT 'cast', tn.nspname::text, format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL)
   FROM pg_cast c JOIN pg_type t ON t.oid = c.casttarget JOIN pg_namespace tn ON tn.oid = t.typnamespace
  WHERE c.oid >= 16384
-   AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_cast'::regclass AND x.objid = c.oid
-                      AND x.deptype = 'e')
+   AND ('pg_cast'::regclass, c.oid) NOT IN (SELECT classid, objid FROM member)
 UNION ALL
 SELECT 'collation', n.nspname::text, c.collname::text
   FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
  WHERE c.oid >= 16384
-   AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_collation'::regclass AND x.objid = c.oid
-                      AND x.deptype = 'e')
+   AND ('pg_collation'::regclass, c.oid) NOT IN (SELECT classid, objid FROM member)
 UNION ALL
 SELECT 'statistics object', n.nspname::text, s.stxname::text
   FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
@@ -42,6 +38,5 @@ UNION ALL
 SELECT 'text search configuration', n.nspname::text, c.cfgname::text
   FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace
  WHERE c.oid >= 16384
-   AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_ts_config'::regclass AND x.objid = c.oid
-                      AND x.deptype = 'e')
+   AND ('pg_ts_config'::regclass, c.oid) NOT IN (SELECT classid, objid FROM member)
  ORDER BY 1, 2, 3

@@ -1,7 +1,6 @@
 package dev.godwit.workers.schema;
 
 import dev.godwit.mappings.partition.PartitionRule;
-import dev.godwit.workers.catalog.CatalogReader;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.TableKind;
 import dev.godwit.workers.testkit.PgExtension;
@@ -117,12 +116,6 @@ class SchemaObjectsRoundTripIT {
                     + " AND typtype IN ('d', 'e') ORDER BY 1"),
             Map.entry("extensions", "SELECT extname FROM pg_extension ORDER BY 1"));
 
-    private static SourceCatalog read(TestDatabase db) throws SQLException {
-        try (Connection c = db.connect()) {
-            return new CatalogReader(c).read();
-        }
-    }
-
     /** The tables of the catalog (not its views, which become views), each under its own name. */
     private static List<TargetTableSpec> tables(SourceCatalog catalog) {
         return TestMappings.identitySpecs(catalog, new PartitionRule.Keep()).stream()
@@ -145,7 +138,7 @@ class SchemaObjectsRoundTripIT {
         TestDatabase source = lab.newDatabase(sourceMajor);
         source.execute(APP);
         TestDatabase target = lab.newDatabase(17);
-        SourceCatalog catalog = read(source);
+        SourceCatalog catalog = DdlRoundTripIT.read(source);
         SchemaScript script = DdlWriter.write(catalog, tables(catalog), DdlWriter.Options.defaults());
 
         run(target, script);
@@ -182,7 +175,7 @@ class SchemaObjectsRoundTripIT {
         TestDatabase source = lab.newDatabase(17);
         source.execute(APP);
         TestDatabase target = lab.newDatabase(17);
-        SourceCatalog catalog = read(source);
+        SourceCatalog catalog = DdlRoundTripIT.read(source);
         List<TargetTableSpec> specs = tables(catalog).stream()
                 .map(s -> !s.source().name().equals("accounts") ? s : new TargetTableSpec(s.source(),
                         TestMappings.renameColumns(s.mapping(), Map.of("balance", "amount")), s.partitions()))
