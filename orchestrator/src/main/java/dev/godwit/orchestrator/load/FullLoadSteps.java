@@ -24,7 +24,6 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +66,10 @@ public final class FullLoadSteps implements AutoCloseable {
         this.store = store;
         this.planned = planned;
         this.out = out;
-        this.script = DdlWriter.write(planned.plan().catalog(), planned.specs(), planned.options());
+        // only DROP_AND_CREATE creates the objects around the tables (TargetPrep): the post-data must agree
+        DdlWriter.Options options = task.settings().targetTablePrepMode() == TargetTablePrepMode.DROP_AND_CREATE
+                ? planned.options() : planned.options().withoutSchemaObjects();
+        this.script = DdlWriter.write(planned.plan().catalog(), planned.specs(), options);
         planned.plan().tables().forEach(t -> copies.put(t.mapping().targetKey(), TableCopy.of(t)));
     }
 
@@ -173,19 +175,23 @@ public final class FullLoadSteps implements AutoCloseable {
         return progress == null ? "not started" : progress.line();
     }
 
-    /** Foreign keys, sequences, the phase and the report; for a full-load task, the automatic validation. */
+    /**
+     * The post-data phases after the tables' own, in order (foreign keys, views, triggers, rules and row-level
+     * security, materialized view refreshes), sequences, the phase and the report, in one target transaction; for a
+     * full-load task, the automatic validation.
+     */
     public void finish() throws SQLException {
-        List<SchemaScript.Statement> foreignKeys = new ArrayList<>();
-        script.postData().stream().filter(g -> g.phase() != SchemaScript.TABLE_PHASE)
-                .forEach(g -> foreignKeys.addAll(g.statements()));
+        List<SchemaScript.Group> groups = script.postData().stream()
+                .filter(g -> g.phase() > SchemaScript.TABLE_PHASE).toList();
         try (Connection s = source.open("sequences"); Connection t = target.open("finish")) {
             t.setAutoCommit(false);
-            ScriptRunner.run(t, foreignKeys);
+            ScriptRunner.run(t, script.postDataAfter(SchemaScript.TABLE_PHASE));
             SequenceSync.Result sequences = new SequenceSync().sync(s, t, planned);
             store.setPhase(t, task.type().hasCdc() ? Phase.FULL_LOAD_DONE : Phase.DONE);
             store.event(t, "INFO", "full load", "done: " + progressLine());
             t.commit();
-            log.info("{} foreign keys created, {} sequences set", foreignKeys.size(), sequences.set().size());
+            groups.forEach(g -> log.info("{}: {} statements", g.name(), g.statements().size()));
+            log.info("{} sequences set", sequences.set().size());
             sequences.missed().forEach(m -> log.warn("sequence not set: {}", m));
             new LoadReport(store).print(t, out, progress);
         }

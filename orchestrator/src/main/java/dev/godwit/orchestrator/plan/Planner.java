@@ -69,7 +69,10 @@ public final class Planner {
                 .thenComparing(Comparator.comparingLong(PlannedTable::sizeBytes).reversed())
                 .thenComparing(t -> t.source().schema())
                 .thenComparing(t -> t.source().name()));
-        return new Plan(task, catalog, planned, outcome.warnings(), notMigrated(task, planned));
+        Plan tablesOnly = new Plan(task, catalog, planned, outcome.warnings(), notMigrated(task, planned));
+        List<NotMigrated> all = new ArrayList<>(tablesOnly.notMigrated());
+        all.addAll(SchemaPlan.objectsNotMigrated(tablesOnly));
+        return new Plan(task, catalog, planned, outcome.warnings(), all);
     }
 
     private PlannedTable planTable(Task task, SourceCatalog catalog, Table table, TableMapping m) throws SQLException {

@@ -3,6 +3,7 @@ package dev.godwit.orchestrator.plan;
 import dev.godwit.mappings.partition.PartitionRule;
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.mappings.task.Task;
+import dev.godwit.mappings.task.TargetTablePrepMode;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.Table;
 import dev.godwit.workers.catalog.TableKind;
@@ -43,6 +44,28 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
             }
         }
         return new SchemaPlan(plan, specs, options);
+    }
+
+    /**
+     * The objects of the selected schemas that the target schema will not have (a C function, a view of a renamed
+     * table, an event trigger, …), each with why: the DDL is written for the plan alone, to ask it.
+     */
+    static List<NotMigrated> objectsNotMigrated(Plan plan) {
+        SourceCatalog catalog = plan.catalog();
+        List<TargetTableSpec> specs = plan.tables().stream()
+                .map(t -> new TargetTableSpec(t.source(), t.mapping(), partitionsBelow(t.source(), catalog)))
+                .toList();
+        List<NotMigrated> out = new ArrayList<>();
+        if (plan.task().settings().targetTablePrepMode() != TargetTablePrepMode.DROP_AND_CREATE) {
+            out.add(new NotMigrated("functions, views, triggers, rules, policies and the other objects of the"
+                    + " selected schemas", "targetTablePrepMode " + plan.task().settings().targetTablePrepMode()
+                    + " keeps what the target has; DROP_AND_CREATE creates them"));
+            return out;
+        }
+        DdlWriter.Options options = DdlWriter.Options.defaults().withSchemaMapping(schemaMapping(plan));
+        DdlWriter.write(catalog, specs, options).notCreated()
+                .forEach(n -> out.add(new NotMigrated(n.object(), n.reason())));
+        return out;
     }
 
     /** The target schema of a source schema's types and sequences (see {@link #schemaMapping}). */

@@ -10,10 +10,12 @@ import dev.godwit.workers.catalog.ConstraintType;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.UserType;
 import dev.godwit.workers.pg.ReplicaMode;
+import dev.godwit.workers.schema.ObjectExtensions;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,7 @@ import static dev.godwit.orchestrator.preflight.PreflightContext.quote;
 import static dev.godwit.orchestrator.preflight.PreflightContext.rows;
 
 /**
- * The target server: its version, the extensions the selected tables' types come from, the privileges to create the
+ * The target server: its version, the extensions the selected tables' types and schemas' objects need, the privileges to create the
  * schemas and the control schema, and target tables that are in the way of the table preparation mode.
  */
 final class TargetChecks extends CheckGroup {
@@ -203,26 +205,41 @@ final class TargetChecks extends CheckGroup {
 
     private static void extensions(List<Finding> found, PreflightContext ctx, int targetMajor) throws SQLException {
         Connection c = ctx.target();
-        for (String ext : neededExtensions(ctx)) {
+        for (Map.Entry<String, String> need : neededExtensions(ctx).entrySet()) {
+            String ext = need.getKey();
             List<List<String>> available = rows(c,
                     "SELECT coalesce(installed_version, '') FROM pg_available_extensions WHERE name = ?", ext);
             if (available.isEmpty()) {
                 found.add(Finding.blocker("target.extension_missing", "extension " + ext,
-                        "the selected tables use types of extension " + ext + ", which the target server does not have "
-                                + "installed in its files (pg_available_extensions)",
+                        need.getValue() + ", and the target server does not have extension " + ext
+                                + " installed in its files (pg_available_extensions)",
                         "install " + packageFor(ext, targetMajor) + " on the target server (RDS/Aurora: check that "
                                 + "the engine version supports " + ext + ")"));
             } else if (available.get(0).get(0).isEmpty()) {
                 found.add(Finding.warning("target.extension_not_created", "extension " + ext,
-                        "the selected tables use types of extension " + ext + ", which is available but not created "
+                        need.getValue() + ": extension " + ext + " is available but not created "
                                 + "in the target database; creating it may need a superuser",
                         "CREATE EXTENSION " + quote(ext) + "; (in the target database, as a role allowed to)"));
             }
         }
     }
 
+    /**
+     * Each extension the target needs, with why: the types of the selected columns whose type the mappings keep,
+     * then those the other objects of the selected schemas use ({@link ObjectExtensions}).
+     */
+    static Map<String, String> neededExtensions(PreflightContext ctx) {
+        Map<String, String> out = new LinkedHashMap<>();
+        columnTypeExtensions(ctx).forEach(e -> out.put(e, "the selected tables use types of extension " + e));
+        Set<String> schemas = new TreeSet<>();
+        ctx.plan().tables().forEach(t -> schemas.add(t.source().schema()));
+        ObjectExtensions.needed(ctx.catalog(), schemas).forEach((e, why) -> out.putIfAbsent(e,
+                "the objects of the selected schemas need extension " + e + " (" + why + ")"));
+        return out;
+    }
+
     /** The extensions that define the types of the selected columns whose type the mappings keep. */
-    static Set<String> neededExtensions(PreflightContext ctx) {
+    private static Set<String> columnTypeExtensions(PreflightContext ctx) {
         SourceCatalog catalog = ctx.catalog();
         Set<String> out = new LinkedHashSet<>();
         for (PlannedTable t : ctx.plan().tables()) {

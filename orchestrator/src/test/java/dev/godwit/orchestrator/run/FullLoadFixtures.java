@@ -1,6 +1,15 @@
 package dev.godwit.orchestrator.run;
 
-/** A source schema with most of what PostgreSQL databases hold, shared by the plan and full-load tests. */
+import dev.godwit.workers.testkit.TestDatabase;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A source schema with most of what PostgreSQL databases hold, shared by the plan and full-load tests, and the task
+ * file of a full load.
+ */
 public final class FullLoadFixtures {
     private FullLoadFixtures() {
     }
@@ -65,4 +74,31 @@ public final class FullLoadFixtures {
             INSERT INTO public.keyless SELECT g % 10, 'dup' FROM generate_series(1, 100) g;
             ANALYZE;
             """;
+
+    /** Selects every table of every schema. */
+    public static final String ALL_TABLES = """
+            {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
+                        "object-locator": {"schema-name": "%", "table-name": "%"}}]}
+            """;
+
+    /**
+     * Writes {@code mappings.json} and {@code task.yaml} of a full-load task named {@code name} into {@code dir}.
+     *
+     * @param settings more lines of the settings section, each indented by two spaces, or ""
+     */
+    public static Path task(Path dir, String name, TestDatabase source, TestDatabase target, String mappings,
+                            int parallelism, String settings) throws IOException {
+        Files.writeString(dir.resolve("mappings.json"), mappings);
+        return Files.writeString(dir.resolve("task.yaml"), """
+                name: %s
+                source:
+                  url: %s
+                target:
+                  url: %s
+                type: full-load
+                tableMappings: mappings.json
+                settings:
+                  parallelism: %d
+                %s""".formatted(name, source.url(), target.url(), parallelism, settings));
+    }
 }

@@ -156,18 +156,7 @@ class FullLoadIT {
     }
 
     private Path task(TestDatabase source, TestDatabase target, String split, String mappings, String extraSettings) throws IOException {
-        Files.writeString(dir.resolve("mappings.json"), mappings);
-        return Files.writeString(dir.resolve("task.yaml"), """
-                name: fullload
-                source:
-                  url: %s
-                target:
-                  url: %s
-                type: full-load
-                tableMappings: mappings.json
-                settings:
-                  parallelism: 3
-                  splitThreshold: %s
-                %s""".formatted(source.url(), target.url(), split, extraSettings));
+        return FullLoadFixtures.task(dir, "fullload", source, target, mappings, 3,
+                "  splitThreshold: " + split + "\n" + extraSettings);
     }
 }

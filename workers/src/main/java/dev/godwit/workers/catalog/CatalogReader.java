@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Reads what godwit needs of a source database to plan a migration and recreate its schema: relations with their
- * columns, keys, indexes, constraints and partitioning, the sequences, the user types the columns need and the
- * extensions. Works on PostgreSQL 12 to 17 with any role that can connect: the system catalogs are readable by all,
+ * columns, keys, indexes, constraints and partitioning, the sequences, the user types, the extensions, and the
+ * objects around the tables (routines, views, triggers, rules, policies). Works on PostgreSQL 12 to 17 with any
+ * role that can connect: the system catalogs are readable by all,
  * and what needs a privilege (a sequence's current value) is read only where the role has it, the rest recorded as
  * {@link CatalogProblem}s.
  *
@@ -77,8 +78,9 @@ public final class CatalogReader {
         List<Sequence> sequences = new SequenceReader(query).read();
         List<Extension> extensions = query.list("extensions",
                 r -> new Extension(r.getString("name"), r.getString("version"), r.getString("schema")));
+        SchemaObjects objects = new ObjectReader(query).read();
         return new SourceCatalog(server.versionNum(), server.version(), server.encoding(), tables, sequences, types,
-                extensions, problems(tables, sequences));
+                extensions, problems(tables, sequences), objects);
     }
 
     private record Server(int versionNum, String version, String encoding) {

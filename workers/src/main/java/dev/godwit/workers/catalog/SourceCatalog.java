@@ -7,14 +7,22 @@ import java.util.TreeSet;
 
 /**
  * What godwit knows of the source database: relations ordered by schema then name, the sequences, the user types
- * the relations need, and the installed extensions.
+ * the relations need, and the installed extensions; and the other objects of the user schemas ({@link SchemaObjects}).
  *
  * @param serverVersionNum {@code server_version_num}, e.g. 170002
  * @param problems         what the reading role could not see, object by object
  */
 public record SourceCatalog(int serverVersionNum, String serverVersion, String databaseEncoding, List<Table> tables,
                             List<Sequence> sequences, List<UserType> types, List<Extension> extensions,
-                            List<CatalogProblem> problems) {
+                            List<CatalogProblem> problems, SchemaObjects objects) {
+
+    /** A catalog of tables, sequences and types alone, with no other objects (built by hand in unit tests). */
+    public SourceCatalog(int serverVersionNum, String serverVersion, String databaseEncoding, List<Table> tables,
+                         List<Sequence> sequences, List<UserType> types, List<Extension> extensions,
+                         List<CatalogProblem> problems) {
+        this(serverVersionNum, serverVersion, databaseEncoding, tables, sequences, types, extensions, problems,
+                SchemaObjects.none());
+    }
 
     public SourceCatalog {
         tables = List.copyOf(tables);

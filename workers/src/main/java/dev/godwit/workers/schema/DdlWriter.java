@@ -2,15 +2,18 @@ package dev.godwit.workers.schema;
 
 import dev.godwit.workers.catalog.SourceCatalog;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Writes the target schema of a task: pre-data (schemas, extensions, types, sequences, tables and partitions) and
- * post-data (keys, indexes, constraints, replica identity, then foreign keys), from the source catalog as the
- * mappings transform it. Everything it leaves out or degrades is named in {@link SchemaScript#warnings()}.
+ * Writes the target schema of a task: pre-data (schemas, extensions, types, sequences, routines, tables and
+ * partitions) and post-data (keys, indexes, constraints, replica identity, then foreign keys, views, triggers,
+ * rules, row-level security and materialized view refreshes), from the source catalog as the mappings transform it.
+ * Everything it degrades is named in {@link SchemaScript#warnings()}, every object of the selected schemas it does
+ * not create in {@link SchemaScript#notCreated()}. See docs/schema-objects.md.
  *
  * <p>Each kind of object is a {@link DdlPart} of its own; this class only settles the target names and runs the
  * parts. A new kind of object is a new part in {@link #parts}, not a new branch here.
@@ -22,29 +25,35 @@ public final class DdlWriter {
      * @param rangeBounds      min and max of the partition column of each range-repartitioned table, by
      *                         {@link TargetTableSpec#targetKey()}
      * @param idempotentTypes  create types only when missing (for a target that may hold them already)
+     * @param schemaObjects    create the other objects of the selected schemas too (routines, views, triggers, …);
+     *                         off where the target already holds some of the tables, and so maybe their objects
      */
     public record Options(Function<String, String> schemaMapping, Map<String, RangeBounds> rangeBounds,
-                          boolean idempotentTypes) {
+                          boolean idempotentTypes, boolean schemaObjects) {
         public Options {
             rangeBounds = Map.copyOf(rangeBounds);
         }
 
         public static Options defaults() {
-            return new Options(Function.identity(), Map.of(), false);
+            return new Options(Function.identity(), Map.of(), false, true);
         }
 
         public Options withSchemaMapping(Function<String, String> mapping) {
-            return new Options(mapping, rangeBounds, idempotentTypes);
+            return new Options(mapping, rangeBounds, idempotentTypes, schemaObjects);
         }
 
         public Options withRangeBounds(String targetKey, RangeBounds bounds) {
             Map<String, RangeBounds> all = new LinkedHashMap<>(rangeBounds);
             all.put(targetKey, bounds);
-            return new Options(schemaMapping, all, idempotentTypes);
+            return new Options(schemaMapping, all, idempotentTypes, schemaObjects);
         }
 
         public Options withIdempotentTypes() {
-            return new Options(schemaMapping, rangeBounds, true);
+            return new Options(schemaMapping, rangeBounds, true, schemaObjects);
+        }
+
+        public Options withoutSchemaObjects() {
+            return new Options(schemaMapping, rangeBounds, idempotentTypes, false);
         }
     }
 
@@ -65,13 +74,34 @@ public final class DdlWriter {
     private static List<DdlPart> parts(SourceCatalog catalog, List<TargetTableSpec> specs, Options options) {
         TargetNames names = TargetNames.of(catalog, specs, options.schemaMapping());
         TypeDdl types = new TypeDdl(catalog, options);
-        ColumnDdl columns = new ColumnDdl(names, types, new SequenceDdl(catalog, specs, names));
+        SequenceDdl sequences = new SequenceDdl(catalog, specs, names);
+        ColumnDdl columns = new ColumnDdl(names, types, sequences);
         IndexDdl indexes = new IndexDdl(names);
         ConstraintDdl constraints = new ConstraintDdl(names, indexes, new ForeignKeyDdl(catalog, names));
-        return List.of(
+        List<DdlPart> parts = new ArrayList<>(List.of(
                 DdlPart.eachTable(specs, new TableDdl(names, columns, new PartitionDdl(names, options))),
-                DdlPart.eachTable(specs, new TableKeysDdl(names, constraints, indexes)),
-                types,
-                new SchemaDdl(specs, names, types));
+                DdlPart.eachTable(specs, new TableKeysDdl(names, constraints, indexes))));
+        if (options.schemaObjects()) {
+            parts.addAll(objectParts(catalog, specs, names, types, sequences));
+        }
+        parts.add(types);
+        parts.add(new SchemaDdl(specs, names, types));
+        return parts;
+    }
+
+    /** The objects around the tables: they come after the tables' parts, and before types and schemas. */
+    private static List<DdlPart> objectParts(SourceCatalog catalog, List<TargetTableSpec> specs, TargetNames names,
+                                             TypeDdl types, SequenceDdl sequences) {
+        ObjectScope scope = new ObjectScope(catalog, specs, names);
+        RoutineDdl routines = new RoutineDdl(catalog, scope);
+        return List.of(
+                new SchemaObjectsTypeDdl(catalog, scope, types),
+                new StandaloneSequenceDdl(catalog, scope, sequences, names),
+                routines,
+                new ViewDdl(catalog, scope, routines),
+                new TriggerDdl(catalog, scope, routines),
+                new RuleDdl(catalog, scope),
+                new RowSecurityDdl(catalog, scope),
+                new UnsupportedObjectsDdl(catalog, scope));
     }
 }

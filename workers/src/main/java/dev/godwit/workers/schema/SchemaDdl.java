@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * CREATE SCHEMA IF NOT EXISTS for every schema the script creates something in: the tables' and partitions', then
- * the types' and extensions'. It runs after the parts it serves, since the types are known only once the tables are
+ * the types' and extensions', and those other parts asked for (standalone sequences', routines'). It runs after the parts it serves, since the types are known only once the tables are
  * written, and its statements still go first ({@link PreData#SCHEMAS}).
  */
 final class SchemaDdl implements DdlPart {
@@ -32,6 +32,7 @@ final class SchemaDdl implements DdlPart {
             spec.partitions().forEach(p -> schemas.add(names.partitionSchema(spec, p)));
         }
         schemas.addAll(types.schemasUsed());
+        schemas.addAll(script.schemasNeeded());
         for (String schema : schemas) {
             script.add(PreData.SCHEMAS, new Statement("schema " + schema,
                     "CREATE SCHEMA IF NOT EXISTS " + SqlText.identifier(schema)));

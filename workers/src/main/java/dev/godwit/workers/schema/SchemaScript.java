@@ -1,7 +1,7 @@
 package dev.godwit.workers.schema;
 
+import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The DDL of a target schema.
@@ -10,19 +10,40 @@ import java.util.stream.Stream;
  * @param postData run after the data: groups of the same {@link Group#phase()} are independent of each other and may
  *                 run in parallel; a phase starts when every group of the previous phase is done
  * @param warnings everything the script leaves out or degrades, one sentence each
+ * @param notCreated the objects of the selected schemas that the script does not create, each with why: the plan
+ *                 names them, so that nothing is left out silently
  */
-public record SchemaScript(List<Statement> preData, List<Group> postData, List<String> warnings) {
+public record SchemaScript(List<Statement> preData, List<Group> postData, List<String> warnings,
+                           List<NotCreated> notCreated) {
 
     public SchemaScript {
         preData = List.copyOf(preData);
         postData = List.copyOf(postData);
         warnings = List.copyOf(warnings);
+        notCreated = List.copyOf(notCreated);
     }
 
     /** Keys, unique and plain indexes, checks, exclusion constraints and replica identity of one table. */
     public static final int TABLE_PHASE = 1;
     /** Foreign keys: they need the referenced tables' keys. */
     public static final int FOREIGN_KEY_PHASE = 2;
+    /** Views and materialized views (WITH NO DATA), in dependency order, after the tables they read. */
+    public static final int VIEW_PHASE = 3;
+    /**
+     * Triggers, rules and row-level security: once the data is in, so that no trigger fires and no policy filters
+     * during the copy; after the views, since INSTEAD OF triggers and rules may be on views.
+     */
+    public static final int TRIGGER_PHASE = 4;
+    /** REFRESH MATERIALIZED VIEW, in dependency order: the last thing the full load does to the schema. */
+    public static final int REFRESH_PHASE = 5;
+
+    /** An object of the source that the script does not create, and why (with the fix, where there is one). */
+    public record NotCreated(String object, String reason) {
+        @Override
+        public String toString() {
+            return object + ": " + reason;
+        }
+    }
 
     /** One SQL statement and a short description for logs. */
     public record Statement(String description, String sql) {
@@ -41,8 +62,16 @@ public record SchemaScript(List<Statement> preData, List<Group> postData, List<S
 
     /** Every post-data statement, phase by phase, group by group: the order one connection can run them in. */
     public List<Statement> postDataInOrder() {
-        return Stream.of(TABLE_PHASE, FOREIGN_KEY_PHASE)
-                .flatMap(p -> postData.stream().filter(g -> g.phase() == p))
+        return postDataAfter(0);
+    }
+
+    /**
+     * The post-data statements of every phase after {@code phase}, in phase order, group by group: what runs once
+     * the tables' own post-data is done (foreign keys, views, triggers, refreshes).
+     */
+    public List<Statement> postDataAfter(int phase) {
+        return postData.stream().filter(g -> g.phase() > phase)
+                .sorted(Comparator.comparingInt(Group::phase))
                 .flatMap(g -> g.statements().stream())
                 .toList();
     }

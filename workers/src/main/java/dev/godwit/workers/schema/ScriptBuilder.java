@@ -4,11 +4,14 @@ import dev.godwit.workers.schema.SchemaScript.Group;
 import dev.godwit.workers.schema.SchemaScript.Statement;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The statements and warnings of one write, gathered by the {@link DdlPart}s in whatever order they run and put in
@@ -24,10 +27,17 @@ final class ScriptBuilder {
         SCHEMAS,
         /** extensions, then user types in dependency order */
         TYPES,
-        /** sequences that column defaults call */
+        /** sequences that column defaults call, and the other sequences of the selected schemas */
         SEQUENCES,
+        /**
+         * functions, procedures and aggregates whose signature needs no table: column defaults and checks may call
+         * them, so they come before the tables
+         */
+        ROUTINES,
         /** tables with their comments, then their partitions, parent before child */
         TABLES,
+        /** functions whose signature takes or returns a table's row type */
+        TABLE_ROUTINES,
         /** what ties together tables created before: sequence ownership, inheritance */
         TABLE_LINKS
     }
@@ -39,6 +49,8 @@ final class ScriptBuilder {
     private final List<Group> groups = new ArrayList<>();
     private final Map<GroupKey, List<Statement>> sharedGroups = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<SchemaScript.NotCreated> notCreated = new ArrayList<>();
+    private final Set<String> schemas = new LinkedHashSet<>();
 
     void add(PreData section, Statement statement) {
         preData.computeIfAbsent(section, s -> new ArrayList<>()).add(statement);
@@ -65,6 +77,20 @@ final class ScriptBuilder {
         warnings.add(warning);
     }
 
+    /** An object of the source the script does not create, why, and what to do instead. */
+    void notCreated(String object, String reason) {
+        notCreated.add(new SchemaScript.NotCreated(object, reason));
+    }
+
+    /** A target schema a statement creates something in, beyond the tables' and types' ({@link SchemaDdl}). */
+    void needSchema(String schema) {
+        schemas.add(schema);
+    }
+
+    Set<String> schemasNeeded() {
+        return Collections.unmodifiableSet(schemas);
+    }
+
     SchemaScript build() {
         List<Statement> pre = new ArrayList<>();
         for (PreData section : PreData.values()) {
@@ -73,6 +99,6 @@ final class ScriptBuilder {
         List<Group> post = new ArrayList<>(groups);
         sharedGroups.forEach((key, statements) -> post.add(new Group(key.name(), key.phase(), statements)));
         post.sort(Comparator.comparingInt(Group::phase));
-        return new SchemaScript(pre, post, warnings);
+        return new SchemaScript(pre, post, warnings, notCreated);
     }
 }

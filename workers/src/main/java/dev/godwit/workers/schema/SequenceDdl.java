@@ -81,7 +81,12 @@ final class SequenceDdl {
                 + SqlText.qualified(spec.mapping().targetSchema(), s.name()) + " " + options(s) + ")";
     }
 
-    private static String options(Sequence s) {
+    /** Whether a column's DEFAULT already had this sequence (target name, quoted) created. */
+    boolean created(String targetName) {
+        return created.contains(targetName);
+    }
+
+    static String options(Sequence s) {
         return "START WITH " + s.start() + " INCREMENT BY " + s.increment() + " MINVALUE " + s.min()
                 + " MAXVALUE " + s.max() + " CACHE " + s.cache() + (s.cycle() ? " CYCLE" : " NO CYCLE");
     }

@@ -63,10 +63,11 @@ public final class TargetPrep {
                             + " other tables that depend on it)");
                 }
                 pre.addAll(script.preData());
-                return new Result(new SchemaScript(pre, script.postData(), warnings), List.of());
+                return new Result(new SchemaScript(pre, script.postData(), warnings, script.notCreated()), List.of());
             }
             case TRUNCATE_BEFORE_LOAD -> {
-                SchemaScript script = DdlWriter.write(source, missing, idempotent);
+                // a target prepared by its owner keeps its own functions, views, triggers and policies
+                SchemaScript script = DdlWriter.write(source, missing, idempotent.withoutSchemaObjects());
                 List<Statement> pre = new ArrayList<>(script.preData());
                 List<String> warnings = new ArrayList<>(script.warnings());
                 if (!present.isEmpty()) {
@@ -75,10 +76,13 @@ public final class TargetPrep {
                     pre.add(new Statement("truncate " + present.size() + " existing table(s)", "TRUNCATE " + names));
                     warnings.add("kept the definitions of " + names + " as they are on the target; only emptied");
                 }
-                return new Result(new SchemaScript(pre, script.postData(), warnings), List.of());
+                warnings.add("functions, views, triggers, policies and the other objects around the tables are not"
+                        + " created (targetTablePrepMode TRUNCATE_BEFORE_LOAD keeps the target's own; DROP_AND_CREATE"
+                        + " creates them)");
+                return new Result(new SchemaScript(pre, script.postData(), warnings, script.notCreated()), List.of());
             }
             default -> {
-                return new Result(new SchemaScript(List.of(), List.of(), List.of()), check(existing, source, specs,
+                return new Result(new SchemaScript(List.of(), List.of(), List.of(), List.of()), check(existing, source, specs,
                         options));
             }
         }

@@ -58,6 +58,16 @@ final class TypeDdl implements DdlPart {
                 || t.qualifiedName().equals(key)).findFirst();
     }
 
+    /** Notes an extension that objects other than columns need (a function's language, an index's class). */
+    void requireExtension(String name) {
+        extensions.add(name);
+    }
+
+    /** Notes a user type whether a column uses it or not (the types of a selected schema: functions may use them). */
+    void requireType(UserType type) {
+        require(type);
+    }
+
     private void require(UserType type) {
         if (used.containsKey(type.oid())) {
             return;

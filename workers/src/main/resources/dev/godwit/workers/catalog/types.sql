@@ -1,14 +1,30 @@
--- The user types that the selected relations' columns need, followed recursively through array element types,
--- domain base types, composite attributes, range subtypes and multirange ranges; not every type of the database.
+-- The user types that the relations' columns need, and every other user type of a user schema, followed
+-- recursively through array element types, domain base types, composite attributes, range subtypes and multirange ranges.
 -- pg_range.rngmultitypid exists only on 14+, so it is read through to_jsonb(r), which is NULL-safe on 12 and 13.
 -- Out: types of system schemas, array types (their element is listed), multiranges (CREATE TYPE ... AS RANGE makes
 -- them) and the row types of tables (the table makes them).
 WITH RECURSIVE used(type_oid) AS (
-    SELECT a.atttypid
-      FROM pg_attribute a
-     WHERE a.attrelid = ANY (?::int8[]::oid[])
-       AND a.attnum > 0
-       AND NOT a.attisdropped
+    SELECT seed.type_oid
+      FROM (SELECT a.atttypid
+              FROM pg_attribute a
+             WHERE a.attrelid = ANY (?::int8[]::oid[])
+               AND a.attnum > 0
+               AND NOT a.attisdropped
+            UNION
+            -- and every enum, domain, range and composite type of a user schema, used by a column or not: the
+            -- writer creates those of the selected schemas (functions may take or return them)
+            SELECT t.oid
+              FROM pg_type t
+              JOIN pg_namespace n ON n.oid = t.typnamespace
+              LEFT JOIN pg_class rel ON rel.oid = t.typrelid
+             WHERE t.typtype IN ('c', 'd', 'e', 'r')
+               AND (t.typtype <> 'c' OR rel.relkind = 'c')
+               AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+               AND n.nspname NOT LIKE 'pg\_toast%'
+               AND n.nspname NOT LIKE 'pg\_temp\_%'
+               AND NOT EXISTS (SELECT 1 FROM pg_depend x
+                                WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e')
+           ) AS seed(type_oid)
     UNION
     SELECT dep.type_oid
       FROM used u

@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(PgExtension.class)
 class DdlRoundTripIT {
 
-    private static SourceCatalog read(TestDatabase db) throws SQLException {
+    static SourceCatalog read(TestDatabase db) throws SQLException {
         try (Connection c = db.connect()) {
             return new CatalogReader(c).read();
         }
