@@ -102,6 +102,12 @@ public final class FullLoadFixtures {
      */
     public static Path taskFile(Path dir, String name, String type, TestDatabase source, TestDatabase target,
                                 String mappings, String settings) throws IOException {
+        return taskFile(dir, name, type, source.url(), target.url(), mappings, settings);
+    }
+
+    /** The same for endpoints given as URLs (another role, say); blank settings leave the section out. */
+    public static Path taskFile(Path dir, String name, String type, String sourceUrl, String targetUrl,
+                                String mappings, String settings) throws IOException {
         Files.writeString(dir.resolve("mappings.json"), mappings);
         return Files.writeString(dir.resolve("task.yaml"), """
                 name: %s
@@ -111,8 +117,8 @@ public final class FullLoadFixtures {
                   url: %s
                 type: %s
                 tableMappings: mappings.json
-                settings:
-                """.formatted(name, source.url(), target.url(), type) + unindented(settings).indent(2));
+                """.formatted(name, sourceUrl, targetUrl, type)
+                + (settings.isBlank() ? "" : "settings:\n" + unindented(settings).indent(2)));
     }
 
     /** The lines without the indentation they all share (blank lines do not count). */
