@@ -209,6 +209,25 @@ class PreflightIT {
     }
 
     @Test
+    void aPolicyRoleMissingOnTheTargetIsABlockerAndAnIndexsExtensionIsNamed(PgLab lab) {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        String role = roleName();
+        source.execute("CREATE ROLE " + role, "CREATE EXTENSION pg_trgm",
+                "CREATE TABLE public.t (id int PRIMARY KEY, name text)",
+                "CREATE INDEX t_name_trgm ON public.t USING gin (name gin_trgm_ops)",
+                "CREATE POLICY mine ON public.t FOR SELECT TO " + role + " USING (true)");
+        Path task = task(dir, source.url(), target.url(), "full-load", "");
+
+        CliRun run = CliRun.of("preflight", "--json", task.toString());
+
+        assertEquals(ExitCodes.PREFLIGHT_BLOCKERS, run.exitCode(), run::toString);
+        List<String> f = findings(run);
+        assertTrue(f.contains("blocker target.role_missing role " + role), f::toString);
+        assertTrue(f.contains("warning target.extension_not_created extension pg_trgm"), f::toString);
+    }
+
+    @Test
     void aTargetRoleThatCannotCreateSchemasIsABlockerForTablesAndControlSchema(PgLab lab) {
         TestDatabase source = lab.newDatabase(17);
         TestDatabase target = lab.newDatabase(17);

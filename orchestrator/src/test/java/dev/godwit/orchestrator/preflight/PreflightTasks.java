@@ -3,6 +3,7 @@ package dev.godwit.orchestrator.preflight;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.godwit.orchestrator.cli.CliRun;
+import dev.godwit.orchestrator.run.FullLoadFixtures;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,17 +26,7 @@ final class PreflightTasks {
     /** Writes a task file; {@code settings} is YAML for the settings map, indented by two spaces, or empty. */
     static Path task(Path dir, String sourceUrl, String targetUrl, String type, String settings) {
         try {
-            Files.writeString(dir.resolve("mappings.json"), ALL_PUBLIC);
-            return Files.writeString(dir.resolve("task.yaml"), """
-                    name: pf
-                    source:
-                      url: %s
-                    target:
-                      url: %s
-                    type: %s
-                    tableMappings: mappings.json
-                    %s
-                    """.formatted(sourceUrl, targetUrl, type, settings.isEmpty() ? "" : "settings:\n" + settings));
+            return FullLoadFixtures.taskFile(dir, "pf", type, sourceUrl, targetUrl, ALL_PUBLIC, settings);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,22 +60,8 @@ class FullLoadCrashIT {
         ddl.append("ANALYZE;");
         tables.add("parent");
         source.execute(ddl.toString());
-        Files.writeString(dir.resolve("mappings.json"), """
-                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
-                            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
-                """);
-        Path task = Files.writeString(dir.resolve("task.yaml"), """
-                name: crashtest
-                source:
-                  url: %s
-                target:
-                  url: %s
-                type: full-load
-                tableMappings: mappings.json
-                settings:
-                  parallelism: 2
-                  splitThreshold: 1MB
-                """.formatted(source.url(), target.url()));
+        Path task = FullLoadFixtures.task(dir, "crashtest", source, target, FullLoadFixtures.PUBLIC_TABLES, 2,
+                "splitThreshold: 1MB");
 
         int kills = 0;
         String verb = "start";

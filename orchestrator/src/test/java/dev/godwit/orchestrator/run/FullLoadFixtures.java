@@ -81,13 +81,33 @@ public final class FullLoadFixtures {
                         "object-locator": {"schema-name": "%", "table-name": "%"}}]}
             """;
 
+    /** Selects every table of schema public. */
+    public static final String PUBLIC_TABLES = ALL_TABLES.replace("\"schema-name\": \"%\"", "\"schema-name\": \"public\"");
+
     /**
      * Writes {@code mappings.json} and {@code task.yaml} of a full-load task named {@code name} into {@code dir}.
      *
-     * @param settings more lines of the settings section, each indented by two spaces, or ""
+     * @param settings more YAML lines of the settings section (their common indentation is ignored), or ""
      */
     public static Path task(Path dir, String name, TestDatabase source, TestDatabase target, String mappings,
                             int parallelism, String settings) throws IOException {
+        return taskFile(dir, name, "full-load", source, target, mappings,
+                "parallelism: " + parallelism + "\n" + unindented(settings));
+    }
+
+    /**
+     * Writes {@code mappings.json} and {@code task.yaml} of a task of any type into {@code dir}.
+     *
+     * @param settings the YAML lines of the settings section (their common indentation is ignored)
+     */
+    public static Path taskFile(Path dir, String name, String type, TestDatabase source, TestDatabase target,
+                                String mappings, String settings) throws IOException {
+        return taskFile(dir, name, type, source.url(), target.url(), mappings, settings);
+    }
+
+    /** The same for endpoints given as URLs (another role, say); blank settings leave the section out. */
+    public static Path taskFile(Path dir, String name, String type, String sourceUrl, String targetUrl,
+                                String mappings, String settings) throws IOException {
         Files.writeString(dir.resolve("mappings.json"), mappings);
         return Files.writeString(dir.resolve("task.yaml"), """
                 name: %s
@@ -95,10 +115,18 @@ public final class FullLoadFixtures {
                   url: %s
                 target:
                   url: %s
-                type: full-load
+                type: %s
                 tableMappings: mappings.json
-                settings:
-                  parallelism: %d
-                %s""".formatted(name, source.url(), target.url(), parallelism, settings));
+                """.formatted(name, sourceUrl, targetUrl, type)
+                + (settings.isBlank() ? "" : "settings:\n" + unindented(settings).indent(2)));
+    }
+
+    /** The lines without the indentation they all share (blank lines do not count). */
+    private static String unindented(String text) {
+        int common = text.lines().filter(l -> !l.isBlank())
+                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+        StringBuilder out = new StringBuilder();
+        text.lines().forEach(l -> out.append(l.isBlank() ? "" : l.substring(common)).append('\n'));
+        return out.toString();
     }
 }

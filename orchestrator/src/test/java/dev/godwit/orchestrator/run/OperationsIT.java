@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
@@ -123,21 +122,7 @@ class OperationsIT {
     }
 
     private Path task(TestDatabase source, TestDatabase target, int parallelism, String split, String moreRules) throws Exception {
-        Files.writeString(dir.resolve("mappings.json"), """
-                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
-                            "object-locator": {"schema-name": "public", "table-name": "%"}}MORE]}
-                """.replace("MORE", moreRules));
-        return Files.writeString(dir.resolve("task.yaml"), """
-                name: ops
-                source:
-                  url: %s
-                target:
-                  url: %s
-                type: full-load
-                tableMappings: mappings.json
-                settings:
-                  parallelism: %d
-                  splitThreshold: %s
-                """.formatted(source.url(), target.url(), parallelism, split));
+        String mappings = FullLoadFixtures.PUBLIC_TABLES.replace("}}]}", "}}" + moreRules + "]}");
+        return FullLoadFixtures.task(dir, "ops", source, target, mappings, parallelism, "splitThreshold: " + split);
     }
 }

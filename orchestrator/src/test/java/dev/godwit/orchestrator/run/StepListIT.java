@@ -88,22 +88,8 @@ class StepListIT {
     }
 
     private Path task(TestDatabase source, TestDatabase target, String type, String settings) throws Exception {
-        Files.writeString(dir.resolve("mappings.json"), """
-                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
-                            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
-                """);
-        return Files.writeString(dir.resolve("task.yaml"), """
-                name: steplist
-                source:
-                  url: %s
-                target:
-                  url: %s
-                type: %s
-                tableMappings: mappings.json
-                settings:
-                  validation:
-                    enabled: false
-                """.formatted(source.url(), target.url(), type) + settings);
+        return FullLoadFixtures.taskFile(dir, "steplist", type, source, target, FullLoadFixtures.PUBLIC_TABLES,
+                "  validation:\n    enabled: false\n" + settings);
     }
 
     private static List<String> steps(String text) {

@@ -276,22 +276,13 @@ class ValidateIT {
     }
 
     private Path task(TestDatabase source, String type, TestDatabase target, String mappings, String validation) throws Exception {
-        Files.writeString(dir.resolve("mappings.json"), mappings);
-        return Files.writeString(dir.resolve("task.yaml"), """
-                name: validatetest
-                source:
-                  url: %s
-                target:
-                  url: %s
-                type: %s
-                tableMappings: mappings.json
-                settings:
+        return FullLoadFixtures.taskFile(dir, "validatetest", type, source, target, mappings, """
                   parallelism: 2
                   cdc:
                     heartbeatInterval: 2s
                   validation:
                     partitionSize: 100
                     threadCount: 2
-                %s""".formatted(source.url(), target.url(), type, validation));
+                """ + validation);
     }
 }
