@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Whole applications: every schema of the corpus (../shared/corpus beside the clone, or CORPUS=dir) through a
-# full-load-and-cdc task, a change on every table while CDC runs, and a fenced cutover, on the benchmark lab's pair of
+# full-load-and-cdc task (after `godwit preflight --fix`), a change on every table while CDC runs, and a fenced cutover,
+# then `godwit validate --content`, on the benchmark lab's pair of
 # servers (scripts/bench/lab.sh: PostgreSQL 15 → 15). Prints one line per schema:
 #   name  start  cdc  cutover  validate  schema-diff
 # where schema-diff counts the lines in which `pg_dump --schema-only` of source and target differ (godwit's control
@@ -56,7 +57,7 @@ SQL
 }
 
 normalized_dump() { # url file
-  pg_dump -s -X --exclude-schema=godwit --no-owner --no-privileges "$1" 2>/dev/null |
+  pg_dump -s --exclude-schema=godwit --no-owner --no-privileges "$1" 2>/dev/null |
     grep -v -e '^--' -e '^SET ' -e '^SELECT pg_catalog.set_config' -e '^$' >"$2"
 }
 
@@ -86,6 +87,8 @@ tableMappings: mappings.json
 settings:
   parallelism: 2
 YAML
+  # what a DBA does first: preflight, letting it set REPLICA IDENTITY FULL on tables without a key
+  godwit preflight "$dir/task.yaml" --fix >"$dir/preflight.log" 2>&1
   godwit start "$dir/task.yaml" >"$dir/start.log" 2>&1 &
   pid=$!
   start=failed; cdc=-; cutover=-; validate=-
