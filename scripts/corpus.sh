@@ -5,7 +5,8 @@
 # servers (scripts/bench/lab.sh: PostgreSQL 15 → 15). Prints one line per schema:
 #   name  start  cdc  cutover  validate  schema-diff
 # where schema-diff counts the lines in which `pg_dump --schema-only` of source and target differ (godwit's control
-# schema left out, comments, SET lines and blank lines dropped). Logs and dumps stay in the printed directory.
+# schema left out; comments, SET lines, pg_dump's \restrict lines and blank lines dropped). Logs and dumps stay in
+# the printed directory.
 #
 # usage: scripts/corpus.sh [NAME ...]     (default: every schema that has a load.sh)
 # needs: apt-get install postgresql-15 (server, psql, pg_dump); Java 17 and Maven for godwit.
@@ -58,7 +59,7 @@ SQL
 
 normalized_dump() { # url file
   pg_dump -s --exclude-schema=godwit --no-owner --no-privileges "$1" 2>/dev/null |
-    grep -v -e '^--' -e '^SET ' -e '^SELECT pg_catalog.set_config' -e '^$' >"$2"
+    grep -v -e '^--' -e '^SET ' -e '^SELECT pg_catalog.set_config' -e '^\\restrict ' -e '^\\unrestrict ' -e '^$' >"$2"
 }
 
 printf '%-20s %-8s %-8s %-8s %-10s %s\n' schema start cdc cutover validate schema-diff
