@@ -66,9 +66,10 @@ public final class SequenceSync {
                 copy(source, target, sourceSeq.get(), targetSeq.get(), done, missed);
             }
         }
+        Set<String> schemas = planned.sourceSchemas();
         for (Sequence s : planned.plan().catalog().sequences()) {
             String name = s.qualifiedName();
-            if (s.identity() || !planned.sourceSchemas().contains(s.schema()) || handled.contains(name)) {
+            if (s.identity() || !schemas.contains(s.schema()) || handled.contains(name)) {
                 continue;
             }
             handled.add(name);
@@ -117,13 +118,17 @@ public final class SequenceSync {
         }
     }
 
+    /**
+     * The sequence feeding a column, spelled as {@link Sequence#qualifiedName()} spells it (both parts quoted), so a
+     * sequence found through its column is not set a second time as one of its schema's sequences.
+     */
     private static Optional<String> serialSequence(Connection c, String table, String column) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_get_serial_sequence(?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, s.relname FROM pg_class s"
+                + " JOIN pg_namespace n ON n.oid = s.relnamespace WHERE s.oid = pg_get_serial_sequence(?, ?)::regclass")) {
             ps.setString(1, table);
             ps.setString(2, column);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return Optional.ofNullable(rs.getString(1));
+                return rs.next() ? Optional.of(SqlText.qualified(rs.getString(1), rs.getString(2))) : Optional.empty();
             }
         }
     }

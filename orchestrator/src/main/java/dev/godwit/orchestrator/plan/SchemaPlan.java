@@ -70,7 +70,7 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
 
     /** The target schema of a source schema's types and sequences (see {@link #schemaMapping}). */
     public String targetSchema(String sourceSchema) {
-        return schemaMapping(plan).apply(sourceSchema);
+        return options.schemaMapping().apply(sourceSchema);
     }
 
     /** The source schemas the selected tables are in: the schemas whose sequences and types go with them. */
