@@ -23,7 +23,8 @@ import java.util.Optional;
 /**
  * Ends a migration, in steps that are each logged and recorded: (1) the target must catch up to the source's current
  * position within {@code cutover.maxLag}, which is the lag check; (2) optionally the source is fenced; (3) the source's
- * position after the fence is the final one, and the target catches up to it; (4) row counts are validated; (5) the
+ * position after the fence is the final one, and the target catches up to it, and the tables CDC cannot carry are
+ * copied again; (4) row counts are validated; (5) the
  * target is handed over (sequences set from the source, identity columns ALWAYS again); (6) the slot and publication
  * are dropped (unless kept), and the task is cut over. Nothing irreversible happens before step 4 has passed the
  * checks: when a step fails, the fence is lifted and the task goes on streaming changes as before, and the report
@@ -47,6 +48,16 @@ public final class Cutover {
         /** @param lines what was done, for the report */
         record Result(int sequencesSet, List<String> lines) {
         }
+    }
+
+    /**
+     * Copies again what CDC cannot carry (unlogged tables), once the target applied the source's last change and
+     * before the comparison; runs in one target transaction.
+     *
+     * @return what was copied, for the report
+     */
+    public interface Recopy {
+        List<String> run(Connection source, Connection target) throws SQLException;
     }
 
     /** Compares both sides once they are still; a difference stops the cutover. */
@@ -75,8 +86,8 @@ public final class Cutover {
         this.settings = task.settings().cutover();
     }
 
-    public CutoverReport run(CutoverRequest request, CatchUp catchUp, Handover handover, FinalValidation validation)
-            throws SQLException {
+    public CutoverReport run(CutoverRequest request, CatchUp catchUp, Recopy recopy, Handover handover,
+                             FinalValidation validation) throws SQLException {
         Progress progress = new Progress(target, store);
         try (Connection t = target.open("cutover")) {
             ledger.started(t, request.id());
@@ -115,6 +126,14 @@ public final class Cutover {
                                 + seconds(settings.catchUpTimeout()) + ")");
             }
             progress.add("caught up to " + last + " in " + progress.catchUp.toMillis() + " ms");
+            try (Connection s = source.open("cutover copy"); Connection t = target.open("cutover copy")) {
+                List<String> copied = recopy.run(s, t);
+                copied.forEach(progress::add);
+                if (!copied.isEmpty() && !request.fence()) {
+                    progress.add("warning: without a fence, what the application writes to these tables from now on "
+                            + "is not migrated");
+                }
+            }
             if (settings.validate()) {
                 FinalValidation.Result result = validation.run();
                 progress.add("validation: " + result.summary());

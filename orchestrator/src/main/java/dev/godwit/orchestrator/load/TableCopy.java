@@ -47,7 +47,12 @@ record TableCopy(String tableKey, String targetRelation, List<String> selectList
      * (copied as tables of their own); a partitioned table is emptied with its partitions, which hold its rows.
      */
     String truncateStatement() {
-        return "TRUNCATE " + (partitionedTarget ? "" : "ONLY ") + targetRelation;
+        return "TRUNCATE " + truncateTarget();
+    }
+
+    /** This table as one name of a TRUNCATE statement. */
+    String truncateTarget() {
+        return (partitionedTarget ? "" : "ONLY ") + targetRelation;
     }
 
     /** The statements for one unit of this table, read from the quoted source relation with the unit's range. */

@@ -66,8 +66,11 @@ public record PlannedTable(Table source, TableMapping mapping, List<Table> parti
         ALL_CHANGES("inserts, updates, deletes"),
         /** Without a primary key or replica identity, UPDATE and DELETE cannot be published. */
         INSERTS_ONLY("inserts only: no primary key or replica identity, so updates and deletes fail on the source once published"),
-        /** Unlogged tables are not written to WAL. */
-        NONE_UNLOGGED("none: unlogged tables are not written to WAL"),
+        /**
+         * Unlogged tables are not written to WAL, so no change of theirs can be streamed: they are copied in the full
+         * load and once more inside the cutover, after the source's last change was applied.
+         */
+        COPIED_AT_CUTOVER("none streamed (unlogged: not in the WAL); copied again inside the cutover"),
         /** Views and foreign tables are copied once. */
         NONE_NOT_A_TABLE("none: copied once during the full load"),
         /** The task has no CDC phase. */

@@ -110,7 +110,7 @@ public final class Planner {
             return CdcCoverage.NONE_NOT_A_TABLE;
         }
         if (table.unlogged() || leaves.stream().anyMatch(Table::unlogged)) {
-            return CdcCoverage.NONE_UNLOGGED;
+            return CdcCoverage.COPIED_AT_CUTOVER;
         }
         boolean identified = table.kind() == TableKind.PARTITIONED
                 ? !leaves.isEmpty() && leaves.stream().allMatch(Table::usableReplicaIdentity)
@@ -123,8 +123,6 @@ public final class Planner {
         for (PlannedTable t : planned) {
             String name = t.source().schema() + "." + t.source().name();
             switch (t.cdc()) {
-                case NONE_UNLOGGED -> out.add(new NotMigrated(name, "changes after the snapshot: the table is unlogged, "
-                        + "so nothing of it reaches the WAL (make it logged with ALTER TABLE … SET LOGGED)"));
                 case NONE_NOT_A_TABLE -> out.add(new NotMigrated(name, "changes after the snapshot: a "
                         + t.source().kind().name().toLowerCase().replace('_', ' ') + " is copied once, not replicated"));
                 case INSERTS_ONLY -> out.add(new NotMigrated(name, "updates and deletes: no primary key or replica "

@@ -53,10 +53,14 @@ public record PreflightContext(Task task, Plan plan, Connection source, Connecti
         return sourceRelations().stream().filter(t -> t.kind() == TableKind.TABLE).toList();
     }
 
-    /** The planned tables a publication names: plain tables, partitions copied alone, and partitioned roots. */
+    /**
+     * The planned tables a publication names: plain tables, partitions copied alone, and partitioned roots; unlogged
+     * tables cannot be published.
+     */
     public List<Table> publishedTables() {
         return plan.tables().stream().map(PlannedTable::source)
-                .filter(t -> t.kind() == TableKind.TABLE || t.kind() == TableKind.PARTITIONED).toList();
+                .filter(t -> t.kind() == TableKind.TABLE || t.kind() == TableKind.PARTITIONED)
+                .filter(t -> !t.unlogged()).toList();
     }
 
     /** Whether the source is Amazon RDS or Aurora, where server settings live in a parameter group. */

@@ -25,7 +25,7 @@ public final class SafeFixes {
             return out;
         }
         for (Table t : ctx.replicatedRelations()) {
-            if (!t.usableReplicaIdentity()) {
+            if (!t.unlogged() && !t.usableReplicaIdentity()) {
                 out.add("ALTER TABLE " + t.qualifiedName() + " REPLICA IDENTITY FULL");
             }
         }

@@ -25,7 +25,7 @@ final class TableChecks extends CheckGroup {
     List<Finding> run(PreflightContext ctx) {
         List<Finding> out = new ArrayList<>();
         for (Table t : ctx.replicatedRelations()) {
-            if (ctx.cdc() && !t.usableReplicaIdentity()) {
+            if (ctx.cdc() && !t.unlogged() && !t.usableReplicaIdentity()) {
                 out.add(Finding.blocker("table.replica_identity", t.qualifiedName(),
                         t.qualifiedName() + " has no primary key and no usable replica identity (REPLICA IDENTITY "
                                 + t.replicaIdentity() + "): once it is published, its UPDATEs and DELETEs fail on the source",
@@ -33,10 +33,13 @@ final class TableChecks extends CheckGroup {
                                 + t.qualifiedName() + " ADD PRIMARY KEY (…);) — preflight --fix does the former"));
             }
             if (ctx.cdc() && t.unlogged()) {
-                out.add(Finding.blocker("table.unlogged", t.qualifiedName(),
-                        t.qualifiedName() + " is UNLOGGED: its changes are not written to WAL, so logical replication "
-                                + "cannot carry them",
-                        "ALTER TABLE " + t.qualifiedName() + " SET LOGGED; (rewrites the table) or exclude it from the mappings"));
+                out.add(Finding.warning("table.unlogged", t.qualifiedName(),
+                        t.qualifiedName() + " is UNLOGGED: its changes are not written to WAL, so none is streamed; it "
+                                + "is copied in the full load and again inside the cutover, after the source's last "
+                                + "change was applied. Until the cutover the target holds its rows as of the full load",
+                        "cut over with 'godwit cutover --fence' (or stop the application first), so nothing is written "
+                                + "to it between its last copy and the switch; or ALTER TABLE " + t.qualifiedName()
+                                + " SET LOGGED; to stream its changes (rewrites the table)"));
             }
         }
         for (Table t : ctx.sourceRelations()) {

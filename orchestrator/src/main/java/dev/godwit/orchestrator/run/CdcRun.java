@@ -12,6 +12,7 @@ import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.load.IdentityColumns;
 import dev.godwit.orchestrator.load.SequenceSync;
+import dev.godwit.orchestrator.load.UnloggedRecopy;
 import dev.godwit.orchestrator.plan.Plan;
 import dev.godwit.orchestrator.plan.SchemaPlan;
 import dev.godwit.orchestrator.state.ControlSchema;
@@ -148,7 +149,9 @@ final class CdcRun {
             }
             return new Cutover.Handover.Result(sequences.set().size(), lines);
         };
-        return new Cutover(task, source, target, control, store).run(request, catchUp, handover, this::finalValidation);
+        Cutover.Recopy recopy = (s, t) -> new UnloggedRecopy().run(s, t, planned);
+        return new Cutover(task, source, target, control, store).run(request, catchUp, recopy, handover,
+                this::finalValidation);
     }
 
     /** Both sides are still here (the applier stopped at the final position, writes stopped): no hold is needed. */

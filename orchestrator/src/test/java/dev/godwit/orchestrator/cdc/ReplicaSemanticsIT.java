@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the target's foreign-key actions, and a target trigger does not fire on a replicated change. Identity columns
  * GENERATED ALWAYS take replicated INSERTs and UPDATEs (also under REPLICA IDENTITY FULL) and are ALWAYS again after
  * the cutover. A sequence that no column owns but a DEFAULT uses is set at cutover, so the application's next insert
- * on the target gets a fresh key.
+ * on the target gets a fresh key. Unlogged tables, whose changes are not in the WAL, are copied again inside the
+ * cutover.
  */
 @ExtendWith(PgExtension.class)
 class ReplicaSemanticsIT {
@@ -43,6 +44,10 @@ class ReplicaSemanticsIT {
             CREATE TABLE customers_full (id int GENERATED ALWAYS AS IDENTITY, name text);
             ALTER TABLE customers_full REPLICA IDENTITY FULL;
             CREATE TABLE markers (name text PRIMARY KEY);
+            CREATE UNLOGGED TABLE rate_limits (key text PRIMARY KEY, hits int NOT NULL);
+            CREATE UNLOGGED TABLE rate_limit_hits (key text REFERENCES rate_limits, at int);
+            INSERT INTO rate_limits VALUES ('a', 1), ('b', 1);
+            INSERT INTO rate_limit_hits VALUES ('a', 1), ('b', 1);
             INSERT INTO parent SELECT g, 'p' || g FROM generate_series(1, 20) g;
             INSERT INTO child SELECT p, n, 'c' FROM generate_series(1, 20) p, generate_series(1, 5) n;
             INSERT INTO versioned SELECT g, 'v', 1 FROM generate_series(1, 10) g;
@@ -79,17 +84,26 @@ class ReplicaSemanticsIT {
                     "INSERT INTO customers_full (name) VALUES ('new')",
                     "UPDATE customers_full SET name = 'renamed' WHERE id <= 3",
                     "DELETE FROM customers_full WHERE id = 4",
+                    "UPDATE rate_limits SET hits = hits + 1",
+                    "INSERT INTO rate_limits VALUES ('c', 1)",
+                    "INSERT INTO rate_limit_hits VALUES ('c', 2), ('a', 2)",
                     "INSERT INTO markers VALUES ('done')");
             CdcIT.awaitEqual(source, target, TABLES, Duration.ofSeconds(120));
+            assertEquals("2", target.value("SELECT count(*) FROM rate_limits"), "unlogged: nothing streamed");
             assertEquals("2", target.value("SELECT max(version) FROM versioned"), "the target trigger did not fire");
             assertEquals("25", target.value("SELECT count(*) FROM child WHERE parent_id > 100"));
 
             CliRun cutover = CliRun.of("cutover", task.toString());
             assertEquals(ExitCodes.OK, cutover.exitCode(), cutover + "\n" + Godwit.log(dir));
+            assertTrue(cutover.out().contains("unlogged table public.rate_limits copied again: 3 rows"), cutover.out());
             assertTrue(godwit.waitFor(60, TimeUnit.SECONDS), "godwit ends with the cutover");
         } finally {
             godwit.destroyForcibly();
         }
+        for (String unlogged : List.of("rate_limits", "rate_limit_hits")) {
+            assertEquals(source.fingerprint(unlogged), target.fingerprint(unlogged), unlogged);
+        }
+        assertEquals("u", target.value("SELECT relpersistence FROM pg_class WHERE oid = 'rate_limits'::regclass"));
         assertEquals(source.value("SELECT last_value FROM ticket_seq"), target.value("SELECT last_value FROM ticket_seq"));
         target.execute("INSERT INTO ticket (subject) VALUES ('after cutover')");
         assertEquals("115", target.value("SELECT max(id) FROM ticket"), "a fresh key from the carried sequence");

@@ -152,7 +152,8 @@ class PreflightIT {
         assertTrue(f.contains("blocker table.replica_identity \"public\".\"no_key\""), f::toString);
         assertTrue(f.contains("blocker table.replica_identity \"public\".\"nothing_identity\""), f::toString);
         assertFalse(has(f, "blocker table.replica_identity \"public\".\"full_identity\""), f::toString);
-        assertTrue(f.contains("blocker table.unlogged \"public\".\"scratch\""), f::toString);
+        assertTrue(f.contains("warning table.unlogged \"public\".\"scratch\""), f::toString);
+        assertFalse(has(f, "table.replica_identity \"public\".\"scratch\""), f::toString);
         assertTrue(f.contains("warning table.large_objects \"public\".\"docs\""), f::toString);
         assertTrue(f.contains("warning table.case_only_names \"public\".\"Orders\", \"public\".\"orders\""), f::toString);
         assertTrue(f.contains("warning table.case_only_names \"public\".\"Orders\" columns \"Total\", \"total\""), f::toString);
