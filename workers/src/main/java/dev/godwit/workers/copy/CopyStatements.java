@@ -24,7 +24,9 @@ public record CopyStatements(String copyOut, String copyIn, List<String> targetC
         String format = binary ? "binary" : "text";
         String out = "COPY (SELECT " + String.join(", ", selectList) + " FROM ONLY " + fromRelation + where
                 + ") TO STDOUT (FORMAT " + format + ")";
-        String in = "COPY " + target + " (" + String.join(", ", targetColumns) + ") FROM STDIN (FORMAT " + format
+        // a table without columns has rows all the same; COPY takes no empty column list
+        String columns = targetColumns.isEmpty() ? "" : " (" + String.join(", ", targetColumns) + ")";
+        String in = "COPY " + target + columns + " FROM STDIN (FORMAT " + format
                 + (freeze ? ", FREEZE" : "") + ")";
         return new CopyStatements(out, in, targetColumns, binary);
     }

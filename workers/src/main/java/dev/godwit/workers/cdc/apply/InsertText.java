@@ -24,7 +24,7 @@ final class InsertText {
 
     /** The set form: plain INSERTs only (nothing computed, no conflict handling). */
     Optional<SetForm> set() {
-        if (!target.addedColumns().isEmpty() || upsert) {
+        if (!target.addedColumns().isEmpty() || upsert || insertColumns().isEmpty()) {
             return Optional.empty();
         }
         StatementBuilder sql = new StatementBuilder(true).append("INSERT INTO ").append(columns.table()).append(" (")
@@ -40,6 +40,11 @@ final class InsertText {
     }
 
     RowStatement statement() {
+        if (insertColumns().isEmpty()) {
+            // a table without columns: its rows differ in nothing but their number
+            return new StatementBuilder(false).append("INSERT INTO ").append(columns.table()).append(" DEFAULT VALUES")
+                    .row();
+        }
         StatementBuilder sql = new StatementBuilder(false).append("INSERT INTO ").append(columns.table()).append(" (")
                 .append(insertColumns()).append(") ");
         if (target.addedColumns().isEmpty()) {

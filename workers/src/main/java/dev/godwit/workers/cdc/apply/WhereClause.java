@@ -90,7 +90,9 @@ final class WhereClause {
             sep = " AND ";
             conditions++;
         }
-        if (conditions == 0) {
+        if (conditions == 0 && columns.size() == 0) {
+            sql.append("true"); // a table without columns: any of its rows is the row
+        } else if (conditions == 0) {
             throw new SQLException("no column identifies rows of " + columns.relation().qualifiedName() + " on "
                     + columns.target().qualifiedTarget() + ": it has neither a target key nor a replica identity",
                     "55000");
