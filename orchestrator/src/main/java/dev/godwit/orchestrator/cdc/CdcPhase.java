@@ -136,8 +136,9 @@ public final class CdcPhase {
                     log.info("cdc: the apply session runs in replica mode: target triggers, rules and foreign-key"
                             + " actions do not fire on replicated changes");
                 } else {
-                    log.warn("cdc: role {} may not set session_replication_role on the target: target triggers,"
-                            + " rules and foreign-key actions fire on replicated changes (see docs/cdc.md)",
+                    log.warn("cdc: role {} may not set session_replication_role on the target: the target tables'"
+                            + " triggers and rules stay disabled, and their foreign keys with an action absent, until"
+                            + " the cutover (see docs/cdc.md); any added on the target by hand would fire",
                             target.endpoint().user());
                 }
             }

@@ -66,10 +66,7 @@ public final class FullLoadSteps implements AutoCloseable {
         this.store = store;
         this.planned = planned;
         this.out = out;
-        // only DROP_AND_CREATE creates the objects around the tables (TargetPrep): the post-data must agree
-        DdlWriter.Options options = task.settings().targetTablePrepMode() == TargetTablePrepMode.DROP_AND_CREATE
-                ? planned.options() : planned.options().withoutSchemaObjects();
-        this.script = DdlWriter.write(planned.plan().catalog(), planned.specs(), options);
+        this.script = planned.script();
         planned.plan().tables().forEach(t -> copies.put(t.mapping().targetKey(), TableCopy.of(t)));
     }
 
@@ -184,8 +181,16 @@ public final class FullLoadSteps implements AutoCloseable {
         List<SchemaScript.Group> groups = script.postData().stream()
                 .filter(g -> g.phase() > SchemaScript.TABLE_PHASE).toList();
         try (Connection s = source.open("sequences"); Connection t = target.open("finish")) {
+            boolean fallback = TargetBehaviour.needsFallback(task, t);
             t.setAutoCommit(false);
-            ScriptRunner.run(t, script.postDataAfter(SchemaScript.TABLE_PHASE));
+            ScriptRunner.run(t, TargetBehaviour.finishStatements(script, fallback));
+            if (fallback) {
+                List<String> silenced = new TargetBehaviour().silence(t, planned);
+                log.warn("the target role may not set session_replication_role: {} trigger(s) and rule(s) of the target"
+                        + " tables are disabled and the foreign keys with an ON UPDATE/ON DELETE action left out while"
+                        + " changes stream; the cutover switches them on as on the source{}", silenced.size(),
+                        silenced.isEmpty() ? "" : " (" + String.join(", ", silenced) + ")");
+            }
             SequenceSync.Result sequences = new SequenceSync().sync(s, t, planned);
             store.setPhase(t, task.type().hasCdc() ? Phase.FULL_LOAD_DONE : Phase.DONE);
             store.event(t, "INFO", "full load", "done: " + progressLine());

@@ -3,6 +3,7 @@ package dev.godwit.orchestrator.load;
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.orchestrator.plan.SchemaPlan;
+import dev.godwit.workers.catalog.ConstraintType;
 import dev.godwit.workers.copy.CopyUnit;
 import dev.godwit.workers.copy.CopyWorker;
 import dev.godwit.workers.pg.ReplicaMode;
@@ -11,6 +12,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,8 +26,29 @@ public final class UnloggedRecopy {
 
     /** The tables this task copies again at cutover. */
     public static List<PlannedTable> tables(SchemaPlan planned) {
-        return planned.plan().tables().stream()
-                .filter(t -> t.cdc() == PlannedTable.CdcCoverage.COPIED_AT_CUTOVER).toList();
+        return referencedFirst(planned.plan().tables().stream()
+                .filter(t -> t.cdc() == PlannedTable.CdcCoverage.COPIED_AT_CUTOVER).toList());
+    }
+
+    /**
+     * The tables with each one after those its foreign keys reference: where replica mode is not available the
+     * target checks every key as the rows arrive. A cycle (rare) keeps the rest in plan order.
+     */
+    static List<PlannedTable> referencedFirst(List<PlannedTable> tables) {
+        List<PlannedTable> left = new ArrayList<>(tables);
+        List<PlannedTable> out = new ArrayList<>();
+        while (!left.isEmpty()) {
+            Set<Long> pending = new HashSet<>();
+            left.forEach(t -> pending.add(t.source().oid()));
+            PlannedTable next = left.stream().filter(t -> t.source().constraints().stream()
+                    .noneMatch(k -> k.type() == ConstraintType.FOREIGN_KEY && k.referencedTableOid().isPresent()
+                            && k.referencedTableOid().getAsLong() != t.source().oid()
+                            && pending.contains(k.referencedTableOid().getAsLong())))
+                    .findFirst().orElse(left.get(0));
+            left.remove(next);
+            out.add(next);
+        }
+        return out;
     }
 
     /**

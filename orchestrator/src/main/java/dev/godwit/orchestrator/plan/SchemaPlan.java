@@ -8,6 +8,7 @@ import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.Table;
 import dev.godwit.workers.catalog.TableKind;
 import dev.godwit.workers.schema.DdlWriter;
+import dev.godwit.workers.schema.SchemaScript;
 import dev.godwit.workers.schema.RangeBounds;
 import dev.godwit.workers.schema.TargetTableSpec;
 
@@ -66,6 +67,16 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
         DdlWriter.write(catalog, specs, options).notCreated()
                 .forEach(n -> out.add(new NotMigrated(n.object(), n.reason())));
         return out;
+    }
+
+    /**
+     * The target schema's DDL as the full load runs it: only DROP_AND_CREATE creates the objects around the tables
+     * (TargetPrep keeps what the target has otherwise), so the post-data must agree.
+     */
+    public SchemaScript script() {
+        DdlWriter.Options scriptOptions = plan.task().settings().targetTablePrepMode() == TargetTablePrepMode.DROP_AND_CREATE
+                ? options : options.withoutSchemaObjects();
+        return DdlWriter.write(plan.catalog(), specs, scriptOptions);
     }
 
     /** The target schema of a source schema's types and sequences (see {@link #schemaMapping}). */

@@ -6,7 +6,6 @@ import dev.godwit.mappings.task.TargetTablePrepMode;
 import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.workers.catalog.Column;
 import dev.godwit.workers.catalog.Constraint;
-import dev.godwit.workers.catalog.ConstraintType;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.UserType;
 import dev.godwit.workers.pg.ReplicaMode;
@@ -22,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 import static dev.godwit.orchestrator.preflight.PreflightContext.bool;
 import static dev.godwit.orchestrator.preflight.PreflightContext.number;
@@ -34,10 +32,6 @@ import static dev.godwit.orchestrator.preflight.PreflightContext.rows;
  * schemas and the control schema, and target tables that are in the way of the table preparation mode.
  */
 final class TargetChecks extends CheckGroup {
-    /** An ON UPDATE or ON DELETE action other than NO ACTION and RESTRICT, as pg_get_constraintdef prints it. */
-    private static final Pattern REFERENTIAL_ACTION =
-            Pattern.compile("ON (UPDATE|DELETE) (CASCADE|SET NULL|SET DEFAULT)");
-
     /** Extensions shipped with PostgreSQL itself (contrib); the rest come in packages of their own. */
     private static final Set<String> CONTRIB = Set.of("adminpack", "amcheck", "bloom", "btree_gin", "btree_gist",
             "citext", "cube", "dblink", "dict_int", "earthdistance", "fuzzystrmatch", "hstore", "intarray", "isn", "lo",
@@ -94,33 +88,30 @@ final class TargetChecks extends CheckGroup {
 
     /**
      * Whether replicated changes can be applied as PostgreSQL's apply worker applies them, with the target's triggers,
-     * rules and foreign-key actions silent. Without replica mode a foreign key with an action would repeat on the
-     * target a cascade the source made and replicated: a blocker, never a silent double change.
+     * rules and foreign-key actions silent (replica mode), or by the fallback: those objects switched off while changes
+     * stream and on at cutover (docs/cdc.md, "Applied as PostgreSQL's apply worker applies").
      */
     private static void replicaMode(List<Finding> found, PreflightContext ctx) throws SQLException {
         if (ReplicaMode.allowed(ctx.target())) {
             return;
         }
-        String fix = "GRANT SET ON PARAMETER session_replication_role TO " + quote(ctx.targetRole())
-                + "; (PostgreSQL 15 and later), or run godwit's target role as a superuser or rds_superuser";
-        boolean actions = false;
+        List<String> actions = new ArrayList<>();
         for (PlannedTable t : ctx.plan().tables()) {
             for (Constraint k : t.source().constraints()) {
-                if (k.type() == ConstraintType.FOREIGN_KEY && REFERENTIAL_ACTION.matcher(k.definition()).find()) {
-                    actions = true;
-                    found.add(Finding.blocker("target.replica_mode", t.mapping().targetKey() + " " + k.name(),
-                            "foreign key " + k.name() + " (" + k.definition() + ") has a referential action, and role "
-                                    + ctx.targetRole() + " may not set session_replication_role on the target: the"
-                                    + " target would repeat a cascade that the source made and replicated", fix));
+                if (k.hasReferentialAction()) {
+                    actions.add(t.mapping().targetKey() + " " + k.name());
                 }
             }
         }
-        if (!actions) {
-            found.add(Finding.warning("target.replica_mode", "session_replication_role", "role " + ctx.targetRole()
-                    + " may not set session_replication_role on the target, so triggers and rules on target tables"
-                    + " would fire on replicated changes (godwit creates none; only ones added on the target count)",
-                    fix));
-        }
+        found.add(Finding.warning("target.replica_mode", "session_replication_role", "role " + ctx.targetRole()
+                + " may not set session_replication_role on the target, so godwit silences what would act on replicated"
+                + " changes another way: the target's triggers and rules are disabled while changes stream"
+                + (actions.isEmpty() ? "" : ", and " + actions.size() + " foreign key(s) with an ON UPDATE/ON DELETE"
+                + " action (" + String.join(", ", actions.subList(0, Math.min(5, actions.size())))
+                + (actions.size() > 5 ? ", …" : "") + ") are created only at cutover, with a scan of their tables")
+                + "; the cutover switches them on as on the source. Until then the target does not enforce them",
+                "GRANT SET ON PARAMETER session_replication_role TO " + quote(ctx.targetRole())
+                        + "; (PostgreSQL 15 and later), or run godwit's target role as a superuser or rds_superuser"));
     }
 
     private static void createInSchema(List<Finding> found, Connection c, String role, String schema, String check,

@@ -12,6 +12,7 @@ import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.load.IdentityColumns;
 import dev.godwit.orchestrator.load.SequenceSync;
+import dev.godwit.orchestrator.load.TargetBehaviour;
 import dev.godwit.orchestrator.load.UnloggedRecopy;
 import dev.godwit.orchestrator.plan.Plan;
 import dev.godwit.orchestrator.plan.SchemaPlan;
@@ -140,6 +141,7 @@ final class CdcRun {
         Cutover.Handover handover = (s, t) -> {
             SequenceSync.Result sequences = new SequenceSync().sync(s, t, planned);
             List<String> identity = new IdentityColumns().restoreAlways(t, planned);
+            List<String> switchedOn = new TargetBehaviour().switchOn(s, t, planned);
             List<String> lines = new ArrayList<>();
             lines.add("sequences: " + sequences.set().size() + " set from the source" + (sequences.missed().isEmpty()
                     ? "" : "; NOT set: " + sequences.missed().stream().map(Object::toString)
@@ -147,6 +149,7 @@ final class CdcRun {
             if (!identity.isEmpty()) {
                 lines.add("identity: " + identity.size() + " column(s) GENERATED ALWAYS again: " + String.join(", ", identity));
             }
+            lines.addAll(switchedOn);
             return new Cutover.Handover.Result(sequences.set().size(), lines);
         };
         Cutover.Recopy recopy = (s, t) -> new UnloggedRecopy().run(s, t, planned);

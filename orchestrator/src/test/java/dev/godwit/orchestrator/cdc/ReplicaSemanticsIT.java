@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.cdc;
 
 import dev.godwit.orchestrator.cli.CliRun;
 import dev.godwit.orchestrator.cli.ExitCodes;
+import dev.godwit.orchestrator.run.FullLoadFixtures;
 import dev.godwit.workers.testkit.PgExtension;
 import dev.godwit.workers.testkit.PgLab;
 import dev.godwit.workers.testkit.TestDatabase;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.function.Consumer;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,17 +66,52 @@ class ReplicaSemanticsIT {
     @TempDir
     Path dir;
 
+    /** A superuser target role: the applier's session runs in replica mode. */
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void cascadesAndTriggersAreNotRepeatedIdentityAlwaysTakesReplicatedValuesAndSequencesAreSetAtCutover(PgLab lab) throws Exception {
         TestDatabase source = lab.newDatabase(13);
         TestDatabase target = lab.newDatabase(17);
+        migrate(source, target, target.url(), cutover -> {
+        });
+        assertTrue(Godwit.log(dir).contains("runs in replica mode"), Godwit.log(dir));
+    }
+
+    /**
+     * A target role that owns its database but may not set session_replication_role: the fallback disables the
+     * target's triggers and leaves out the foreign keys with an action while changes stream, and the cutover switches
+     * them on; the outcome is the same.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void withoutReplicaModeTriggersAreOffAndCascadingKeysAbsentUntilTheCutoverSwitchesThemOn(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        String role = "applier_" + target.name();
+        target.execute("CREATE ROLE " + role + " LOGIN", "ALTER DATABASE " + target.name() + " OWNER TO " + role,
+                "ALTER SCHEMA public OWNER TO " + role);
+        migrate(source, target, target.server().url(target.name(), role), cutover -> {
+            assertTrue(cutover.out().contains("switched on now: trigger versioned_bump on \"public\".\"versioned\""), cutover.out());
+            assertTrue(cutover.out().contains("foreign keys with an ON UPDATE/ON DELETE action created now"
+                    + " (they were left out while changes streamed without replica mode): 1"), cutover.out());
+        });
+        assertTrue(Godwit.log(dir).contains("may not set session_replication_role"), Godwit.log(dir));
+        assertEquals("O", target.value("SELECT tgenabled FROM pg_trigger WHERE tgname = 'versioned_bump'"));
+        assertEquals("FOREIGN KEY (parent_id) REFERENCES parent(id) ON UPDATE CASCADE ON DELETE CASCADE",
+                target.value("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'child'::regclass"
+                        + " AND contype = 'f'"));
+        target.execute("DELETE FROM parent WHERE id = 101");
+        assertEquals("0", target.value("SELECT count(*) FROM child WHERE parent_id = 101"), "the cascade is active");
+    }
+
+    private void migrate(TestDatabase source, TestDatabase target, String targetUrl,
+                         Consumer<CliRun> checkCutover) throws Exception {
         source.execute(SCHEMA);
-        Path task = CdcTasks.write(dir, "replica", source, target, "validation:\n  enabled: false\n");
+        Path task = FullLoadFixtures.taskFile(dir, "replica", "full-load-and-cdc", source.url(), targetUrl,
+                FullLoadFixtures.PUBLIC_TABLES, "validation:\n  enabled: false\n");
         Process godwit = Godwit.start(dir, "start", task.toString());
         try {
             Godwit.awaitLog(dir, Pattern.compile("cdc: streaming slot"), Duration.ofSeconds(120));
-            assertTrue(Godwit.log(dir).contains("replica mode"), Godwit.log(dir));
             // the application's own trigger: the full load created it on the target, as on the source
             assertEquals("versioned_bump", target.value("SELECT tgname FROM pg_trigger"
                     + " WHERE tgrelid = 'versioned'::regclass AND NOT tgisinternal"));
@@ -101,6 +138,7 @@ class ReplicaSemanticsIT {
             CliRun cutover = CliRun.of("cutover", task.toString());
             assertEquals(ExitCodes.OK, cutover.exitCode(), cutover + "\n" + Godwit.log(dir));
             assertTrue(cutover.out().contains("unlogged table public.rate_limits copied again: 3 rows"), cutover.out());
+            checkCutover.accept(cutover);
             assertTrue(godwit.waitFor(60, TimeUnit.SECONDS), "godwit ends with the cutover");
         } finally {
             godwit.destroyForcibly();

@@ -2,6 +2,7 @@ package dev.godwit.workers.catalog;
 
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * A table constraint; NOT NULL is a {@link Column} property, not a constraint here.
@@ -15,7 +16,18 @@ import java.util.OptionalLong;
 public record Constraint(String name, ConstraintType type, String definition, boolean inherited,
                          OptionalLong referencedTableOid, boolean validated, boolean deferrable,
                          boolean initiallyDeferred, List<String> columns) {
+    /** An ON UPDATE or ON DELETE action other than NO ACTION and RESTRICT, as pg_get_constraintdef prints it. */
+    private static final Pattern REFERENTIAL_ACTION = Pattern.compile("ON (UPDATE|DELETE) (CASCADE|SET NULL|SET DEFAULT)");
+
     public Constraint {
         columns = List.copyOf(columns);
+    }
+
+    /**
+     * A foreign key that changes rows of its own table when the referenced row changes (CASCADE, SET NULL, SET
+     * DEFAULT): on a target that applies replicated changes it would repeat what the source already replicated.
+     */
+    public boolean hasReferentialAction() {
+        return type == ConstraintType.FOREIGN_KEY && REFERENTIAL_ACTION.matcher(definition).find();
     }
 }

@@ -76,7 +76,8 @@ final class ForeignKeyDdl {
             script.warn(name + ": foreign key " + c.name() + " left out, it uses removed column(s)");
             return;
         }
-        script.addToShared(GROUP, SchemaScript.FOREIGN_KEY_PHASE, new Statement("foreign key " + c.name() + " on "
+        script.addToShared(c.hasReferentialAction() ? SchemaScript.ACTION_FOREIGN_KEYS : GROUP,
+                SchemaScript.FOREIGN_KEY_PHASE, new Statement("foreign key " + c.name() + " on "
                 + name, "ALTER TABLE " + name + " ADD CONSTRAINT " + SqlText.identifier(c.name()) + " "
                 + local.text() + " REFERENCES " + refName.get() + remote.text() + parts.get().rest()));
     }

@@ -27,6 +27,11 @@ public record SchemaScript(List<Statement> preData, List<Group> postData, List<S
     public static final int TABLE_PHASE = 1;
     /** Foreign keys: they need the referenced tables' keys. */
     public static final int FOREIGN_KEY_PHASE = 2;
+    /**
+     * The group of the foreign keys with a referential action (CASCADE, SET NULL, SET DEFAULT), kept apart from the
+     * others because a target that cannot silence them while changes stream creates them at cutover instead.
+     */
+    public static final String ACTION_FOREIGN_KEYS = "foreign keys with actions";
     /** Views and materialized views (WITH NO DATA), in dependency order, after the tables they read. */
     public static final int VIEW_PHASE = 3;
     /**
