@@ -13,7 +13,6 @@ import dev.godwit.orchestrator.state.TableState;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.orchestrator.validate.AutoValidation;
 import dev.godwit.workers.pg.PgConnector;
-import dev.godwit.workers.schema.DdlWriter;
 import dev.godwit.workers.schema.SchemaScript;
 import dev.godwit.workers.schema.ScriptRunner;
 import dev.godwit.workers.schema.TargetPrep;

@@ -10,12 +10,13 @@ import java.util.List;
 
 /**
  * What a run of the task will do, decided before anything is created: every selected table with its target and copy
- * units, and what will not be migrated and why.
+ * units, the statements of the target schema, and what will not be migrated and why.
  */
 public record Plan(Task task, SourceCatalog catalog, List<PlannedTable> tables, List<MappingProblem> warnings,
-                   List<NotMigrated> notMigrated) {
+                   List<PlannedObject> objects, List<NotMigrated> notMigrated) {
     public Plan {
         tables = List.copyOf(tables);
+        objects = List.copyOf(objects);
         warnings = List.copyOf(warnings);
         notMigrated = List.copyOf(notMigrated);
     }

@@ -53,6 +53,9 @@ public final class PlanPrinter {
         for (int i = 0; i < steps.size(); i++) {
             out.printf("  STEP %d/%d %s%n", i + 1, steps.size(), steps.get(i).label());
         }
+        out.println();
+        out.printf("Target schema: %s (plan --json lists each one and its step)%n",
+                Counts.of(plan.objects().size(), "statement"));
         if (!plan.notMigrated().isEmpty()) {
             out.println();
             out.println("Not migrated:");
@@ -122,6 +125,7 @@ public final class PlanPrinter {
         doc.put("totals", Map.of("tables", plan.tables().size(), "units", plan.schedule().size(),
                 "estimatedRows", plan.estimatedRows(), "sizeBytes", plan.sizeBytes()));
         doc.put("steps", MigrationStep.of(plan.task().type()).stream().map(MigrationStep::label).toList());
+        doc.put("objects", plan.objects().stream().map(o -> Map.of("object", o.object(), "when", o.when())).toList());
         doc.put("notMigrated", plan.notMigrated().stream()
                 .map(n -> Map.of("object", n.object(), "reason", n.reason())).toList());
         doc.put("warnings", plan.warnings().stream().map(MappingProblem::toString).toList());

@@ -69,10 +69,11 @@ public final class Planner {
                 .thenComparing(Comparator.comparingLong(PlannedTable::sizeBytes).reversed())
                 .thenComparing(t -> t.source().schema())
                 .thenComparing(t -> t.source().name()));
-        Plan tablesOnly = new Plan(task, catalog, planned, outcome.warnings(), notMigrated(task, planned));
+        Plan tablesOnly = new Plan(task, catalog, planned, outcome.warnings(), List.of(), notMigrated(task, planned));
+        SchemaPlan.Objects objects = SchemaPlan.objects(tablesOnly);
         List<NotMigrated> all = new ArrayList<>(tablesOnly.notMigrated());
-        all.addAll(SchemaPlan.objectsNotMigrated(tablesOnly));
-        return new Plan(task, catalog, planned, outcome.warnings(), all);
+        all.addAll(objects.notMigrated());
+        return new Plan(task, catalog, planned, outcome.warnings(), objects.created(), all);
     }
 
     private PlannedTable planTable(Task task, SourceCatalog catalog, Table table, TableMapping m) throws SQLException {

@@ -17,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,26 +48,35 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
         return new SchemaPlan(plan, specs, options);
     }
 
+    /** What the target schema of a plan will hold, statement by statement, and what it will not, with why. */
+    record Objects(List<PlannedObject> created, List<NotMigrated> notMigrated) {
+    }
+
     /**
-     * The objects of the selected schemas that the target schema will not have (a C function, a view of a renamed
-     * table, an event trigger, …), each with why: the DDL is written for the plan alone, to ask it.
+     * The target schema's statements and the objects of the selected schemas it will not have (a C function, a view
+     * of a renamed table, an event trigger, …), each with why: the DDL is written for the plan alone, to ask it.
      */
-    static List<NotMigrated> objectsNotMigrated(Plan plan) {
+    static Objects objects(Plan plan) {
         SourceCatalog catalog = plan.catalog();
         List<TargetTableSpec> specs = plan.tables().stream()
                 .map(t -> new TargetTableSpec(t.source(), t.mapping(), partitionsBelow(t.source(), catalog)))
                 .toList();
+        SchemaScript script = new SchemaPlan(plan, specs, DdlWriter.Options.defaults()
+                .withSchemaMapping(schemaMapping(plan))).script();
+        List<PlannedObject> created = new ArrayList<>();
+        script.preData().forEach(s -> created.add(new PlannedObject(s.description(), PlannedObject.preData())));
+        script.postData().stream().sorted(Comparator.comparingInt(SchemaScript.Group::phase))
+                .forEach(g -> g.statements().forEach(s -> created.add(new PlannedObject(s.description(),
+                        PlannedObject.postData(g.phase())))));
         List<NotMigrated> out = new ArrayList<>();
         if (plan.task().settings().targetTablePrepMode() != TargetTablePrepMode.DROP_AND_CREATE) {
             out.add(new NotMigrated("functions, views, triggers, rules, policies and the other objects of the"
                     + " selected schemas", "targetTablePrepMode " + plan.task().settings().targetTablePrepMode()
                     + " keeps what the target has; DROP_AND_CREATE creates them"));
-            return out;
+        } else {
+            script.notCreated().forEach(n -> out.add(new NotMigrated(n.object(), n.reason())));
         }
-        DdlWriter.Options options = DdlWriter.Options.defaults().withSchemaMapping(schemaMapping(plan));
-        DdlWriter.write(catalog, specs, options).notCreated()
-                .forEach(n -> out.add(new NotMigrated(n.object(), n.reason())));
-        return out;
+        return new Objects(created, out);
     }
 
     /**

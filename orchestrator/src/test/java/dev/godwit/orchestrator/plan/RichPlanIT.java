@@ -95,6 +95,9 @@ class RichPlanIT {
         assertFalse(notMigrated.stream().anyMatch(n -> n.startsWith("public.scratch")), notMigrated::toString);
         assertTrue(notMigrated.stream().anyMatch(n -> n.startsWith("public.blobs.doc: the large objects")), notMigrated::toString);
         assertEquals(tables.size(), plan.get("totals").get("tables").asInt());
+        List<String> objects = new ArrayList<>();
+        plan.get("objects").forEach(o -> objects.add(o.get("object").asText() + " @ " + o.get("when").asText()));
+        assertTrue(objects.stream().anyMatch(o -> o.startsWith("table \"sales\".\"customers\" @ step 3")), objects::toString);
     }
 
     private static List<String> sorted(JsonNode array) {
