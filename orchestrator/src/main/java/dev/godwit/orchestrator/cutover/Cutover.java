@@ -23,8 +23,8 @@ import java.util.Optional;
 /**
  * Ends a migration, in steps that are each logged and recorded: (1) the target must catch up to the source's current
  * position within {@code cutover.maxLag}, which is the lag check; (2) optionally the source is fenced; (3) the source's
- * position after the fence is the final one, and the target catches up to it, and the tables CDC cannot carry are
- * copied again; (4) row counts are validated; (5) the
+ * position after the fence is the final one, and the target catches up to it, and what CDC cannot carry (unlogged
+ * tables, large objects) is copied again; (4) row counts are validated; (5) the
  * target is handed over (sequences set from the source, identity columns ALWAYS again); (6) the slot and publication
  * are dropped (unless kept), and the task is cut over. Nothing irreversible happens before step 4 has passed the
  * checks: when a step fails, the fence is lifted and the task goes on streaming changes as before, and the report
@@ -51,8 +51,8 @@ public final class Cutover {
     }
 
     /**
-     * Copies again what CDC cannot carry (unlogged tables), once the target applied the source's last change and
-     * before the comparison; runs in one target transaction.
+     * Copies again what CDC cannot carry (unlogged tables, large objects), once the target applied the source's last
+     * change and before the comparison.
      *
      * @return what was copied, for the report
      */

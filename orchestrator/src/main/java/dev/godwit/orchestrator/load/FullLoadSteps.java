@@ -190,6 +190,7 @@ public final class FullLoadSteps implements AutoCloseable {
                         + " changes stream; the cutover switches them on as on the source{}", silenced.size(),
                         silenced.isEmpty() ? "" : " (" + String.join(", ", silenced) + ")");
             }
+            new LargeObjects().sync(s, t, planned).ifPresent(r -> log.info("{}", r.line()));
             SequenceSync.Result sequences = new SequenceSync().sync(s, t, planned);
             store.setPhase(t, task.type().hasCdc() ? Phase.FULL_LOAD_DONE : Phase.DONE);
             store.event(t, "INFO", "full load", "done: " + progressLine());

@@ -10,7 +10,6 @@ import dev.godwit.mappings.rules.SourceTableKind;
 import dev.godwit.mappings.rules.TableMapping;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.plan.PlannedTable.CdcCoverage;
-import dev.godwit.workers.catalog.Column;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.Table;
 import dev.godwit.workers.catalog.TableKind;
@@ -129,16 +128,6 @@ public final class Planner {
                 case INSERTS_ONLY -> out.add(new NotMigrated(name, "updates and deletes: no primary key or replica "
                         + "identity identifies its rows (ALTER TABLE … REPLICA IDENTITY FULL, or add a primary key)"));
                 default -> {
-                }
-            }
-            List<Table> relations = new ArrayList<>(t.partitions());
-            relations.add(t.source());
-            for (Table r : relations) {
-                for (Column c : r.columns()) {
-                    if (c.largeObject()) {
-                        out.add(new NotMigrated(r.schema() + "." + r.name() + "." + c.name(), "the large objects it "
-                                + "refers to: only the OID values are copied, pg_largeobject is not migrated"));
-                    }
                 }
             }
         }

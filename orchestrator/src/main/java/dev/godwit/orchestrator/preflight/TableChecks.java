@@ -47,9 +47,11 @@ final class TableChecks extends CheckGroup {
                 String columns = t.columns().stream().filter(Column::largeObject).map(c -> quote(c.name()))
                         .collect(Collectors.joining(", "));
                 out.add(Finding.warning("table.large_objects", t.qualifiedName(),
-                        t.qualifiedName() + " has large-object column(s) " + columns + ": the oid values are copied, "
-                                + "the large objects they point to are not",
-                        "move the large objects separately (pg_dump --large-objects), or store the data as bytea"));
+                        t.qualifiedName() + " has large-object column(s) " + columns + ": the large objects they name"
+                                + " are copied at the end of the full load and reconciled at cutover (logical decoding"
+                                + " does not carry them), so until the cutover the target may lack new ones",
+                        "nothing to do unless the source role may not read them: it needs SELECT on each large object"
+                                + " (its owner, GRANT SELECT ON LARGE OBJECT …, or lo_compat_privileges = on)"));
             }
         }
         caseOnlyTableNames(out, ctx);

@@ -11,6 +11,7 @@ import dev.godwit.orchestrator.cutover.CutoverSchedule;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.load.IdentityColumns;
+import dev.godwit.orchestrator.load.LargeObjects;
 import dev.godwit.orchestrator.load.SequenceSync;
 import dev.godwit.orchestrator.load.TargetBehaviour;
 import dev.godwit.orchestrator.load.UnloggedRecopy;
@@ -152,7 +153,11 @@ final class CdcRun {
             lines.addAll(switchedOn);
             return new Cutover.Handover.Result(sequences.set().size(), lines);
         };
-        Cutover.Recopy recopy = (s, t) -> new UnloggedRecopy().run(s, t, planned);
+        Cutover.Recopy recopy = (s, t) -> {
+            List<String> lines = new ArrayList<>(new UnloggedRecopy().run(s, t, planned));
+            new LargeObjects().sync(s, t, planned).ifPresent(r -> lines.add(r.line()));
+            return lines;
+        };
         return new Cutover(task, source, target, control, store).run(request, catchUp, recopy, handover,
                 this::finalValidation);
     }

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * GENERATED ALWAYS take replicated INSERTs and UPDATEs (also under REPLICA IDENTITY FULL) and are ALWAYS again after
  * the cutover. A sequence that no column owns but a DEFAULT uses is set at cutover, so the application's next insert
  * on the target gets a fresh key. Unlogged tables, whose changes are not in the WAL, are copied again inside the
- * cutover. A table without columns keeps its number of rows.
+ * cutover, and so are large objects. A table without columns keeps its number of rows.
  */
 @ExtendWith(PgExtension.class)
 class ReplicaSemanticsIT {
@@ -48,6 +48,8 @@ class ReplicaSemanticsIT {
             CREATE TABLE markers (name text PRIMARY KEY);
             CREATE UNLOGGED TABLE rate_limits (key text PRIMARY KEY, hits int NOT NULL);
             CREATE UNLOGGED TABLE rate_limit_hits (key text REFERENCES rate_limits, at int);
+            CREATE TABLE docs (id int PRIMARY KEY, body oid);
+            INSERT INTO docs VALUES (1, lo_from_bytea(0, 'first')), (2, lo_from_bytea(0, repeat('big', 700000)::bytea));
             CREATE TABLE nothing ();
             ALTER TABLE nothing REPLICA IDENTITY FULL;
             INSERT INTO nothing SELECT FROM generate_series(1, 3);
@@ -61,7 +63,7 @@ class ReplicaSemanticsIT {
             INSERT INTO customers_full (name) SELECT 'c' || g FROM generate_series(1, 10) g;
             """;
     private static final List<String> TABLES = List.of("parent", "child", "versioned", "ticket", "customers",
-            "customers_full", "nothing", "markers");
+            "customers_full", "docs", "nothing", "markers");
 
     @TempDir
     Path dir;
@@ -124,6 +126,8 @@ class ReplicaSemanticsIT {
                     "INSERT INTO customers_full (name) VALUES ('new')",
                     "UPDATE customers_full SET name = 'renamed' WHERE id <= 3",
                     "DELETE FROM customers_full WHERE id = 4",
+                    "INSERT INTO docs VALUES (3, lo_from_bytea(0, 'during changes'))",
+                    "SELECT lo_put((SELECT body FROM docs WHERE id = 1), 0, 'FIRST')",
                     "INSERT INTO nothing SELECT FROM generate_series(1, 2)",
                     "DELETE FROM nothing WHERE ctid = (SELECT min(ctid) FROM nothing)",
                     "UPDATE rate_limits SET hits = hits + 1",
@@ -138,11 +142,14 @@ class ReplicaSemanticsIT {
             CliRun cutover = CliRun.of("cutover", task.toString());
             assertEquals(ExitCodes.OK, cutover.exitCode(), cutover + "\n" + Godwit.log(dir));
             assertTrue(cutover.out().contains("unlogged table public.rate_limits copied again: 3 rows"), cutover.out());
+            assertTrue(cutover.out().contains("large objects: 2 copied, 1 already equal"), cutover.out());
             checkCutover.accept(cutover);
             assertTrue(godwit.waitFor(60, TimeUnit.SECONDS), "godwit ends with the cutover");
         } finally {
             godwit.destroyForcibly();
         }
+        String contents = "SELECT string_agg(id || ':' || md5(lo_get(body)), ',' ORDER BY id) FROM docs";
+        assertEquals(source.value(contents), target.value(contents), "large objects carried, changed ones again");
         CliRun validate = CliRun.of("validate", task.toString(), "--content");
         assertEquals(ExitCodes.OK, validate.exitCode(), validate.toString());
         for (String unlogged : List.of("rate_limits", "rate_limit_hits")) {
