@@ -61,6 +61,9 @@ final class StatusCommand implements Callable<Integer> {
                 }
             }
             List<String> events = store.recentEvents(t, 5);
+            Optional<TaskStore.RunEnd> lastEnd = store.lastRunEnd(t);
+            boolean running = dev.godwit.orchestrator.state.Owners.runsElsewhere(row);
+            boolean unreleased = dev.godwit.orchestrator.state.Owners.endedUnreleased(row);
             Optional<CdcStatus> cdc = loaded.type().hasCdc() && row.consistentPoint().isPresent()
                     ? Optional.of(cdcStatus(loaded, control, t)) : Optional.empty();
             Optional<CutoverSchedule.Next> scheduled = scheduledCutover(loaded, control);
@@ -73,8 +76,20 @@ final class StatusCommand implements Callable<Integer> {
                 doc.put("type", row.type());
                 doc.put("phase", row.phase().name());
                 doc.put("desiredState", row.desiredState().stored());
-                doc.put("running", dev.godwit.orchestrator.state.Owners.runsElsewhere(row));
+                doc.put("running", running);
                 doc.put("owner", row.owner());
+                Map<String, Object> end = new LinkedHashMap<>();
+                if (!running && unreleased) {
+                    end.put("level", "ERROR");
+                    end.put("message", crashed(row, loaded));
+                } else {
+                    lastEnd.ifPresent(e -> {
+                        end.put("at", e.at());
+                        end.put("level", e.level());
+                        end.put("message", e.message());
+                    });
+                }
+                doc.put("lastRunEnd", end.isEmpty() ? null : end);
                 doc.put("source", loaded.source().redacted());
                 doc.put("target", loaded.target().redacted());
                 doc.put("unitsDone", unitsDone);
@@ -128,6 +143,12 @@ final class StatusCommand implements Callable<Integer> {
                         dev.godwit.orchestrator.state.Owners.runsElsewhere(row) ? "running in " + row.owner() : "not running"
                                 + (row.desiredState() == DesiredState.STOP ? " (stop requested)" : ""));
                 out.printf("  %s → %s%n", loaded.source().redacted(), loaded.target().redacted());
+                if (!running && unreleased) {
+                    out.printf("  LAST RUN: %s%n", crashed(row, loaded));
+                } else if (!running && lastEnd.isPresent()) {
+                    TaskStore.RunEnd e = lastEnd.get();
+                    out.printf("  %s %s: %s%n", e.failed() ? "LAST RUN" : "last run", e.at(), e.message());
+                }
                 out.printf("  units: %d of %d copied%n%n", unitsDone, ledger.size());
                 int width = Math.max(5, tables.stream().mapToInt(r -> r.tableKey().length()).max().orElse(5));
                 out.printf(Locale.ROOT, "  %-" + width + "s  %-8s  %7s  %14s  %10s%n", "table", "state", "units", "rows", "bytes");
@@ -136,7 +157,7 @@ final class StatusCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "  %-" + width + "s  %-8s  %7s  %,14d  %10s%n", r.tableKey(), r.state().stored(),
                             c[0] + "/" + c[1], r.rows(), Sizes.human(r.bytes()));
                 }
-                cdc.ifPresent(c -> printCdc(out, c, loaded));
+                cdc.ifPresent(c -> printCdc(out, c, loaded, row.phase()));
                 lastValidation.ifPresent(v -> out.printf("%n  last validation: run %d %s, %s at %s%s%n", v.id(), v.state(),
                         v.content() ? "rows and contents" : "row counts", v.sourceLsn().map(Object::toString).orElse("?"),
                         v.differences() > 0 ? ", " + v.differences() + " chunk(s) differ ('godwit validate' for details)" : ""));
@@ -174,7 +195,12 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private static void printCdc(PrintWriter out, CdcStatus c, Task loaded) {
+    private static String crashed(TaskStore.TaskRow row, Task loaded) {
+        return "the run of " + row.owner() + " ended without a word (killed, crashed, or its machine lost) in phase "
+                + row.phase() + "; 'godwit resume " + loaded.file() + "' continues from what it recorded";
+    }
+
+    private static void printCdc(PrintWriter out, CdcStatus c, Task loaded, dev.godwit.orchestrator.state.Phase phase) {
         out.println();
         out.printf("  CDC: applied up to %s%s%n", c.checkpoint().map(Object::toString).orElse("(nothing yet)"),
                 c.lastCommit().map(t -> " (source commit " + t + ")").orElse(""));
@@ -185,7 +211,9 @@ final class StatusCommand implements Callable<Integer> {
                     c.lagBytes().map(Sizes::human).orElse("?"), c.lagSeconds().map(s -> ", " + s + " s").orElse(""));
             out.println("  slot " + loaded.settings().slotName() + ": " + c.slot().map(s -> (s.active() ? "active" : "inactive")
                     + ", retains " + Sizes.human(s.retainedBytes()) + " of WAL, wal_status " + s.walStatus())
-                    .orElse("MISSING on the source"));
+                    .orElse(phase == dev.godwit.orchestrator.state.Phase.CUT_OVER ? "dropped at the cutover (done)"
+                            : "MISSING on the source: CDC cannot go on (a task whose slot is lost must be started"
+                            + " again)"));
         }
         c.transactionsPerSecond().ifPresent(tps -> out.printf(Locale.ROOT, "  apply rate: %,.0f transactions/s, %,.0f changes/s (at %s)%n",
                 tps, c.changesPerSecond().orElse(0.0), c.rateAt().map(Object::toString).orElse("?")));

@@ -75,8 +75,15 @@ public final class Cutover {
     private final TaskStore store;
     private final CutoverLedger ledger;
     private final CutoverSettings settings;
+    private final boolean streamsOnAfterFailure;
 
-    public Cutover(Task task, PgConnector source, PgConnector target, ControlSchema control, TaskStore store) {
+    /**
+     * @param streamsOnAfterFailure whether the process keeps streaming changes when this cutover is not done (false
+     *                              for a 'godwit cutover' that runs the task only for the cutover)
+     */
+    public Cutover(Task task, PgConnector source, PgConnector target, ControlSchema control, TaskStore store,
+                   boolean streamsOnAfterFailure) {
+        this.streamsOnAfterFailure = streamsOnAfterFailure;
         this.task = task;
         this.source = source;
         this.target = target;
@@ -101,8 +108,9 @@ public final class Cutover {
             if (!catchUp.to(now, settings.maxLag())) {
                 return finish(request, progress, false,
                         "the target did not catch up with the source within cutover.maxLag (" + seconds(settings.maxLag())
-                                + "): the apply lag is too high. Nothing was changed; CDC goes on. Try again when "
-                                + "'godwit status' shows a small lag, or raise cutover.maxLag");
+                                + "): the apply lag is too high. Nothing was changed" + (streamsOnAfterFailure
+                                ? "; CDC goes on" : "") + ". Try again when 'godwit status' shows a small lag, or raise"
+                                + " cutover.maxLag");
             }
             if (request.fence()) {
                 try (Connection s = source.open("cutover fence")) {
@@ -185,7 +193,8 @@ public final class Cutover {
                 progress.add("fence: could not be lifted (" + e.getMessage() + "): lift it by hand");
             }
         }
-        return finish(request, progress, false, why + ". The slot and publication are kept; CDC goes on");
+        return finish(request, progress, false, why + ". The slot and publication are kept; " + (streamsOnAfterFailure
+                ? "CDC goes on" : "no process streams changes now: 'godwit resume " + task.file() + "' continues CDC"));
     }
 
     /** A failed cutover reports no sequences set and no rows validated: its figures are those of an attempt. */

@@ -118,7 +118,7 @@ final class CdcRun {
                 if (request.isEmpty()) {
                     return Optional.empty();
                 }
-                CutoverReport report = cutover(planned, phase, stop, request.get());
+                CutoverReport report = cutover(planned, phase, stop, request.get(), !cutoverOnly);
                 new CutoverPrinter(out).print(task, report);
                 if (report.done()) {
                     schedule.cancel();
@@ -131,8 +131,8 @@ final class CdcRun {
         }
     }
 
-    private CutoverReport cutover(SchemaPlan planned, CdcPhase phase, StopSignal stop, CutoverRequest request)
-            throws Exception {
+    private CutoverReport cutover(SchemaPlan planned, CdcPhase phase, StopSignal stop, CutoverRequest request,
+                                  boolean streamsOn) throws Exception {
         log.info("cutover of task {} ({}{})", task.name(), request.requestedBy(), request.fence() ? ", fenced" : "");
         Cutover.CatchUp catchUp = (position, limit) -> {
             Instant deadline = Instant.now().plus(limit);
@@ -158,7 +158,7 @@ final class CdcRun {
             new LargeObjects().sync(s, t, planned).ifPresent(r -> lines.add(r.line()));
             return lines;
         };
-        return new Cutover(task, source, target, control, store).run(request, catchUp, recopy, handover,
+        return new Cutover(task, source, target, control, store, streamsOn).run(request, catchUp, recopy, handover,
                 this::finalValidation);
     }
 

@@ -101,6 +101,10 @@ public final class MigrationRunner {
 
     /** A new run: refuses when the task already has state (that is what resume is for). */
     public void start() throws Exception {
+        recorded(this::startRun);
+    }
+
+    private void startRun() throws Exception {
         // before preflight, whose findings (target tables that "will be DROPPED") are for a run that would not happen
         try (Connection t = target.open("control")) {
             if (control.exists(t)) {
@@ -129,12 +133,17 @@ public final class MigrationRunner {
 
     /** Continues from the recorded state, whatever step a stop or crash interrupted. */
     public void resume() throws Exception {
+        recorded(this::resumeRun);
+    }
+
+    private void resumeRun() throws Exception {
         TaskStore.TaskRow row;
         try (Connection t = target.open("control")) {
             control.install(t);
             row = store.find(t).orElseThrow(() -> new GodwitException(FailureKind.BAD_INPUT, "task '" + task.name()
                     + "' has no state in " + control.name() + " on the target: use 'godwit start " + task.file() + "'"));
             refuseIfRunning(row);
+            noteUnreleased(t, row);
             store.setDesiredState(t, DesiredState.RUN);
             store.setOwner(t, Owners.self());
         }
@@ -154,10 +163,17 @@ public final class MigrationRunner {
      * cutover; it ends with the cutover, done or not (a failed one leaves the task as it was, ready to resume).
      */
     public CutoverReport cutover(boolean fence) throws Exception {
+        CutoverReport[] report = new CutoverReport[1];
+        recorded(() -> report[0] = cutoverRun(fence));
+        return report[0];
+    }
+
+    private CutoverReport cutoverRun(boolean fence) throws Exception {
         TaskStore.TaskRow row;
         try (Connection t = target.open("control")) {
             row = store.find(t).orElseThrow();
             refuseIfRunning(row);
+            noteUnreleased(t, row);
             store.setDesiredState(t, DesiredState.RUN); // a stop recorded earlier was for the run that ended
             store.setOwner(t, Owners.self());
             cutovers.request(t, "command", fence);
@@ -217,15 +233,67 @@ public final class MigrationRunner {
             run.cutover = cdc.stream(run.planned, run.stop, cutoverOnly);
             if (run.cutover.isEmpty()) {
                 stopped(run, "cdc", "at the checkpoint");
+            } else if (run.cutover.get().done()) {
+                recordEnd("INFO", "ended with the cutover, done at "
+                        + run.cutover.get().finalLsn().map(Object::toString).orElse("?"));
+            } else if (cutoverOnly) {
+                recordEnd("WARN", "ended with a cutover that was not done: " + run.cutover.get().failure().orElse("?")
+                        + ". No process streams changes now; 'godwit resume " + task.file() + "' continues CDC");
             }
             return true;
         }));
-        new StepLoop(task.type(), target, control, store).run(steps);
+        if (new StepLoop(task.type(), target, control, store).run(steps) && !task.type().hasCdc()) {
+            recordEnd("INFO", "ended: the full load is done");
+        }
+    }
+
+    /**
+     * Runs one kind of run and records how it ended when it failed, so that {@code godwit status} on any machine
+     * says why, and how to go on.
+     */
+    private void recorded(RunBody run) throws Exception {
+        try {
+            run.run();
+        } catch (Exception e) {
+            String kind = e instanceof GodwitException g ? g.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    : "failed";
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ').strip();
+            recordEnd("ERROR", "ended by an error (" + kind + "): " + (why.endsWith(".") ? why.substring(0, why.length() - 1)
+                    : why) + ". Once the cause is fixed: godwit resume " + task.file());
+            throw e;
+        }
+    }
+
+    @FunctionalInterface
+    private interface RunBody {
+        void run() throws Exception;
+    }
+
+    /** An event of the {@link TaskStore#RUN_STEP} step, once the task is recorded; a failure to record it is logged. */
+    private void recordEnd(String level, String message) {
+        try (Connection t = target.open("control")) {
+            if (control.exists(t) && store.find(t).isPresent()) {
+                store.event(t, level, TaskStore.RUN_STEP, message);
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("could not record how the run ended", e);
+        }
+    }
+
+    /** A run that finds its predecessor gone without a word records it: that run was killed or crashed. */
+    private void noteUnreleased(Connection t, TaskStore.TaskRow row) throws SQLException {
+        if (Owners.endedUnreleased(row)) {
+            String message = "the run of " + row.owner() + " ended without a word (killed, crashed, or its machine lost)"
+                    + " in phase " + row.phase() + "; this run continues from what it recorded";
+            log.warn(message);
+            store.event(t, "WARN", TaskStore.RUN_STEP, message);
+        }
     }
 
     private void stopped(Run run, String where, String progress) throws SQLException {
         try (Connection t = target.open("control")) {
-            store.event(t, "INFO", where, "stopped (" + run.stop.reason() + "): " + progress);
+            store.event(t, "INFO", TaskStore.RUN_STEP, "stopped in " + where + " (" + run.stop.reason() + "): " + progress
+                    + "; 'godwit resume " + task.file() + "' continues it");
         }
         log.info("{} stopped ({}): {}", where, run.stop.reason(), progress);
         out.println("Stopped. 'godwit resume " + task.file() + "' continues where this run left off.");

@@ -21,6 +21,14 @@ public final class Owners {
         return row.ownerAlive() && row.owner() != null && !row.owner().equals(self()) && !deadOnThisHost(row.owner());
     }
 
+    /**
+     * Whether the task's last run ended without a word: no live process runs it, and its owner never released it
+     * (killed with SIGKILL, crashed, its machine lost).
+     */
+    public static boolean endedUnreleased(TaskStore.TaskRow row) {
+        return row.owner() != null && !row.released() && !runsElsewhere(row) && !row.owner().equals(self());
+    }
+
     /** Whether {@code owner} names a process on this machine that no longer exists (killed, crashed). */
     public static boolean deadOnThisHost(String owner) {
         if (owner == null) {

@@ -28,10 +28,12 @@ public final class TaskStore {
     /**
      * @param ownerAlive whether the owning process refreshed its mark within the last 10 seconds (by the target's
      *                   clock, so machines with skewed clocks agree)
+     * @param released   whether the last owner let go of the task (a clean end, a stop, a failure it handled); an
+     *                   owner that is gone without releasing it was killed or crashed
      */
     public record TaskRow(String name, String type, Phase phase, DesiredState desiredState, String slotName,
                           String publicationName, Optional<Lsn> consistentPoint, String owner, boolean ownerAlive,
-                          java.time.OffsetDateTime createdAt, java.time.OffsetDateTime updatedAt) {
+                          java.time.OffsetDateTime createdAt, java.time.OffsetDateTime updatedAt, boolean released) {
     }
 
     /** One unit of the ledger. */
@@ -45,7 +47,8 @@ public final class TaskStore {
 
     public Optional<TaskRow> find(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT name, type, phase, desired_state, slot_name, publication_name, "
-                + "consistent_point::text, owner, coalesce(owner_seen_at > now() - interval '10 seconds', false), created_at, updated_at"
+                + "consistent_point::text, owner, coalesce(owner_seen_at > now() - interval '10 seconds', false), created_at, updated_at,"
+                + " owner_seen_at IS NULL"
                 + " FROM " + schema.table("task") + " WHERE name = ?")) {
             ps.setString(1, task);
             try (ResultSet rs = ps.executeQuery()) {
@@ -55,7 +58,8 @@ public final class TaskStore {
                 return Optional.of(new TaskRow(rs.getString(1), rs.getString(2), Phase.valueOf(rs.getString(3)),
                         DesiredState.of(rs.getString(4)), rs.getString(5), rs.getString(6),
                         Optional.ofNullable(rs.getString(7)).map(Lsn::parse), rs.getString(8), rs.getBoolean(9),
-                        rs.getObject(10, java.time.OffsetDateTime.class), rs.getObject(11, java.time.OffsetDateTime.class)));
+                        rs.getObject(10, java.time.OffsetDateTime.class), rs.getObject(11, java.time.OffsetDateTime.class),
+                        rs.getBoolean(12)));
             }
         }
     }
@@ -193,6 +197,28 @@ public final class TaskStore {
             }
         }
         return out;
+    }
+
+    /** How the latest run of the task ended, as recorded (see {@link #RUN_STEP}). */
+    public record RunEnd(String at, String level, String message) {
+        public boolean failed() {
+            return !level.equals("INFO");
+        }
+    }
+
+    /** The step of the events that record how a run ended: an error, a stop, a crash found by the next run. */
+    public static final String RUN_STEP = "run";
+
+    public Optional<RunEnd> lastRunEnd(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_char(at, 'YYYY-MM-DD HH24:MI:SS TZ'), level, message FROM "
+                + schema.table("event") + " WHERE task = ? AND step = ? ORDER BY id DESC LIMIT 1")) {
+            ps.setString(1, task);
+            ps.setString(2, RUN_STEP);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new RunEnd(rs.getString(1), rs.getString(2), rs.getString(3)))
+                        : Optional.empty();
+            }
+        }
     }
 
     /** An event as recorded, for following a step from another process. */

@@ -66,7 +66,7 @@ public final class AutoValidation implements AutoCloseable {
                 new Validator(task, source, target, control)
                         .run(task.settings().validation().contentHash(), ValidationPosition.hold(CDC_HOLD_TIMEOUT));
             } catch (InterruptedException e) {
-                log.info("validation interrupted: CDC ended first");
+                log.warn("the automatic validation did not finish: CDC ended first; run 'godwit validate' later");
             } catch (Exception e) {
                 log.warn("validation during CDC could not run: {}", e.getMessage());
                 log.debug("validation failure", e);
