@@ -48,6 +48,9 @@ final class CutoverCommand implements Callable<Integer> {
     @Option(names = "--fence", description = "Make the source database read-only and end the sessions that write before the final catch-up.")
     boolean fence;
 
+    @Option(names = "--accept-differences", description = "Cut over even when the final validation finds differences (the report names them and that they were accepted). Without it such a cutover is refused and changes nothing.")
+    boolean acceptDifferences;
+
     @Option(names = "--cancel", description = "Remove a scheduled cutover.")
     boolean cancel;
 
@@ -85,7 +88,7 @@ final class CutoverCommand implements Callable<Integer> {
         if (Owners.runsElsewhere(row)) {
             return requestAndWait(loaded, control, store, target, row, out);
         }
-        CutoverReport report = new MigrationRunner(loaded, out).cutover(fence);
+        CutoverReport report = new MigrationRunner(loaded, out).cutover(fence, acceptDifferences);
         return report.done() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
@@ -132,7 +135,7 @@ final class CutoverCommand implements Callable<Integer> {
         long lastEvent;
         try (Connection t = target.open("cutover")) {
             lastEvent = store.latestEventId(t);
-            id = ledger.request(t, "command", fence);
+            id = ledger.request(t, "command", fence, acceptDifferences);
         }
         out.println("Cutover requested; " + row.owner() + " performs it after the transaction at hand:");
         out.flush();

@@ -145,10 +145,14 @@ public final class Cutover {
             if (settings.validate()) {
                 FinalValidation.Result result = validation.run();
                 progress.add("validation: " + result.summary());
-                if (!result.equal()) {
+                if (!result.equal() && request.acceptDifferences()) {
+                    progress.add("validation: the differences above are ACCEPTED (--accept-differences): the target"
+                            + " goes into service with them");
+                } else if (!result.equal()) {
                     return failAndLift(request, progress, fence,
                             "validation found differences between source and target: " + result.summary()
-                                    + "; see 'godwit validate' for details");
+                                    + "; see 'godwit validate' for details. To cut over with them all the same:"
+                                    + " 'godwit cutover " + task.file() + " --accept-differences'");
                 }
                 progress.rowsValidated = Optional.of(result.rows());
             } else {

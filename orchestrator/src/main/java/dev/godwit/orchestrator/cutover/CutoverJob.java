@@ -25,7 +25,7 @@ final class CutoverJob implements Job {
     public void execute(JobExecutionContext context) throws JobExecutionException {
         boolean fence = context.getMergedJobDataMap().getBooleanValue(CutoverSchedule.FENCE);
         try (Connection c = target.open("scheduler")) {
-            ledger.request(c, "schedule", fence);
+            ledger.request(c, "schedule", fence, false);
             log.info("cutover: the scheduled time has come (fence: {}); starting after the transaction at hand", fence);
         } catch (Exception e) {
             log.error("cutover: could not record the scheduled cutover ({}); trying again in 5 s", e.getMessage());

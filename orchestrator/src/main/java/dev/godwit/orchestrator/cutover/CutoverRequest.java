@@ -1,5 +1,10 @@
 package dev.godwit.orchestrator.cutover;
 
-/** A cutover asked for by {@code godwit cutover} or fired by its schedule, waiting for the process that runs the task. */
-public record CutoverRequest(long id, String requestedBy, boolean fence) {
+/**
+ * A cutover asked for by {@code godwit cutover} or fired by its schedule, waiting for the process that runs the task.
+ *
+ * @param acceptDifferences go on when the final validation finds differences ({@code --accept-differences}): the
+ *                          report names them and the acceptance
+ */
+public record CutoverRequest(long id, String requestedBy, boolean fence, boolean acceptDifferences) {
 }

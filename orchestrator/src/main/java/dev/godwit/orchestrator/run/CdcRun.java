@@ -17,6 +17,7 @@ import dev.godwit.orchestrator.load.TargetBehaviour;
 import dev.godwit.orchestrator.load.UnloggedRecopy;
 import dev.godwit.orchestrator.plan.Plan;
 import dev.godwit.orchestrator.plan.SchemaPlan;
+import dev.godwit.orchestrator.state.ControlApplyExceptions;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;
@@ -39,6 +40,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -162,13 +164,34 @@ final class CdcRun {
                 this::finalValidation);
     }
 
-    /** Both sides are still here (the applier stopped at the final position, writes stopped): no hold is needed. */
+    /**
+     * Both sides are still here (the applier stopped at the final position, writes stopped): no hold is needed. Row
+     * counts of every table, and the contents of the tables that changes were skipped for (errorPolicy
+     * log-and-continue): their counts may agree while a row differs.
+     */
     private Cutover.FinalValidation.Result finalValidation() throws Exception {
-        ValidationReport report = new Validator(task, source, target, control).run(false, ValidationPosition.quiesced());
+        Validator validator = new Validator(task, source, target, control);
+        ValidationReport report = validator.run(false, ValidationPosition.quiesced());
         long rows = report.tables().stream().mapToLong(TableOutcome::sourceRows).sum();
-        String verdict = report.equal() ? "equal" : report.differing() + " chunk(s) differ, in "
+        boolean equal = report.equal();
+        String summary = String.format(Locale.ROOT, "%d tables, %,d rows, %s (validation run %d)", report.tables().size(),
+                rows, verdict(report), report.runId());
+        Set<String> skipped;
+        try (Connection t = target.open("validation")) {
+            skipped = new ControlApplyExceptions(control, task.name()).tables(t);
+        }
+        if (!skipped.isEmpty()) {
+            ValidationReport contents = validator.run(true, ValidationPosition.quiesced(), List.copyOf(skipped));
+            equal &= contents.equal();
+            summary += String.format(Locale.ROOT, "; contents of %s, where changes were skipped"
+                    + " (apply_exception): %s (validation run %d)", String.join(", ", skipped), verdict(contents),
+                    contents.runId());
+        }
+        return new Cutover.FinalValidation.Result(equal, rows, summary);
+    }
+
+    private static String verdict(ValidationReport report) {
+        return report.equal() ? "equal" : report.differing() + " chunk(s) differ, in "
                 + report.differingTables().stream().map(TableOutcome::tableKey).collect(Collectors.joining(", "));
-        return new Cutover.FinalValidation.Result(report.equal(), rows, String.format(Locale.ROOT,
-                "%d tables, %,d rows, %s (validation run %d)", report.tables().size(), rows, verdict, report.runId()));
     }
 }

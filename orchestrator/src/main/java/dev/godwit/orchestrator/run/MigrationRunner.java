@@ -162,13 +162,13 @@ public final class MigrationRunner {
      * A cutover when no process runs the task: this process claims it, streams from the checkpoint, and performs the
      * cutover; it ends with the cutover, done or not (a failed one leaves the task as it was, ready to resume).
      */
-    public CutoverReport cutover(boolean fence) throws Exception {
+    public CutoverReport cutover(boolean fence, boolean acceptDifferences) throws Exception {
         CutoverReport[] report = new CutoverReport[1];
-        recorded(() -> report[0] = cutoverRun(fence));
+        recorded(() -> report[0] = cutoverRun(fence, acceptDifferences));
         return report[0];
     }
 
-    private CutoverReport cutoverRun(boolean fence) throws Exception {
+    private CutoverReport cutoverRun(boolean fence, boolean acceptDifferences) throws Exception {
         TaskStore.TaskRow row;
         try (Connection t = target.open("control")) {
             row = store.find(t).orElseThrow();
@@ -176,7 +176,7 @@ public final class MigrationRunner {
             noteUnreleased(t, row);
             store.setDesiredState(t, DesiredState.RUN); // a stop recorded earlier was for the run that ended
             store.setOwner(t, Owners.self());
-            cutovers.request(t, "command", fence);
+            cutovers.request(t, "command", fence, acceptDifferences);
         }
         try (Run run = new Run(row.phase(), row.consistentPoint().isPresent())) {
             runSteps(run, claimedSteps(run), true);

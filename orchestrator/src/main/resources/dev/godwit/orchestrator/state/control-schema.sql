@@ -79,6 +79,8 @@ CREATE TABLE IF NOT EXISTS ${schema}.apply_exception (
     error        text NOT NULL,
     change       jsonb
 );
+-- the row's key apart from its table (before, table_key held both)
+ALTER TABLE ${schema}.apply_exception ADD COLUMN IF NOT EXISTS row_key text;
 
 -- one row per validation: at which source position both sides were read, and the outcome
 CREATE TABLE IF NOT EXISTS ${schema}.validation_run (
@@ -143,6 +145,7 @@ CREATE TABLE IF NOT EXISTS ${schema}.cutover (
     rows_validated    bigint,
     message           text
 );
+ALTER TABLE ${schema}.cutover ADD COLUMN IF NOT EXISTS accept_differences boolean NOT NULL DEFAULT false;
 
 -- the applier's latest progress line (every 10 s while streaming), for status: rate and how far it has received
 CREATE TABLE IF NOT EXISTS ${schema}.cdc_progress (

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code errorPolicy: log-and-continue} end to end: a unique constraint that only the target has rejects one source
  * row; the rest of its transaction and the later ones are applied, the row is in {@code godwit.apply_exception} with
- * its key and error, and a stop and resume record it no second time.
+ * its key and error, and a stop and resume record it no second time. The cutover compares the contents of such a
+ * table, not only its row count, and refuses while they differ unless told to accept the differences.
  */
 @ExtendWith(PgExtension.class)
 class CdcErrorPolicyIT {
@@ -48,7 +49,7 @@ class CdcErrorPolicyIT {
             assertEquals(List.of("1:copied", "2:a", "4:c", "5:d"), target.column("SELECT id || ':' || doc FROM items"
                     + " ORDER BY id"));
             assertEquals("public.items (id='3')|INSERT|23505|items_doc_unique|3",
-                    target.value("SELECT concat_ws('|', table_key, operation, sqlstate,"
+                    target.value("SELECT concat_ws('|', table_key || ' ' || row_key, operation, sqlstate,"
                             + " substring(error from 'items_doc_unique'), change -> 'new' ->> 'id')"
                             + " FROM godwit.apply_exception WHERE task = 'errpolicy'"));
             assertTrue(Godwit.log(dir).contains("skipped a change"), () -> Godwit.log(dir));
@@ -65,8 +66,18 @@ class CdcErrorPolicyIT {
             awaitCheckpoint(source, target, resumed);
             assertEquals("6", target.value("SELECT max(id) FROM items"));
             assertEquals("1", target.value("SELECT count(*) FROM godwit.apply_exception"));
-            assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
-            assertTrue(resumed.waitFor(60, TimeUnit.SECONDS), "godwit stopped");
+
+            // the same number of rows on both sides, one of them different: a count would find them equal
+            target.execute("INSERT INTO items VALUES (3, 'not what the source has')");
+            CliRun refused = CliRun.of("cutover", task.toString());
+            assertEquals(ExitCodes.FAILED, refused.exitCode(), refused.toString());
+            assertTrue(refused.out().contains("contents of public.items, where changes were skipped (apply_exception):"
+                    + " 1 chunk(s) differ"), refused.out());
+            assertTrue(refused.out().contains("--accept-differences"), refused.out());
+            CliRun accepted = CliRun.of("cutover", task.toString(), "--accept-differences");
+            assertEquals(ExitCodes.OK, accepted.exitCode(), accepted.toString());
+            assertTrue(accepted.out().contains("ACCEPTED (--accept-differences)"), accepted.out());
+            assertTrue(resumed.waitFor(60, TimeUnit.SECONDS), "godwit ends with the cutover");
         } finally {
             resumed.destroyForcibly();
         }

@@ -60,7 +60,7 @@ final class ErrorPolicyGuard {
             }
             conn.rollback(savepoint);
             ApplyException skipped = new ApplyException(commitLsn,
-                    table.target().qualifiedTarget() + " " + table.describeKey(oldRow != null ? oldRow : newRow),
+                    table.target().qualifiedTarget(), table.describeKey(oldRow != null ? oldRow : newRow),
                     operation, e.getSQLState(), e.getMessage(), ChangeJson.of(table.relation(), newRow, oldRow));
             exceptions.record(conn, skipped);
             skippedChanges++;

@@ -114,7 +114,7 @@ class ApplyConstraintOrderIT {
     private static final ApplyExceptionLog SKIPPED = (target, e) -> {
         try (var ps = target.prepareStatement("INSERT INTO skipped VALUES (?::pg_lsn, ?, ?, ?)")) {
             ps.setString(1, e.commitLsn().toString());
-            ps.setString(2, e.tableKey());
+            ps.setString(2, e.tableKey() + " " + e.rowKey());
             ps.setString(3, e.operation());
             ps.setString(4, e.error());
             ps.executeUpdate();

@@ -46,7 +46,7 @@ class ApplyErrorPolicyIT {
         try (PreparedStatement ps = target.prepareStatement(
                 "INSERT INTO skipped VALUES (?::pg_lsn, ?, ?, ?, ?, ?::jsonb)")) {
             ps.setString(1, e.commitLsn().toString());
-            ps.setString(2, e.tableKey());
+            ps.setString(2, e.tableKey() + " " + e.rowKey());
             ps.setString(3, e.operation());
             ps.setString(4, e.sqlState());
             ps.setString(5, e.error());
