@@ -12,6 +12,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The statements and warnings of one write, gathered by the {@link DdlPart}s in whatever order they run and put in
@@ -51,6 +53,8 @@ final class ScriptBuilder {
     private final List<String> warnings = new ArrayList<>();
     private final List<SchemaScript.NotCreated> notCreated = new ArrayList<>();
     private final Set<String> schemas = new LinkedHashSet<>();
+    private final SortedSet<String> grantees = new TreeSet<>();
+    private final SortedSet<String> owners = new TreeSet<>();
 
     void add(PreData section, Statement statement) {
         preData.computeIfAbsent(section, s -> new ArrayList<>()).add(statement);
@@ -89,6 +93,20 @@ final class ScriptBuilder {
 
     Set<String> schemasNeeded() {
         return Collections.unmodifiableSet(schemas);
+    }
+
+    /** A role a grant names: it must exist on the target. */
+    void grantsTo(String role) {
+        grantees.add(role);
+    }
+
+    /** A role that owns something on the target: the target user must be able to act as it. */
+    void ownedBy(String role) {
+        owners.add(role);
+    }
+
+    AccessRoles roles() {
+        return new AccessRoles(grantees, owners);
     }
 
     SchemaScript build() {
