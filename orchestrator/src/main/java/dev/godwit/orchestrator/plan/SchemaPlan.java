@@ -7,6 +7,7 @@ import dev.godwit.mappings.task.TargetTablePrepMode;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.Table;
 import dev.godwit.workers.catalog.TableKind;
+import dev.godwit.workers.schema.AccessRoles;
 import dev.godwit.workers.schema.DdlWriter;
 import dev.godwit.workers.schema.RangeBounds;
 import dev.godwit.workers.schema.TargetTableSpec;
@@ -32,11 +33,8 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
     /** Plans {@code task} against the source catalog read through {@code source}. */
     public static SchemaPlan read(Task task, Connection source) throws SQLException {
         Plan plan = Planner.forSource(task, source);
-        SourceCatalog catalog = plan.catalog();
-        List<TargetTableSpec> specs = plan.tables().stream()
-                .map(t -> new TargetTableSpec(t.source(), t.mapping(), partitionsBelow(t.source(), catalog)))
-                .toList();
-        DdlWriter.Options options = DdlWriter.Options.defaults().withSchemaMapping(schemaMapping(plan));
+        List<TargetTableSpec> specs = specs(plan);
+        DdlWriter.Options options = options(plan);
         for (PlannedTable t : plan.tables()) {
             if (t.mapping().partitionRule() instanceof PartitionRule.Repartition r
                     && r.strategy() instanceof PartitionRule.Range range) {
@@ -51,10 +49,6 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
      * table, an event trigger, …), each with why: the DDL is written for the plan alone, to ask it.
      */
     static List<NotMigrated> objectsNotMigrated(Plan plan) {
-        SourceCatalog catalog = plan.catalog();
-        List<TargetTableSpec> specs = plan.tables().stream()
-                .map(t -> new TargetTableSpec(t.source(), t.mapping(), partitionsBelow(t.source(), catalog)))
-                .toList();
         List<NotMigrated> out = new ArrayList<>();
         if (plan.task().settings().targetTablePrepMode() != TargetTablePrepMode.DROP_AND_CREATE) {
             out.add(new NotMigrated("functions, views, triggers, rules, policies and the other objects of the"
@@ -62,10 +56,32 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
                     + " keeps what the target has; DROP_AND_CREATE creates them"));
             return out;
         }
-        DdlWriter.Options options = DdlWriter.Options.defaults().withSchemaMapping(schemaMapping(plan));
-        DdlWriter.write(catalog, specs, options).notCreated()
+        DdlWriter.write(plan.catalog(), specs(plan), options(plan)).notCreated()
                 .forEach(n -> out.add(new NotMigrated(n.object(), n.reason())));
         return out;
+    }
+
+    /**
+     * The roles the target schema's grants and owners name ({@code settings.privileges}, {@code settings.ownership}):
+     * none when the target keeps its own objects (a prep mode other than DROP_AND_CREATE).
+     */
+    public static AccessRoles accessRoles(Plan plan) {
+        DdlWriter.Options options = options(plan);
+        if (plan.task().settings().targetTablePrepMode() != TargetTablePrepMode.DROP_AND_CREATE) {
+            options = options.withoutSchemaObjects();
+        }
+        return DdlWriter.roles(plan.catalog(), specs(plan), options);
+    }
+
+    private static List<TargetTableSpec> specs(Plan plan) {
+        return plan.tables().stream()
+                .map(t -> new TargetTableSpec(t.source(), t.mapping(), partitionsBelow(t.source(), plan.catalog())))
+                .toList();
+    }
+
+    private static DdlWriter.Options options(Plan plan) {
+        return DdlWriter.Options.defaults().withSchemaMapping(schemaMapping(plan))
+                .withAccess(plan.task().settings().access());
     }
 
     /** The target schema of a source schema's types and sequences (see {@link #schemaMapping}). */

@@ -228,6 +228,61 @@ class PreflightIT {
     }
 
     @Test
+    void aRoleThatGrantsNameIsABlockerUnlessPrivilegesAreNoneAndOwnersCountOnlyWhenKept(PgLab lab) {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        String reader = roleName();
+        String owner = roleName();
+        source.execute("CREATE ROLE " + reader, "CREATE ROLE " + owner,
+                "CREATE TABLE public.t (id int PRIMARY KEY, name text)",
+                "ALTER TABLE public.t OWNER TO " + owner,
+                "GRANT SELECT (name) ON public.t TO " + reader);
+
+        CliRun kept = CliRun.of("preflight", "--json",
+                task(dir, source.url(), target.url(), "full-load", "").toString());
+        List<String> f = findings(kept);
+        assertEquals(ExitCodes.PREFLIGHT_BLOCKERS, kept.exitCode(), kept::toString);
+        assertTrue(f.contains("blocker target.role_missing role " + reader), f::toString);
+        assertFalse(has(f, "blocker target.role_missing role " + owner), "the task user owns by default: " + f);
+        assertTrue(kept.out().contains("privileges: none"), kept::toString);
+
+        CliRun owners = CliRun.of("preflight", "--json",
+                task(dir, source.url(), target.url(), "full-load", "ownership: keep").toString());
+        assertTrue(findings(owners).contains("blocker target.role_missing role " + owner), owners::toString);
+        assertTrue(owners.out().contains("ownership: task-user"), owners::toString);
+
+        CliRun none = CliRun.of("preflight", "--json",
+                task(dir, source.url(), target.url(), "full-load", "privileges: none").toString());
+        assertFalse(has(findings(none), "blocker target.role_missing"), none::toString);
+    }
+
+    @Test
+    void keepingOwnersTheTargetUserCannotActAsIsABlockerNamingThemAndBothFixes(PgLab lab) {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        String owner = roleName();
+        String user = roleName();
+        // one server: the roles exist on both sides, so only the membership is missing
+        source.execute("CREATE ROLE " + owner, "CREATE ROLE " + user + " LOGIN",
+                "CREATE TABLE public.t (id int PRIMARY KEY)", "ALTER TABLE public.t OWNER TO " + owner);
+        target.execute("GRANT CREATE ON DATABASE " + target.name() + " TO " + user);
+        String targetUrl = target.server().url(target.name(), user);
+
+        CliRun run = CliRun.of("preflight", "--json",
+                task(dir, source.url(), targetUrl, "full-load", "ownership: keep").toString());
+
+        assertEquals(ExitCodes.PREFLIGHT_BLOCKERS, run.exitCode(), run::toString);
+        assertTrue(findings(run).contains("blocker target.ownership roles " + owner), run::toString);
+        assertTrue(run.out().contains("GRANT \\\"" + owner + "\\\" TO \\\"" + user + "\\\""), run::toString);
+        assertTrue(run.out().contains("ownership: task-user"), run::toString);
+
+        target.execute("GRANT " + owner + " TO " + user);
+        CliRun member = CliRun.of("preflight", "--json",
+                task(dir, source.url(), targetUrl, "full-load", "ownership: keep").toString());
+        assertFalse(has(findings(member), "blocker target.ownership"), member::toString);
+    }
+
+    @Test
     void aTargetRoleThatCannotCreateSchemasIsABlockerForTablesAndControlSchema(PgLab lab) {
         TestDatabase source = lab.newDatabase(17);
         TestDatabase target = lab.newDatabase(17);
