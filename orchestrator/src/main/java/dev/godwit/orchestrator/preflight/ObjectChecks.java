@@ -9,6 +9,7 @@ import dev.godwit.workers.schema.AccessRoles;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -52,6 +53,7 @@ final class ObjectChecks extends CheckGroup {
                                 + " TO " + PreflightContext.quote(ctx.targetRole()) + "; on the target, or set"
                                 + " ownership: task-user in the task's settings (the target user then owns them)"));
             }
+            cannotCreate(ctx, access, refused, found);
         });
         return out;
     }
@@ -99,6 +101,45 @@ final class ObjectChecks extends CheckGroup {
             }
         }
         return out;
+    }
+
+    /**
+     * PostgreSQL gives an object only to a role that may create where the object is: a schema to one with CREATE on
+     * the database, anything else to one with CREATE on its schema. The script grants the latter for the change
+     * where the target user may grant it; a schema that is already on the target may not let it.
+     */
+    private static void cannotCreate(PreflightContext ctx, AccessRoles access, List<String> refused,
+                                     List<Finding> found) throws SQLException {
+        for (String role : access.schemaOwners()) {
+            List<List<String>> may = rows(ctx.target(), "SELECT has_database_privilege(rolname, current_database(),"
+                    + " 'CREATE'), current_database() FROM pg_roles WHERE rolname = ?", role);
+            if (!refused.contains(role) && !may.isEmpty() && !"t".equals(may.get(0).get(0))) {
+                found.add(Finding.blocker("target.ownership", "role " + role, "ownership: keep gives schemas to "
+                                + role + ", which may not create schemas in the target database: ALTER SCHEMA … OWNER"
+                                + " TO would fail at the end of the full load",
+                        "GRANT CREATE ON DATABASE " + PreflightContext.quote(may.get(0).get(1)) + " TO "
+                                + PreflightContext.quote(role) + "; on the target, or set ownership: task-user"));
+            }
+        }
+        for (Map.Entry<String, SortedSet<String>> owned : access.ownedIn().entrySet()) {
+            String role = owned.getKey();
+            if (refused.contains(role)) {
+                continue;
+            }
+            for (String schema : owned.getValue()) {
+                List<List<String>> may = rows(ctx.target(), "SELECT has_schema_privilege(r.rolname, n.nspname,"
+                        + " 'CREATE') OR pg_has_role(current_user, n.nspowner, 'USAGE') FROM pg_namespace n,"
+                        + " pg_roles r WHERE n.nspname = ? AND r.rolname = ?", schema, role);
+                if (!may.isEmpty() && !"t".equals(may.get(0).get(0))) {
+                    found.add(Finding.blocker("target.ownership", "schema " + schema, "ownership: keep gives objects"
+                                    + " of schema " + schema + " to " + role + ", which may not create in that schema on"
+                                    + " the target, and the target user " + ctx.targetRole() + " cannot grant it that"
+                                    + " for the change: ALTER … OWNER TO would fail at the end of the full load",
+                            "GRANT CREATE ON SCHEMA " + PreflightContext.quote(schema) + " TO "
+                                    + PreflightContext.quote(role) + "; on the target, or set ownership: task-user"));
+                }
+            }
+        }
     }
 
     /** The roles the policies of the selected tables' schemas name (PUBLIC aside), sorted. */

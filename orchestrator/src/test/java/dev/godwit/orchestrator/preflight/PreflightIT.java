@@ -276,10 +276,22 @@ class PreflightIT {
         assertTrue(run.out().contains("GRANT \\\"" + owner + "\\\" TO \\\"" + user + "\\\""), run::toString);
         assertTrue(run.out().contains("ownership: task-user"), run::toString);
 
-        target.execute("GRANT " + owner + " TO " + user);
-        CliRun member = CliRun.of("preflight", "--json",
-                task(dir, source.url(), targetUrl, "full-load", "ownership: keep").toString());
-        assertFalse(has(findings(member), "blocker target.ownership"), member::toString);
+        // a member, but the owner may not create in public (15+), and the user may not grant it that
+        target.execute("GRANT " + owner + " TO " + user, "GRANT CREATE ON SCHEMA public TO " + user);
+        Path kept = task(dir, source.url(), targetUrl, "full-load", "ownership: keep");
+        CliRun member = CliRun.of("preflight", "--json", kept.toString());
+        assertTrue(findings(member).contains("blocker target.ownership schema public"), member::toString);
+        assertFalse(has(findings(member), "blocker target.ownership roles"), member::toString);
+
+        // the database's owner may grant CREATE on public: the table is loaded, then given to its source owner,
+        // and public's privileges end as they were
+        target.execute("ALTER DATABASE " + target.name() + " OWNER TO " + user);
+        CliRun owning = CliRun.of("preflight", "--json", kept.toString());
+        assertFalse(has(findings(owning), "blocker target.ownership"), owning::toString);
+        CliRun start = CliRun.of("start", kept.toString());
+        assertEquals(ExitCodes.OK, start.exitCode(), start::toString);
+        assertEquals(owner, target.value("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'public.t'::regclass"));
+        assertEquals("false", target.value("SELECT has_schema_privilege('" + owner + "', 'public', 'CREATE')::text"));
     }
 
     @Test

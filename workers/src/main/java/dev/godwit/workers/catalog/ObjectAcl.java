@@ -1,6 +1,7 @@
 package dev.godwit.workers.catalog;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -27,7 +28,7 @@ public record ObjectAcl(Kind kind, long oid, String schema, String name, Optiona
         SCHEMA, RELATION, SEQUENCE, COLUMN, ROUTINE, TYPE;
 
         static Kind of(String text) {
-            return valueOf(text.toUpperCase(java.util.Locale.ROOT));
+            return valueOf(text.toUpperCase(Locale.ROOT));
         }
     }
 }

@@ -6,8 +6,8 @@ import java.util.Optional;
 /**
  * The objects of the source around its tables: routines, views' dependencies, triggers, rules, policies and
  * row-level security flags, which extensions objects of each schema use, what godwit cannot create, and owners and
- * privileges ({@link AccessControl}). Read for
- * every user schema; the writer keeps those of the selected tables' schemas.
+ * privileges ({@link AccessControl}). Read for every user schema; the writer keeps those of the selected tables'
+ * schemas.
  */
 public record SchemaObjects(List<Routine> routines, List<ViewInfo> views, List<Trigger> triggers, List<Rule> rules,
                             List<Policy> policies, List<RowSecurity> rowSecurity, List<ExtensionUse> extensionUses,

@@ -8,7 +8,9 @@ import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.schema.SchemaScript.Statement;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -34,11 +36,19 @@ final class AccessDdl implements DdlPart {
         this.settings = settings;
     }
 
+    private record OwnerKey(String schema, String role) {
+    }
+
+    /**
+     * In the order they can run: schemas' owners and privileges first, since a new owner of an object must be allowed
+     * to create in its schema; then the other objects' owners, then their privileges, then default privileges.
+     */
     @Override
     public void write(ScriptBuilder script) {
         boolean keepOwners = settings.ownership() == AccessSettings.Ownership.KEEP;
         boolean keepGrants = settings.privileges() == AccessSettings.Privileges.KEEP;
-        List<Statement> owners = new ArrayList<>();
+        List<Statement> schemas = new ArrayList<>();
+        Map<OwnerKey, List<String>> owners = new LinkedHashMap<>();
         List<Statement> grants = new ArrayList<>();
         for (ObjectAcl acl : catalog.objects().access().objects()) {
             Optional<AccessTarget> found = targets.of(acl, script);
@@ -46,27 +56,50 @@ final class AccessDdl implements DdlPart {
                 continue;
             }
             AccessTarget target = found.get();
-            if (keepOwners) {
-                script.ownedBy(acl.owner());
-                target.alterOwner().ifPresent(alter -> owners.add(new Statement("owner of " + target.on(),
-                        alter + " OWNER TO " + SqlText.identifier(acl.owner()))));
+            boolean schema = acl.kind() == ObjectAcl.Kind.SCHEMA;
+            if (keepOwners && schema) {
+                script.ownsSchema(acl.owner());
+                schemas.add(new Statement("owner of " + target.on(), target.alterOwner().orElseThrow()
+                        + " OWNER TO " + SqlText.identifier(acl.owner())));
+            } else if (keepOwners) {
+                script.ownsIn(acl.owner(), target.schema());
+                target.alterOwner().ifPresent(alter -> owners.computeIfAbsent(new OwnerKey(target.schema(),
+                        acl.owner()), k -> new ArrayList<>()).add(alter + " OWNER TO " + SqlText.identifier(acl.owner())));
             }
             if (keepGrants) {
                 UnaryOperator<String> privilege = p -> target.column()
                         .map(c -> p + " (" + SqlText.identifier(c) + ")").orElse(p);
                 new AclText("", target.on(), acl.owner(), ownerSpec(acl.owner(), keepOwners), privilege)
                         .statements(acl.granted(), acl.defaults(), script::grantsTo)
-                        .forEach(sql -> grants.add(new Statement("privileges on " + target.on()
+                        .forEach(sql -> (schema ? schemas : grants).add(new Statement("privileges on " + target.on()
                                 + target.column().map(c -> " (" + c + ")").orElse(""), sql)));
             }
         }
         if (keepGrants) {
             for (DefaultAcl d : catalog.objects().access().defaultPrivileges()) {
-                defaultPrivileges(d, keepOwners, script).forEach(grants::add);
+                grants.addAll(defaultPrivileges(d, keepOwners, script));
             }
         }
-        owners.addAll(grants);
-        script.group("privileges and ownership", SchemaScript.ACCESS_PHASE, owners);
+        List<Statement> out = new ArrayList<>(schemas);
+        owners.forEach((key, alters) -> out.add(ownerChange(key, alters)));
+        out.addAll(grants);
+        script.group("privileges and ownership", SchemaScript.ACCESS_PHASE, out);
+    }
+
+    /**
+     * The owner changes of one role in one schema. PostgreSQL lets a role own an object only where it may create
+     * (a superuser is not asked), which the source's role may not (a superuser created the object and gave it
+     * away): CREATE on the schema is then granted for the change and taken back, so the schema's privileges end as
+     * the source has them. Where the target user may not grant it, preflight says so first.
+     */
+    private static Statement ownerChange(OwnerKey key, List<String> alters) {
+        String role = SqlText.identifier(key.role());
+        String schema = SqlText.identifier(key.schema());
+        String body = String.join("; ", alters) + ";";
+        return new Statement("owners in " + key.schema() + ": " + key.role(), "DO $godwit$ BEGIN IF has_schema_privilege("
+                + SqlText.literal(key.role()) + ", " + SqlText.literal(key.schema()) + ", 'CREATE') THEN " + body
+                + " ELSE GRANT CREATE ON SCHEMA " + schema + " TO " + role + "; " + body + " REVOKE CREATE ON SCHEMA "
+                + schema + " FROM " + role + "; END IF; END $godwit$");
     }
 
     /** The statements of one ALTER DEFAULT PRIVILEGES; none for a schema the script does not create. */

@@ -10,6 +10,7 @@ import java.util.Optional;
  * @param alterOwner the ALTER command that changes its owner, up to OWNER TO ({@code ALTER VIEW "app"."v"});
  *                   empty where the owner follows another object's (a sequence owned by a column follows its table)
  * @param column     the target column, for a column's privileges
+ * @param schema     the target schema it is in (a schema: itself), where a new owner needs CREATE
  */
-record AccessTarget(String on, Optional<String> alterOwner, Optional<String> column) {
+record AccessTarget(String on, Optional<String> alterOwner, Optional<String> column, String schema) {
 }

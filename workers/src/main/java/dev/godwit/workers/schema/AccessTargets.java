@@ -46,11 +46,11 @@ final class AccessTargets {
     Optional<AccessTarget> of(ObjectAcl acl, ScriptBuilder script) {
         return switch (acl.kind()) {
             case SCHEMA -> schema(acl.schema(), script).map(s -> new AccessTarget("SCHEMA " + SqlText.identifier(s),
-                    Optional.of("ALTER SCHEMA " + SqlText.identifier(s)), Optional.empty()));
+                    Optional.of("ALTER SCHEMA " + SqlText.identifier(s)), Optional.empty(), s));
             case RELATION -> relation(acl.oid()).map(r -> new AccessTarget("TABLE " + r.name(),
-                    Optional.of("ALTER " + r.keyword() + " " + r.name()), Optional.empty()));
+                    Optional.of("ALTER " + r.keyword() + " " + r.name()), Optional.empty(), r.schema()));
             case COLUMN -> relation(acl.oid()).flatMap(r -> column(acl.oid(), acl.column().orElseThrow())
-                    .map(c -> new AccessTarget("TABLE " + r.name(), Optional.empty(), Optional.of(c))));
+                    .map(c -> new AccessTarget("TABLE " + r.name(), Optional.empty(), Optional.of(c), r.schema())));
             case SEQUENCE -> catalog.sequence(acl.schema(), acl.name()).flatMap(this::sequence);
             case ROUTINE -> catalog.objects().routines().stream().filter(r -> r.oid() == acl.oid())
                     .filter(r -> routines.creates(r.oid())).findFirst().map(AccessTargets::routine);
@@ -80,17 +80,32 @@ final class AccessTargets {
         return out;
     }
 
-    private record Relation(String name, String keyword) {
+    private record Relation(String name, String keyword, String schema) {
     }
 
     private Optional<Relation> relation(long oid) {
         Optional<String> table = names.relation(oid);
         if (table.isPresent()) {
-            return Optional.of(new Relation(table.get(), "TABLE"));
+            return Optional.of(new Relation(table.get(), "TABLE", targetSchema(oid)));
         }
         return catalog.tableByOid(oid).filter(scope::createsView).map(v -> new Relation(
                 SqlText.qualified(v.schema(), v.name()),
-                v.kind() == TableKind.MATERIALIZED_VIEW ? "MATERIALIZED VIEW" : "VIEW"));
+                v.kind() == TableKind.MATERIALIZED_VIEW ? "MATERIALIZED VIEW" : "VIEW", v.schema()));
+    }
+
+    /** The target schema of a selected table (its mapping's) or kept partition (placed with its parent's rules). */
+    private String targetSchema(long oid) {
+        for (TargetTableSpec spec : specs) {
+            if (spec.source().oid() == oid) {
+                return spec.mapping().targetSchema();
+            }
+            for (Table p : spec.partitions()) {
+                if (p.oid() == oid) {
+                    return names.partitionSchema(spec, p);
+                }
+            }
+        }
+        throw new IllegalStateException("relation " + oid + " has a target name but no target table");
     }
 
     /** A selected table's column under its target name (empty when the mappings remove it); a view's as it is. */
@@ -105,15 +120,18 @@ final class AccessTargets {
         Optional<Table> ownerTable = s.ownedBy().flatMap(o -> catalog.table(o.schema(), o.table()));
         boolean ownerSelected = ownerTable.map(t -> names.relation(t.oid()).isPresent()).orElse(false);
         String name;
+        String schema;
         if (s.identity()) {
             Optional<TargetTableSpec> spec = ownerTable.flatMap(t -> specs.stream()
                     .filter(x -> x.source().oid() == t.oid()).findFirst());
             if (spec.isEmpty()) {
                 return Optional.empty();
             }
-            name = SqlText.qualified(spec.get().mapping().targetSchema(), s.name());
+            schema = spec.get().mapping().targetSchema();
+            name = SqlText.qualified(schema, s.name());
         } else {
-            name = SqlText.qualified(names.schema(s.schema()), s.name());
+            schema = names.schema(s.schema());
+            name = SqlText.qualified(schema, s.name());
             boolean standalone = s.ownedBy().isEmpty() && scope.covers(s.schema());
             if (!sequences.created(name) && !standalone) {
                 return Optional.empty();
@@ -121,7 +139,7 @@ final class AccessTargets {
         }
         // a sequence linked to a column takes its table's owner, and ALTER SEQUENCE … OWNER TO refuses to change it
         Optional<String> alter = ownerSelected ? Optional.empty() : Optional.of("ALTER SEQUENCE " + name);
-        return Optional.of(new AccessTarget("SEQUENCE " + name, alter, Optional.empty()));
+        return Optional.of(new AccessTarget("SEQUENCE " + name, alter, Optional.empty(), schema));
     }
 
     private static AccessTarget routine(Routine r) {
@@ -130,7 +148,7 @@ final class AccessTargets {
         String alter = r.kind() == Routine.Kind.AGGREGATE ? "ALTER AGGREGATE " + AggregateText.signature(r)
                 : "ALTER " + (procedure ? "PROCEDURE " : "FUNCTION ") + signature;
         return new AccessTarget((procedure ? "PROCEDURE " : "FUNCTION ") + signature, Optional.of(alter),
-                Optional.empty());
+                Optional.empty(), r.schema());
     }
 
     private boolean createsType(UserType t) {
@@ -138,8 +156,9 @@ final class AccessTargets {
     }
 
     private AccessTarget type(UserType t) {
-        String name = SqlText.qualified(names.schema(t.schema()), t.name());
+        String schema = names.schema(t.schema());
+        String name = SqlText.qualified(schema, t.name());
         String keyword = t.kind() == UserTypeKind.DOMAIN ? "DOMAIN " : "TYPE ";
-        return new AccessTarget(keyword + name, Optional.of("ALTER " + keyword + name), Optional.empty());
+        return new AccessTarget(keyword + name, Optional.of("ALTER " + keyword + name), Optional.empty(), schema);
     }
 }

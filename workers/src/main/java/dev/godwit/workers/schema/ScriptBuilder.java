@@ -12,7 +12,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -55,6 +57,8 @@ final class ScriptBuilder {
     private final Set<String> schemas = new LinkedHashSet<>();
     private final SortedSet<String> grantees = new TreeSet<>();
     private final SortedSet<String> owners = new TreeSet<>();
+    private final SortedSet<String> schemaOwners = new TreeSet<>();
+    private final SortedMap<String, SortedSet<String>> ownedIn = new TreeMap<>();
 
     void add(PreData section, Statement statement) {
         preData.computeIfAbsent(section, s -> new ArrayList<>()).add(statement);
@@ -105,8 +109,20 @@ final class ScriptBuilder {
         owners.add(role);
     }
 
+    /** A role that owns a schema on the target. */
+    void ownsSchema(String role) {
+        owners.add(role);
+        schemaOwners.add(role);
+    }
+
+    /** A role that owns an object of this target schema. */
+    void ownsIn(String role, String schema) {
+        owners.add(role);
+        ownedIn.computeIfAbsent(role, r -> new TreeSet<>()).add(schema);
+    }
+
     AccessRoles roles() {
-        return new AccessRoles(grantees, owners);
+        return new AccessRoles(grantees, owners, schemaOwners, ownedIn);
     }
 
     SchemaScript build() {
