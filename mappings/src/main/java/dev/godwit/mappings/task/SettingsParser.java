@@ -25,7 +25,8 @@ final class SettingsParser {
 
     static final List<String> KEYS = List.of("parallelism", "controlSchema", "targetTablePrepMode", "splitThreshold",
             "allowLossyTypeChanges", "slotName", "publicationName", "cdc", "errorPolicy", "applyConflicts",
-            "validation", "cutover", "partitions", "targetSchema", "failOnNoTablesCaptured", "dmsTaskSettings");
+            "validation", "cutover", "partitions", "targetSchema", "failOnNoTablesCaptured", "privileges", "ownership",
+            "dmsTaskSettings");
     private static final List<String> CUTOVER_KEYS = List.of("maxLag", "catchUpTimeout", "keepReplication", "fenceSql",
             "unfenceSql", "validate");
     private static final List<String> CDC_KEYS = List.of("startPosition", "heartbeatInterval", "allowAdditiveDdl");
@@ -152,8 +153,21 @@ final class SettingsParser {
         Optional<String> targetSchema = name(s, path, "targetSchema").or(d::targetSchema);
         boolean failOnNoTables = doc.bool(s.get("failOnNoTablesCaptured"), Doc.child(path, "failOnNoTablesCaptured"))
                 .orElse(d.failOnNoTablesCaptured());
+        AccessSettings access = new AccessSettings(
+                doc.text(s.get("privileges"), Doc.child(path, "privileges")).flatMap(text -> AccessSettings.Privileges
+                        .parse(text).or(() -> unknown(path, "privileges", text, AccessSettings.Privileges.spellings())))
+                        .orElse(d.access().privileges()),
+                doc.text(s.get("ownership"), Doc.child(path, "ownership")).flatMap(text -> AccessSettings.Ownership
+                        .parse(text).or(() -> unknown(path, "ownership", text, AccessSettings.Ownership.spellings())))
+                        .orElse(d.access().ownership()));
         return new Settings(parallelism, controlSchema, prepMode, splitThreshold, lossy, slotName, publicationName, cdc,
-                errorPolicy, conflicts, validation, cutover, partitions, targetSchema, failOnNoTables, ignored);
+                errorPolicy, conflicts, validation, cutover, partitions, targetSchema, failOnNoTables, access, ignored);
+    }
+
+    /** Reports a value that is not one of the allowed ones; empty, so the default stands while the error is shown. */
+    private <T> Optional<T> unknown(String path, String key, String text, List<String> allowed) {
+        doc.error(Doc.child(path, key), "unknown value '" + text + "'; expected one of: " + Doc.oneOf(allowed));
+        return Optional.empty();
     }
 
     private Optional<String> name(JsonNode s, String path, String key) {

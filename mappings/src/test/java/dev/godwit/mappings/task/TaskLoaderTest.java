@@ -73,6 +73,7 @@ class TaskLoaderTest {
         assertEquals(ValidationSettings.defaults(), s.validation());
         assertEquals(new PartitionRule.Keep(), s.partitions().defaultRule());
         assertTrue(s.failOnNoTablesCaptured());
+        assertEquals(new AccessSettings(AccessSettings.Privileges.KEEP, AccessSettings.Ownership.TASK_USER), s.access());
     }
 
     @Test
@@ -92,6 +93,8 @@ class TaskLoaderTest {
                   validation: {enabled: false, contentHash: true, threadCount: 3, partitionSize: 500, failureMaxCount: 7}
                   targetSchema: landing
                   failOnNoTablesCaptured: false
+                  privileges: none
+                  ownership: keep
                   partitions:
                     default: merge
                     tables:
@@ -114,6 +117,7 @@ class TaskLoaderTest {
         assertEquals(new ValidationSettings(false, true, 3, 500, 7), s.validation());
         assertEquals(Optional.of("landing"), s.targetSchema());
         assertFalse(s.failOnNoTablesCaptured());
+        assertEquals(new AccessSettings(AccessSettings.Privileges.NONE, AccessSettings.Ownership.KEEP), s.access());
         assertEquals(new PartitionRule.Merge(), s.partitions().defaultRule());
         assertEquals(Map.of(
                 new TableName("sales", "orders"), new PartitionRule.Keep(),
@@ -151,6 +155,24 @@ class TaskLoaderTest {
         assertEquals(ErrorPolicy.STOP, s.errorPolicy());
         assertFalse(s.failOnNoTablesCaptured());
         assertEquals(List.of("StreamBufferSettings.StreamBufferCount"), s.ignoredDmsKeys());
+    }
+
+    @Test
+    void privilegesAndOwnershipAcceptOnlyTheirValuesAndNameThem() throws Exception {
+        assertEquals(AccessSettings.Ownership.TASK_USER,
+                load(task("settings: {ownership: TASK_USER}")).settings().access().ownership());
+        List<String> rendered = problems(task("settings: {privileges: all, ownership: source}")).stream()
+                .map(p -> p.location() + ": " + p.message()).toList();
+        assertEquals(List.of("settings.privileges: unknown value 'all'; expected one of: keep, none",
+                "settings.ownership: unknown value 'source'; expected one of: keep, task-user"), rendered);
+    }
+
+    @Test
+    void aDmsTaskSettingsFileLeavesPrivilegesAndOwnershipAtTheirDefaults() throws Exception {
+        Files.writeString(dir.resolve("dms.json"), "{\"FullLoadSettings\": {\"TargetTablePrepMode\": \"DROP_AND_CREATE\"}}");
+        assertEquals(AccessSettings.defaults(), load(task("settings: dms.json")).settings().access());
+        assertEquals(AccessSettings.Privileges.NONE, load(task("settings: {dmsTaskSettings: dms.json, privileges: none}"))
+                .settings().access().privileges());
     }
 
     @Test
@@ -234,7 +256,8 @@ class TaskLoaderTest {
                 "settings.paralelism: unknown setting 'paralelism'; did you mean 'parallelism'?; expected one of:"
                         + " parallelism, controlSchema, targetTablePrepMode, splitThreshold, allowLossyTypeChanges,"
                         + " slotName, publicationName, cdc, errorPolicy, applyConflicts, validation, cutover, partitions,"
-                        + " targetSchema, failOnNoTablesCaptured, dmsTaskSettings, or a DMS task-settings section",
+                        + " targetSchema, failOnNoTablesCaptured, privileges, ownership, dmsTaskSettings, or a DMS"
+                        + " task-settings section",
                 "settings.splitThreshold: found 'lots'; expected a size such as 1GB, 512MB or 64kB (binary units),"
                         + " greater than zero"), rendered);
         TaskFileException e = assertThrows(TaskFileException.class, () -> load("name: x\n"));

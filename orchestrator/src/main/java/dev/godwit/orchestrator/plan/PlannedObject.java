@@ -22,6 +22,7 @@ public record PlannedObject(String object, String when) {
             case SchemaScript.VIEW_PHASE -> "end of the full load: views";
             case SchemaScript.TRIGGER_PHASE -> "end of the full load: triggers, rules, row-level security";
             case SchemaScript.REFRESH_PHASE -> "end of the full load and at cutover: materialized view refresh";
+            case SchemaScript.ACCESS_PHASE -> "end of the full load: privileges and owners";
             default -> "end of the full load";
         };
     }

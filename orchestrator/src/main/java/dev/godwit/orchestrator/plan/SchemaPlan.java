@@ -7,6 +7,7 @@ import dev.godwit.mappings.task.TargetTablePrepMode;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.Table;
 import dev.godwit.workers.catalog.TableKind;
+import dev.godwit.workers.schema.AccessRoles;
 import dev.godwit.workers.schema.DdlWriter;
 import dev.godwit.workers.schema.SchemaScript;
 import dev.godwit.workers.schema.RangeBounds;
@@ -34,11 +35,8 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
     /** Plans {@code task} against the source catalog read through {@code source}. */
     public static SchemaPlan read(Task task, Connection source) throws SQLException {
         Plan plan = Planner.forSource(task, source);
-        SourceCatalog catalog = plan.catalog();
-        List<TargetTableSpec> specs = plan.tables().stream()
-                .map(t -> new TargetTableSpec(t.source(), t.mapping(), partitionsBelow(t.source(), catalog)))
-                .toList();
-        DdlWriter.Options options = DdlWriter.Options.defaults().withSchemaMapping(schemaMapping(plan));
+        List<TargetTableSpec> specs = specs(plan);
+        DdlWriter.Options options = options(plan);
         for (PlannedTable t : plan.tables()) {
             if (t.mapping().partitionRule() instanceof PartitionRule.Repartition r
                     && r.strategy() instanceof PartitionRule.Range range) {
@@ -57,12 +55,7 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
      * of a renamed table, an event trigger, …), each with why: the DDL is written for the plan alone, to ask it.
      */
     static Objects objects(Plan plan) {
-        SourceCatalog catalog = plan.catalog();
-        List<TargetTableSpec> specs = plan.tables().stream()
-                .map(t -> new TargetTableSpec(t.source(), t.mapping(), partitionsBelow(t.source(), catalog)))
-                .toList();
-        SchemaScript script = new SchemaPlan(plan, specs, DdlWriter.Options.defaults()
-                .withSchemaMapping(schemaMapping(plan))).script();
+        SchemaScript script = new SchemaPlan(plan, specs(plan), options(plan)).script();
         List<PlannedObject> created = new ArrayList<>();
         script.preData().forEach(s -> created.add(new PlannedObject(s.description(), PlannedObject.preData())));
         script.postData().stream().sorted(Comparator.comparingInt(SchemaScript.Group::phase))
@@ -84,9 +77,31 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
      * (TargetPrep keeps what the target has otherwise), so the post-data must agree.
      */
     public SchemaScript script() {
-        DdlWriter.Options scriptOptions = plan.task().settings().targetTablePrepMode() == TargetTablePrepMode.DROP_AND_CREATE
+        return DdlWriter.write(plan.catalog(), specs, scriptOptions(plan, options));
+    }
+
+    /**
+     * The roles the target schema's grants and owners name ({@code settings.privileges}, {@code settings.ownership}):
+     * none when the target keeps its own objects (a prep mode other than DROP_AND_CREATE).
+     */
+    public static AccessRoles accessRoles(Plan plan) {
+        return DdlWriter.roles(plan.catalog(), specs(plan), scriptOptions(plan, options(plan)));
+    }
+
+    private static DdlWriter.Options scriptOptions(Plan plan, DdlWriter.Options options) {
+        return plan.task().settings().targetTablePrepMode() == TargetTablePrepMode.DROP_AND_CREATE
                 ? options : options.withoutSchemaObjects();
-        return DdlWriter.write(plan.catalog(), specs, scriptOptions);
+    }
+
+    private static List<TargetTableSpec> specs(Plan plan) {
+        return plan.tables().stream()
+                .map(t -> new TargetTableSpec(t.source(), t.mapping(), partitionsBelow(t.source(), plan.catalog())))
+                .toList();
+    }
+
+    private static DdlWriter.Options options(Plan plan) {
+        return DdlWriter.Options.defaults().withSchemaMapping(schemaMapping(plan))
+                .withAccess(plan.task().settings().access());
     }
 
     /** The target schema of a source schema's types and sequences (see {@link #schemaMapping}). */

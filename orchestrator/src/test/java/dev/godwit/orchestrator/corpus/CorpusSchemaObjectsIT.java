@@ -46,7 +46,26 @@ class CorpusSchemaObjectsIT {
                     + " WHERE relrowsecurity OR relforcerowsecurity ORDER BY 1",
             "SELECT c.relname || ' ' || d.description FROM pg_description d JOIN pg_class c ON c.oid = d.objoid"
                     + " AND d.classoid = 'pg_class'::regclass WHERE c.relnamespace::regnamespace::text <> 'godwit'"
-                    + " ORDER BY 1");
+                    + " ORDER BY 1",
+            // privileges (settings.privileges: keep), the owner named OWNER, the grantor left out; MAINTAIN is a
+            // 17's owner default a 13 lacks
+            "SELECT o.rel::regclass || coalesce('.' || o.col, '') || ' ' || CASE WHEN e.grantee = 0 THEN 'PUBLIC'"
+                    + " WHEN e.grantee = o.owner THEN 'OWNER' ELSE pg_get_userbyid(e.grantee) END || ' '"
+                    + " || e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END"
+                    + " FROM (SELECT c.oid AS rel, c.relowner AS owner, NULL::name AS col, coalesce(c.relacl,"
+                    + " acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner)) AS acl"
+                    + " FROM pg_class c WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S')"
+                    + " UNION ALL SELECT c.oid, c.relowner, a.attname, a.attacl FROM pg_attribute a"
+                    + " JOIN pg_class c ON c.oid = a.attrelid WHERE a.attacl IS NOT NULL AND a.attnum > 0) o,"
+                    + " aclexplode(o.acl) e WHERE e.privilege_type <> 'MAINTAIN'"
+                    + " AND (SELECT relnamespace::regnamespace::text FROM pg_class WHERE oid = o.rel)"
+                    + " NOT IN ('godwit', 'pg_catalog', 'information_schema', 'pg_toast') ORDER BY 1",
+            "SELECT p.oid::regprocedure || ' ' || CASE WHEN e.grantee = 0 THEN 'PUBLIC' WHEN e.grantee = p.proowner"
+                    + " THEN 'OWNER' ELSE pg_get_userbyid(e.grantee) END || ' ' || e.privilege_type"
+                    + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace,"
+                    + " aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) e"
+                    + " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'public', 'godwit')"
+                    + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e') ORDER BY 1");
 
     @TempDir
     Path dir;

@@ -229,6 +229,73 @@ class PreflightIT {
     }
 
     @Test
+    void aRoleThatGrantsNameIsABlockerUnlessPrivilegesAreNoneAndOwnersCountOnlyWhenKept(PgLab lab) {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        String reader = roleName();
+        String owner = roleName();
+        source.execute("CREATE ROLE " + reader, "CREATE ROLE " + owner,
+                "CREATE TABLE public.t (id int PRIMARY KEY, name text)",
+                "ALTER TABLE public.t OWNER TO " + owner,
+                "GRANT SELECT (name) ON public.t TO " + reader);
+
+        CliRun kept = CliRun.of("preflight", "--json",
+                task(dir, source.url(), target.url(), "full-load", "").toString());
+        List<String> f = findings(kept);
+        assertEquals(ExitCodes.PREFLIGHT_BLOCKERS, kept.exitCode(), kept::toString);
+        assertTrue(f.contains("blocker target.role_missing role " + reader), f::toString);
+        assertFalse(has(f, "blocker target.role_missing role " + owner), "the task user owns by default: " + f);
+        assertTrue(kept.out().contains("privileges: none"), kept::toString);
+
+        CliRun owners = CliRun.of("preflight", "--json",
+                task(dir, source.url(), target.url(), "full-load", "ownership: keep").toString());
+        assertTrue(findings(owners).contains("blocker target.role_missing role " + owner), owners::toString);
+        assertTrue(owners.out().contains("ownership: task-user"), owners::toString);
+
+        CliRun none = CliRun.of("preflight", "--json",
+                task(dir, source.url(), target.url(), "full-load", "privileges: none").toString());
+        assertFalse(has(findings(none), "blocker target.role_missing"), none::toString);
+    }
+
+    @Test
+    void keepingOwnersTheTargetUserCannotActAsIsABlockerNamingThemAndBothFixes(PgLab lab) {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        String owner = roleName();
+        String user = roleName();
+        // one server: the roles exist on both sides, so only the membership is missing
+        source.execute("CREATE ROLE " + owner, "CREATE ROLE " + user + " LOGIN",
+                "CREATE TABLE public.t (id int PRIMARY KEY)", "ALTER TABLE public.t OWNER TO " + owner);
+        target.execute("GRANT CREATE ON DATABASE " + target.name() + " TO " + user);
+        String targetUrl = target.server().url(target.name(), user);
+
+        CliRun run = CliRun.of("preflight", "--json",
+                task(dir, source.url(), targetUrl, "full-load", "ownership: keep").toString());
+
+        assertEquals(ExitCodes.PREFLIGHT_BLOCKERS, run.exitCode(), run::toString);
+        assertTrue(findings(run).contains("blocker target.ownership roles " + owner), run::toString);
+        assertTrue(run.out().contains("GRANT \\\"" + owner + "\\\" TO \\\"" + user + "\\\""), run::toString);
+        assertTrue(run.out().contains("ownership: task-user"), run::toString);
+
+        // a member, but the owner may not create in public (15+), and the user may not grant it that
+        target.execute("GRANT " + owner + " TO " + user, "GRANT CREATE ON SCHEMA public TO " + user);
+        Path kept = task(dir, source.url(), targetUrl, "full-load", "ownership: keep");
+        CliRun member = CliRun.of("preflight", "--json", kept.toString());
+        assertTrue(findings(member).contains("blocker target.ownership schema public"), member::toString);
+        assertFalse(has(findings(member), "blocker target.ownership roles"), member::toString);
+
+        // the database's owner may grant CREATE on public: the table is loaded, then given to its source owner,
+        // and public's privileges end as they were
+        target.execute("ALTER DATABASE " + target.name() + " OWNER TO " + user);
+        CliRun owning = CliRun.of("preflight", "--json", kept.toString());
+        assertFalse(has(findings(owning), "blocker target.ownership"), owning::toString);
+        CliRun start = CliRun.of("start", kept.toString());
+        assertEquals(ExitCodes.OK, start.exitCode(), start::toString);
+        assertEquals(owner, target.value("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'public.t'::regclass"));
+        assertEquals("false", target.value("SELECT has_schema_privilege('" + owner + "', 'public', 'CREATE')::text"));
+    }
+
+    @Test
     void aTargetRoleThatCannotCreateSchemasIsABlockerForTablesAndControlSchema(PgLab lab) {
         TestDatabase source = lab.newDatabase(17);
         TestDatabase target = lab.newDatabase(17);

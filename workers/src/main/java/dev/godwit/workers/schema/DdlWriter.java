@@ -1,5 +1,6 @@
 package dev.godwit.workers.schema;
 
+import dev.godwit.mappings.task.AccessSettings;
 import dev.godwit.workers.catalog.SourceCatalog;
 
 import java.util.ArrayList;
@@ -27,33 +28,38 @@ public final class DdlWriter {
      * @param idempotentTypes  create types only when missing (for a target that may hold them already)
      * @param schemaObjects    create the other objects of the selected schemas too (routines, views, triggers, …);
      *                         off where the target already holds some of the tables, and so maybe their objects
+     * @param access           whether the objects' owners and privileges are carried ({@link AccessDdl})
      */
     public record Options(Function<String, String> schemaMapping, Map<String, RangeBounds> rangeBounds,
-                          boolean idempotentTypes, boolean schemaObjects) {
+                          boolean idempotentTypes, boolean schemaObjects, AccessSettings access) {
         public Options {
             rangeBounds = Map.copyOf(rangeBounds);
         }
 
         public static Options defaults() {
-            return new Options(Function.identity(), Map.of(), false, true);
+            return new Options(Function.identity(), Map.of(), false, true, AccessSettings.defaults());
         }
 
         public Options withSchemaMapping(Function<String, String> mapping) {
-            return new Options(mapping, rangeBounds, idempotentTypes, schemaObjects);
+            return new Options(mapping, rangeBounds, idempotentTypes, schemaObjects, access);
         }
 
         public Options withRangeBounds(String targetKey, RangeBounds bounds) {
             Map<String, RangeBounds> all = new LinkedHashMap<>(rangeBounds);
             all.put(targetKey, bounds);
-            return new Options(schemaMapping, all, idempotentTypes, schemaObjects);
+            return new Options(schemaMapping, all, idempotentTypes, schemaObjects, access);
         }
 
         public Options withIdempotentTypes() {
-            return new Options(schemaMapping, rangeBounds, true, schemaObjects);
+            return new Options(schemaMapping, rangeBounds, true, schemaObjects, access);
         }
 
         public Options withoutSchemaObjects() {
-            return new Options(schemaMapping, rangeBounds, idempotentTypes, false);
+            return new Options(schemaMapping, rangeBounds, idempotentTypes, false, access);
+        }
+
+        public Options withAccess(AccessSettings settings) {
+            return new Options(schemaMapping, rangeBounds, idempotentTypes, schemaObjects, settings);
         }
     }
 
@@ -64,6 +70,13 @@ public final class DdlWriter {
         ScriptBuilder script = new ScriptBuilder();
         parts(catalog, specs, options).forEach(part -> part.write(script));
         return script.build();
+    }
+
+    /** The roles the script's grants and owners name, which must exist on the target (for preflight to check). */
+    public static AccessRoles roles(SourceCatalog catalog, List<TargetTableSpec> specs, Options options) {
+        ScriptBuilder script = new ScriptBuilder();
+        parts(catalog, specs, options).forEach(part -> part.write(script));
+        return script.roles();
     }
 
     /**
@@ -82,16 +95,19 @@ public final class DdlWriter {
                 DdlPart.eachTable(specs, new TableDdl(names, columns, new PartitionDdl(names, options))),
                 DdlPart.eachTable(specs, new TableKeysDdl(names, constraints, indexes))));
         if (options.schemaObjects()) {
-            parts.addAll(objectParts(catalog, specs, names, types, sequences));
+            parts.addAll(objectParts(catalog, specs, names, types, sequences, options));
         }
         parts.add(types);
         parts.add(new SchemaDdl(specs, names, types));
         return parts;
     }
 
-    /** The objects around the tables: they come after the tables' parts, and before types and schemas. */
+    /**
+     * The objects around the tables: they come after the tables' parts, and before types and schemas; their owners and
+     * privileges last, once every part has said what it creates.
+     */
     private static List<DdlPart> objectParts(SourceCatalog catalog, List<TargetTableSpec> specs, TargetNames names,
-                                             TypeDdl types, SequenceDdl sequences) {
+                                             TypeDdl types, SequenceDdl sequences, Options options) {
         ObjectScope scope = new ObjectScope(catalog, specs, names);
         RoutineDdl routines = new RoutineDdl(catalog, scope);
         return List.of(
@@ -102,6 +118,8 @@ public final class DdlWriter {
                 new TriggerDdl(catalog, scope, routines),
                 new RuleDdl(catalog, scope),
                 new RowSecurityDdl(catalog, scope),
-                new UnsupportedObjectsDdl(catalog, scope));
+                new UnsupportedObjectsDdl(catalog, scope),
+                new AccessDdl(catalog, new AccessTargets(catalog, specs, names, scope, sequences, routines, types),
+                        options.access()));
     }
 }

@@ -41,6 +41,11 @@ public record SchemaScript(List<Statement> preData, List<Group> postData, List<S
     public static final int TRIGGER_PHASE = 4;
     /** REFRESH MATERIALIZED VIEW, in dependency order: the last thing the full load does to the schema. */
     public static final int REFRESH_PHASE = 5;
+    /**
+     * Owners and privileges ({@code settings.ownership}, {@code settings.privileges}): last, so that every statement
+     * before runs as the task user owning what it created.
+     */
+    public static final int ACCESS_PHASE = 6;
 
     /** An object of the source that the script does not create, and why (with the fix, where there is one). */
     public record NotCreated(String object, String reason) {

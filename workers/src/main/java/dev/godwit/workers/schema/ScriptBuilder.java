@@ -12,6 +12,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The statements and warnings of one write, gathered by the {@link DdlPart}s in whatever order they run and put in
@@ -51,6 +55,10 @@ final class ScriptBuilder {
     private final List<String> warnings = new ArrayList<>();
     private final List<SchemaScript.NotCreated> notCreated = new ArrayList<>();
     private final Set<String> schemas = new LinkedHashSet<>();
+    private final SortedSet<String> grantees = new TreeSet<>();
+    private final SortedSet<String> owners = new TreeSet<>();
+    private final SortedSet<String> schemaOwners = new TreeSet<>();
+    private final SortedMap<String, SortedSet<String>> ownedIn = new TreeMap<>();
 
     void add(PreData section, Statement statement) {
         preData.computeIfAbsent(section, s -> new ArrayList<>()).add(statement);
@@ -89,6 +97,32 @@ final class ScriptBuilder {
 
     Set<String> schemasNeeded() {
         return Collections.unmodifiableSet(schemas);
+    }
+
+    /** A role a grant names: it must exist on the target. */
+    void grantsTo(String role) {
+        grantees.add(role);
+    }
+
+    /** A role that owns something on the target: the target user must be able to act as it. */
+    void ownedBy(String role) {
+        owners.add(role);
+    }
+
+    /** A role that owns a schema on the target. */
+    void ownsSchema(String role) {
+        owners.add(role);
+        schemaOwners.add(role);
+    }
+
+    /** A role that owns an object of this target schema. */
+    void ownsIn(String role, String schema) {
+        owners.add(role);
+        ownedIn.computeIfAbsent(role, r -> new TreeSet<>()).add(schema);
+    }
+
+    AccessRoles roles() {
+        return new AccessRoles(grantees, owners, schemaOwners, ownedIn);
     }
 
     SchemaScript build() {

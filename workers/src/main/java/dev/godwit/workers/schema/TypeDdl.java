@@ -92,6 +92,11 @@ final class TypeDdl implements DdlPart {
         return out;
     }
 
+    /** Whether this type is among those to create (its privileges and owner go with it). */
+    boolean creates(long oid) {
+        return used.containsKey(oid);
+    }
+
     Set<String> schemasUsed() {
         Set<String> out = new LinkedHashSet<>();
         for (UserType t : used.values()) {
