@@ -60,6 +60,7 @@ public final class CdcPhase {
     private final ControlSchema control;
     private final Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing;
     private final Lsn startIfNoCheckpoint;
+    private final NewPartitions newPartitions;
     /** Whether the stream was running again since the last failure: only failures in a row end the phase. */
     private boolean streamedSinceFailure;
     /** Which apply mode the log last named; said once, not at every reconnect. */
@@ -73,6 +74,7 @@ public final class CdcPhase {
         this.control = control;
         this.routing = routing;
         this.startIfNoCheckpoint = startIfNoCheckpoint;
+        this.newPartitions = new NewPartitions(task, source, target);
     }
 
     /**
@@ -109,6 +111,9 @@ public final class CdcPhase {
                 Outcome outcome = stream(stop, catchUp);
                 return outcome;
             } catch (Exception e) {
+                if (SqlStates.isMissingPartition(e) && !newPartitions.create().isEmpty()) {
+                    continue; // the change that found no partition is applied again from the checkpoint
+                }
                 if (streamedSinceFailure) {
                     failures = 0; // the failures before that attempt were overcome
                     streamedSinceFailure = false;
@@ -149,6 +154,7 @@ public final class CdcPhase {
                 start = startIfNoCheckpoint;
             }
             verifySlot(start);
+            newPartitions.create(); // those made while no change was applied (while stopped, say)
             if (catchUp.isPresent() && start.compareTo(catchUp.get()) >= 0) {
                 return Outcome.CAUGHT_UP;
             }

@@ -40,4 +40,18 @@ public final class SqlStates {
         }
         return false;
     }
+
+    /**
+     * Whether a failure is a row that found no partition on the target ("no partition of relation … found for
+     * row"): a partition the source created after the plan, which the target gets before the change is applied again.
+     */
+    public static boolean isMissingPartition(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "23514".equals(s.getSQLState()) && s.getMessage() != null
+                    && s.getMessage().contains("no partition of relation")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

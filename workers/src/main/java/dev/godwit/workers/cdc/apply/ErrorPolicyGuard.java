@@ -55,7 +55,7 @@ final class ErrorPolicyGuard {
             work.run();
             conn.releaseSavepoint(savepoint);
         } catch (SQLException e) {
-            if (SqlStates.isTransient(e) || e instanceof SchemaDriftException) {
+            if (SqlStates.isTransient(e) || e instanceof SchemaDriftException || SqlStates.isMissingPartition(e)) {
                 throw e;
             }
             conn.rollback(savepoint);
