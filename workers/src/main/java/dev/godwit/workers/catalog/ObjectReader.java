@@ -30,7 +30,8 @@ final class ObjectReader {
                         r.getBoolean("forced"))),
                 query.list("extension-uses", r -> new ExtensionUse(r.getString("extension"), r.getString("schema"))),
                 query.list("unsupported-objects", r -> new UnsupportedObject(r.getString("kind"),
-                        Query.string(r, "schema"), r.getString("name"))));
+                        Query.string(r, "schema"), r.getString("name"))),
+                new DefinedObjectReader(query).read());
     }
 
     private static Routine routine(ResultSet r) throws SQLException {

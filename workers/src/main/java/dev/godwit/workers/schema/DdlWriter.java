@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Writes the target schema of a task: pre-data (schemas, extensions, types, sequences, routines, tables and
@@ -27,33 +28,39 @@ public final class DdlWriter {
      * @param idempotentTypes  create types only when missing (for a target that may hold them already)
      * @param schemaObjects    create the other objects of the selected schemas too (routines, views, triggers, …);
      *                         off where the target already holds some of the tables, and so maybe their objects
+     * @param schemaSelection  the source schemas the mappings' selection rules name (by pattern), whose objects go
+     *                         with the task even when no table of theirs is selected (an empty schema is created)
      */
     public record Options(Function<String, String> schemaMapping, Map<String, RangeBounds> rangeBounds,
-                          boolean idempotentTypes, boolean schemaObjects) {
+                          boolean idempotentTypes, boolean schemaObjects, Predicate<String> schemaSelection) {
         public Options {
             rangeBounds = Map.copyOf(rangeBounds);
         }
 
         public static Options defaults() {
-            return new Options(Function.identity(), Map.of(), false, true);
+            return new Options(Function.identity(), Map.of(), false, true, schema -> false);
         }
 
         public Options withSchemaMapping(Function<String, String> mapping) {
-            return new Options(mapping, rangeBounds, idempotentTypes, schemaObjects);
+            return new Options(mapping, rangeBounds, idempotentTypes, schemaObjects, schemaSelection);
         }
 
         public Options withRangeBounds(String targetKey, RangeBounds bounds) {
             Map<String, RangeBounds> all = new LinkedHashMap<>(rangeBounds);
             all.put(targetKey, bounds);
-            return new Options(schemaMapping, all, idempotentTypes, schemaObjects);
+            return new Options(schemaMapping, all, idempotentTypes, schemaObjects, schemaSelection);
         }
 
         public Options withIdempotentTypes() {
-            return new Options(schemaMapping, rangeBounds, true, schemaObjects);
+            return new Options(schemaMapping, rangeBounds, true, schemaObjects, schemaSelection);
         }
 
         public Options withoutSchemaObjects() {
-            return new Options(schemaMapping, rangeBounds, idempotentTypes, false);
+            return new Options(schemaMapping, rangeBounds, idempotentTypes, false, schemaSelection);
+        }
+
+        public Options withSchemaSelection(Predicate<String> selection) {
+            return new Options(schemaMapping, rangeBounds, idempotentTypes, schemaObjects, selection);
         }
     }
 
@@ -80,9 +87,10 @@ public final class DdlWriter {
         ConstraintDdl constraints = new ConstraintDdl(names, indexes, new ForeignKeyDdl(catalog, names));
         List<DdlPart> parts = new ArrayList<>(List.of(
                 DdlPart.eachTable(specs, new TableDdl(names, columns, new PartitionDdl(names, options))),
+                DdlPart.eachTable(specs, new StorageOptionsDdl(catalog, names)),
                 DdlPart.eachTable(specs, new TableKeysDdl(names, constraints, indexes))));
         if (options.schemaObjects()) {
-            parts.addAll(objectParts(catalog, specs, names, types, sequences));
+            parts.addAll(objectParts(catalog, specs, names, types, sequences, options));
         }
         parts.add(types);
         parts.add(new SchemaDdl(specs, names, types));
@@ -91,17 +99,22 @@ public final class DdlWriter {
 
     /** The objects around the tables: they come after the tables' parts, and before types and schemas. */
     private static List<DdlPart> objectParts(SourceCatalog catalog, List<TargetTableSpec> specs, TargetNames names,
-                                             TypeDdl types, SequenceDdl sequences) {
-        ObjectScope scope = new ObjectScope(catalog, specs, names);
+                                             TypeDdl types, SequenceDdl sequences, Options options) {
+        ObjectScope scope = new ObjectScope(catalog, specs, names, options.schemaSelection());
         RoutineDdl routines = new RoutineDdl(catalog, scope);
         return List.of(
                 new SchemaObjectsTypeDdl(catalog, scope, types),
+                new SchemaScopeDdl(catalog, scope, names, types),
+                new CollationDdl(catalog, scope, names, specs),
                 new StandaloneSequenceDdl(catalog, scope, sequences, names),
                 routines,
                 new ViewDdl(catalog, scope, routines),
                 new TriggerDdl(catalog, scope, routines),
                 new RuleDdl(catalog, scope),
                 new RowSecurityDdl(catalog, scope),
+                new StatisticsObjectDdl(catalog, scope),
+                new CastDdl(catalog, scope, routines),
+                new OperatorDdl(catalog, scope, routines),
                 new UnsupportedObjectsDdl(catalog, scope));
     }
 }

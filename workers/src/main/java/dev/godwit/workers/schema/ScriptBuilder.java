@@ -25,6 +25,8 @@ final class ScriptBuilder {
     enum PreData {
         /** the schemas every later statement creates something in */
         SCHEMAS,
+        /** collations: a domain, a composite type or a column may use one */
+        COLLATIONS,
         /** extensions, then user types in dependency order */
         TYPES,
         /** sequences that column defaults call, and the other sequences of the selected schemas */
@@ -34,12 +36,16 @@ final class ScriptBuilder {
          * them, so they come before the tables
          */
         ROUTINES,
+        /** operators and casts, after the functions they call, before the defaults and indexes that may use them */
+        OPERATORS,
         /** tables with their comments, then their partitions, parent before child */
         TABLES,
         /** functions whose signature takes or returns a table's row type */
         TABLE_ROUTINES,
         /** what ties together tables created before: sequence ownership, inheritance */
-        TABLE_LINKS
+        TABLE_LINKS,
+        /** comments on schemas and extensions, which nothing depends on */
+        COMMENTS
     }
 
     private record GroupKey(String name, int phase) {

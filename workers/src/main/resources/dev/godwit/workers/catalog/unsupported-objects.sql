@@ -1,6 +1,6 @@
 -- Objects godwit does not create, so that the plan names them instead of leaving them out silently: database-wide
 -- ones (event triggers, publications, subscriptions, foreign servers; schema NULL) and those of a schema that godwit
--- has no writer for yet (operators, casts, collations, statistics objects, text search configurations). Extension
+-- has no writer for yet (operator classes and families, text search dictionaries and configurations). Extension
 -- members and built-in objects (oid below 16384) are left out; godwit's own publications too.
 WITH member(classid, objid) AS (SELECT classid, objid FROM pg_depend WHERE deptype = 'e')
 SELECT 'event trigger' AS kind, NULL::text AS schema, e.evtname::text AS name
@@ -17,23 +17,23 @@ SELECT 'foreign server', NULL, s.srvname::text
   FROM pg_foreign_server s
  WHERE ('pg_foreign_server'::regclass, s.oid) NOT IN (SELECT classid, objid FROM member)
 UNION ALL
-SELECT 'operator', n.nspname::text, o.oid::regoperator::text
-  FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace
- WHERE o.oid >= 16384
-   AND ('pg_operator'::regclass, o.oid) NOT IN (SELECT classid, objid FROM member)
-UNION ALL
-SELECT 'cast', tn.nspname::text, format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL)
-  FROM pg_cast c JOIN pg_type t ON t.oid = c.casttarget JOIN pg_namespace tn ON tn.oid = t.typnamespace
+SELECT 'operator class', n.nspname::text, c.opcname::text || ' USING ' || am.amname::text
+  FROM pg_opclass c JOIN pg_namespace n ON n.oid = c.opcnamespace JOIN pg_am am ON am.oid = c.opcmethod
  WHERE c.oid >= 16384
-   AND ('pg_cast'::regclass, c.oid) NOT IN (SELECT classid, objid FROM member)
+   AND ('pg_opclass'::regclass, c.oid) NOT IN (SELECT classid, objid FROM member)
 UNION ALL
-SELECT 'collation', n.nspname::text, c.collname::text
-  FROM pg_collation c JOIN pg_namespace n ON n.oid = c.collnamespace
- WHERE c.oid >= 16384
-   AND ('pg_collation'::regclass, c.oid) NOT IN (SELECT classid, objid FROM member)
+SELECT 'operator family', n.nspname::text, f.opfname::text || ' USING ' || am.amname::text
+  FROM pg_opfamily f JOIN pg_namespace n ON n.oid = f.opfnamespace JOIN pg_am am ON am.oid = f.opfmethod
+ WHERE f.oid >= 16384
+   AND ('pg_opfamily'::regclass, f.oid) NOT IN (SELECT classid, objid FROM member)
+   -- CREATE OPERATOR CLASS makes a family of the same name: it is named once, as the class
+   AND NOT EXISTS (SELECT 1 FROM pg_opclass c WHERE c.opcfamily = f.oid AND c.opcname = f.opfname
+                                                AND c.opcnamespace = f.opfnamespace)
 UNION ALL
-SELECT 'statistics object', n.nspname::text, s.stxname::text
-  FROM pg_statistic_ext s JOIN pg_namespace n ON n.oid = s.stxnamespace
+SELECT 'text search dictionary', n.nspname::text, d.dictname::text
+  FROM pg_ts_dict d JOIN pg_namespace n ON n.oid = d.dictnamespace
+ WHERE d.oid >= 16384
+   AND ('pg_ts_dict'::regclass, d.oid) NOT IN (SELECT classid, objid FROM member)
 UNION ALL
 SELECT 'text search configuration', n.nspname::text, c.cfgname::text
   FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace

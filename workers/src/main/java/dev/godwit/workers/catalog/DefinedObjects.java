@@ -1,0 +1,29 @@
+package dev.godwit.workers.catalog;
+
+import java.util.List;
+
+/**
+ * The objects whose DDL the writer builds from catalog rows: the user schemas and extension comments, storage and
+ * column options, collations, extended statistics, casts and operators. Read for the whole database; the writer
+ * keeps those of the selected schemas and relations.
+ */
+public record DefinedObjects(List<Namespace> schemas, List<ExtensionComment> extensionComments,
+                             List<StorageOptions> storage, List<ColumnOptions> columnOptions,
+                             List<Collation> collations, List<StatisticsObject> statistics, List<Cast> casts,
+                             List<Operator> operators) {
+    public DefinedObjects {
+        schemas = List.copyOf(schemas);
+        extensionComments = List.copyOf(extensionComments);
+        storage = List.copyOf(storage);
+        columnOptions = List.copyOf(columnOptions);
+        collations = List.copyOf(collations);
+        statistics = List.copyOf(statistics);
+        casts = List.copyOf(casts);
+        operators = List.copyOf(operators);
+    }
+
+    public static DefinedObjects none() {
+        return new DefinedObjects(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of());
+    }
+}
