@@ -111,6 +111,10 @@ class SchemaObjectsRoundTripIT {
             ALTER TABLE app.tags ALTER COLUMN sort_key SET (n_distinct = -0.5);
             CREATE INDEX tags_lower ON app.tags (lower(body)) WITH (fillfactor = 60);
             ALTER INDEX app.tags_lower ALTER COLUMN 1 SET STATISTICS 300;
+            CREATE TABLE app.events (id integer, at date NOT NULL, payload text) PARTITION BY RANGE (at);
+            CREATE TABLE app.events_2024 PARTITION OF app.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')
+                WITH (fillfactor = 50, toast.vacuum_truncate = false);
+            ALTER TABLE app.events_2024 ALTER COLUMN payload SET STORAGE MAIN;
             CREATE STATISTICS app.tags_stats (ndistinct, dependencies) ON id, sort_key FROM app.tags;
             ALTER STATISTICS app.tags_stats SET STATISTICS 200;
             COMMENT ON STATISTICS app.tags_stats IS 'id and sort key together';
@@ -151,12 +155,12 @@ class SchemaObjectsRoundTripIT {
                     + " AND nspname <> 'information_schema' ORDER BY 1"),
             Map.entry("storage parameters", "SELECT c.relname || ' ' || coalesce(c.reloptions::text, '-') || ' '"
                     + " || coalesce(t.reloptions::text, '-') FROM pg_class c LEFT JOIN pg_class t ON t.oid = c.reltoastrelid"
-                    + " WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r', 'i', 'm') ORDER BY 1"),
+                    + " WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r', 'p', 'i', 'm') ORDER BY 1"),
             Map.entry("column options", "SELECT c.relname || '.' || a.attname || ' ' || coalesce(nullif(a.attstattarget,"
                     + " -1)::text, '-') || ' ' || a.attstorage::text || ' ' || coalesce(a.attoptions::text, '-')"
                     + " || ' ' || coalesce(a.attcollation::regcollation::text, '-') FROM pg_attribute a JOIN pg_class c"
                     + " ON c.oid = a.attrelid WHERE c.relnamespace = 'app'::regnamespace AND a.attnum > 0"
-                    + " AND NOT a.attisdropped AND c.relkind IN ('r', 'i') ORDER BY 1"),
+                    + " AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'i') ORDER BY 1"),
             Map.entry("collations", "SELECT collname || ' ' || collprovider::text || ' ' || collisdeterministic"
                     + " || ' ' || coalesce(collcollate, '-') || ' ' || coalesce(colllocale, '-') FROM pg_collation"
                     + " WHERE collnamespace = 'app'::regnamespace ORDER BY 1"),
