@@ -36,7 +36,8 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
         List<TargetTableSpec> specs = plan.tables().stream()
                 .map(t -> new TargetTableSpec(t.source(), t.mapping(), partitionsBelow(t.source(), catalog)))
                 .toList();
-        DdlWriter.Options options = DdlWriter.Options.defaults().withSchemaMapping(schemaMapping(plan));
+        DdlWriter.Options options = DdlWriter.Options.defaults().withSchemaMapping(schemaMapping(plan))
+                .withSelectionRules(plan.task().tableMappings().selectionRules());
         for (PlannedTable t : plan.tables()) {
             if (t.mapping().partitionRule() instanceof PartitionRule.Repartition r
                     && r.strategy() instanceof PartitionRule.Range range) {
@@ -62,7 +63,8 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
                     + " keeps what the target has; DROP_AND_CREATE creates them"));
             return out;
         }
-        DdlWriter.Options options = DdlWriter.Options.defaults().withSchemaMapping(schemaMapping(plan));
+        DdlWriter.Options options = DdlWriter.Options.defaults().withSchemaMapping(schemaMapping(plan))
+                .withSelectionRules(plan.task().tableMappings().selectionRules());
         DdlWriter.write(catalog, specs, options).notCreated()
                 .forEach(n -> out.add(new NotMigrated(n.object(), n.reason())));
         return out;

@@ -1,5 +1,6 @@
 package dev.godwit.workers.schema;
 
+import dev.godwit.mappings.rules.SelectionRule;
 import dev.godwit.workers.catalog.SourceCatalog;
 
 import java.util.ArrayList;
@@ -61,6 +62,11 @@ public final class DdlWriter {
 
         public Options withSchemaSelection(Predicate<String> selection) {
             return new Options(schemaMapping, rangeBounds, idempotentTypes, schemaObjects, selection);
+        }
+
+        /** The schemas these selection rules name as a whole ({@link SelectedSchemas}). */
+        public Options withSelectionRules(List<SelectionRule> rules) {
+            return withSchemaSelection(SelectedSchemas.of(rules));
         }
     }
 
