@@ -34,7 +34,13 @@ final class DefinedObjectReader {
                 query.list("casts", r -> new Cast(r.getString("source"), r.getString("target"),
                         r.getString("method"), r.getString("context"), Query.string(r, "function"),
                         r.getLong("function_oid"), Query.strings(r, "schemas"), Query.string(r, "comment"))),
-                query.list("operators", DefinedObjectReader::operator));
+                query.list("operators", DefinedObjectReader::operator),
+                query.list("text-search-dictionaries", r -> new TextSearchDictionary(r.getString("schema"),
+                        r.getString("name"), r.getString("template"), Query.string(r, "options"),
+                        Query.string(r, "comment"))),
+                query.list("text-search-configurations", r -> new TextSearchConfiguration(r.getString("schema"),
+                        r.getString("name"), r.getString("parser"), Query.strings(r, "mappings"),
+                        Query.string(r, "comment"))));
     }
 
     private static Operator operator(ResultSet r) throws SQLException {

@@ -121,6 +121,7 @@ public final class DdlWriter {
                 new StatisticsObjectDdl(catalog, scope),
                 new CastDdl(catalog, scope, routines),
                 new OperatorDdl(catalog, scope, routines),
+                new TextSearchDdl(catalog, scope),
                 new UnsupportedObjectsDdl(catalog, scope));
     }
 }

@@ -36,7 +36,10 @@ final class ScriptBuilder {
          * them, so they come before the tables
          */
         ROUTINES,
-        /** operators and casts, after the functions they call, before the defaults and indexes that may use them */
+        /**
+         * operators, casts, text search dictionaries and configurations: after the functions and extensions they
+         * call, before the defaults, generated columns and indexes that may use them
+         */
         OPERATORS,
         /** tables with their comments, then their partitions, parent before child */
         TABLES,

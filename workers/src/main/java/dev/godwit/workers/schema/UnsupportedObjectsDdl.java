@@ -6,7 +6,7 @@ import dev.godwit.workers.catalog.UnsupportedObject;
 /**
  * Names what godwit does not create, with why and the fix: the database-wide objects a schema migration does not
  * carry (event triggers, publications, subscriptions, foreign servers), and the objects of the selected schemas
- * that it has no writer for yet (operator classes and families, text search dictionaries and configurations).
+ * that it has no writer for yet (operator classes and families, text search parsers and templates).
  */
 final class UnsupportedObjectsDdl implements DdlPart {
     private final SourceCatalog catalog;

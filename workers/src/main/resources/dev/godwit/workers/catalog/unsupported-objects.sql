@@ -1,7 +1,7 @@
 -- Objects godwit does not create, so that the plan names them instead of leaving them out silently: database-wide
 -- ones (event triggers, publications, subscriptions, foreign servers; schema NULL) and those of a schema that godwit
--- has no writer for yet (operator classes and families, text search dictionaries and configurations). Extension
--- members and built-in objects (oid below 16384) are left out; godwit's own publications too.
+-- has no writer for yet (operator classes and families; text search parsers and templates, whose functions are C).
+-- Extension members and built-in objects (oid below 16384) are left out; godwit's own publications too.
 WITH member(classid, objid) AS (SELECT classid, objid FROM pg_depend WHERE deptype = 'e')
 SELECT 'event trigger' AS kind, NULL::text AS schema, e.evtname::text AS name
   FROM pg_event_trigger e
@@ -30,13 +30,13 @@ SELECT 'operator family', n.nspname::text, f.opfname::text || ' USING ' || am.am
    AND NOT EXISTS (SELECT 1 FROM pg_opclass c WHERE c.opcfamily = f.oid AND c.opcname = f.opfname
                                                 AND c.opcnamespace = f.opfnamespace)
 UNION ALL
-SELECT 'text search dictionary', n.nspname::text, d.dictname::text
-  FROM pg_ts_dict d JOIN pg_namespace n ON n.oid = d.dictnamespace
- WHERE d.oid >= 16384
-   AND ('pg_ts_dict'::regclass, d.oid) NOT IN (SELECT classid, objid FROM member)
+SELECT 'text search parser', n.nspname::text, p.prsname::text
+  FROM pg_ts_parser p JOIN pg_namespace n ON n.oid = p.prsnamespace
+ WHERE p.oid >= 16384
+   AND ('pg_ts_parser'::regclass, p.oid) NOT IN (SELECT classid, objid FROM member)
 UNION ALL
-SELECT 'text search configuration', n.nspname::text, c.cfgname::text
-  FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace
- WHERE c.oid >= 16384
-   AND ('pg_ts_config'::regclass, c.oid) NOT IN (SELECT classid, objid FROM member)
+SELECT 'text search template', n.nspname::text, t.tmplname::text
+  FROM pg_ts_template t JOIN pg_namespace n ON n.oid = t.tmplnamespace
+ WHERE t.oid >= 16384
+   AND ('pg_ts_template'::regclass, t.oid) NOT IN (SELECT classid, objid FROM member)
  ORDER BY 1, 2, 3

@@ -3,6 +3,8 @@ package dev.godwit.workers.schema;
 import dev.godwit.workers.catalog.Cast;
 import dev.godwit.workers.catalog.Collation;
 import dev.godwit.workers.catalog.Operator;
+import dev.godwit.workers.catalog.TextSearchConfiguration;
+import dev.godwit.workers.catalog.TextSearchDictionary;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -65,6 +67,17 @@ class DefinedObjectTextTest {
         assertEquals("CREATE OPERATOR \"app\".=~= (FUNCTION = app.eq, LEFTARG = text, RIGHTARG = text,"
                 + " COMMUTATOR = OPERATOR(app.=~=), NEGATOR = OPERATOR(app.!~=), RESTRICT = pg_catalog.eqsel,"
                 + " JOIN = pg_catalog.eqjoinsel, HASHES, MERGES)", OperatorDdl.create(full));
+    }
+
+    @Test
+    void aTextSearchConfigurationIsCreatedWithItsParserThenGivenItsMappings() {
+        assertEquals("CREATE TEXT SEARCH DICTIONARY \"app\".\"d\" (TEMPLATE = pg_catalog.simple, stopwords = 'english')",
+                TextSearchDdl.create(new TextSearchDictionary("app", "d", "pg_catalog.simple",
+                        Optional.of("stopwords = 'english'"), Optional.empty())));
+        assertEquals("CREATE TEXT SEARCH CONFIGURATION \"app\".\"c\" (PARSER = pg_catalog.\"default\");"
+                        + " ALTER TEXT SEARCH CONFIGURATION \"app\".\"c\" ADD MAPPING FOR asciiword WITH app.d, pg_catalog.simple",
+                TextSearchDdl.create(new TextSearchConfiguration("app", "c", "pg_catalog.\"default\"",
+                        List.of("FOR asciiword WITH app.d, pg_catalog.simple"), Optional.empty())));
     }
 
     @Test

@@ -129,6 +129,13 @@ class SchemaObjectsRoundTripIT {
             CREATE CAST (app.cents AS numeric) WITH FUNCTION app.to_numeric(app.cents) AS ASSIGNMENT;
             COMMENT ON CAST (app.cents AS numeric) IS 'cents to an amount';
             CREATE CAST (app.mood AS text) WITH INOUT AS ASSIGNMENT;
+            CREATE TEXT SEARCH DICTIONARY app.english_simple (TEMPLATE = pg_catalog.simple, STOPWORDS = english);
+            COMMENT ON TEXT SEARCH DICTIONARY app.english_simple IS 'english stop words, no stemming';
+            CREATE TEXT SEARCH CONFIGURATION app.plain (COPY = pg_catalog.simple);
+            ALTER TEXT SEARCH CONFIGURATION app.plain ALTER MAPPING FOR asciiword WITH app.english_simple, simple;
+            COMMENT ON TEXT SEARCH CONFIGURATION app.plain IS 'simple, without english stop words';
+            CREATE TABLE app.notes (id integer PRIMARY KEY, body text,
+                words tsvector GENERATED ALWAYS AS (to_tsvector('app.plain'::regconfig, body)) STORED);
             """;
 
     /** What both sides' catalogs must agree on, one query per kind, each row a line of text. */
@@ -169,6 +176,12 @@ class SchemaObjectsRoundTripIT {
             Map.entry("casts", "SELECT format_type(castsource, NULL) || ' ' || format_type(casttarget, NULL) || ' '"
                     + " || castfunc::regprocedure || ' ' || castmethod::text || ' ' || castcontext::text FROM pg_cast"
                     + " WHERE oid >= 16384 ORDER BY 1"),
+            Map.entry("text search", "SELECT d.dictname || ' ' || t.tmplname || ' '"
+                    + " || coalesce(d.dictinitoption, '-') FROM pg_ts_dict d JOIN pg_ts_template t ON t.oid = d.dicttemplate"
+                    + " WHERE d.dictnamespace = 'app'::regnamespace"
+                    + " UNION ALL SELECT c.cfgname || ' ' || m.maptokentype || ' ' || m.mapseqno || ' ' || m.mapdict::regdictionary"
+                    + " FROM pg_ts_config c JOIN pg_ts_config_map m ON m.mapcfg = c.oid"
+                    + " WHERE c.cfgnamespace = 'app'::regnamespace ORDER BY 1"),
             Map.entry("operators", "SELECT oid::regoperator || ' ' || oprcode || ' ' || oprcom::regoperator || ' '"
                     + " || oprnegate || ' ' || oprrest || ' ' || oprjoin || ' ' || oprcanhash || ' ' || oprcanmerge"
                     + " FROM pg_operator WHERE oprnamespace = 'app'::regnamespace ORDER BY 1"),
@@ -240,6 +253,8 @@ class SchemaObjectsRoundTripIT {
         assertEquals(List.of("1", "2"), target.column("SELECT id::text FROM app.tags WHERE label = 'RUST' ORDER BY id"));
         assertEquals(List.of("B", "a", "b"), target.column("SELECT sort_key FROM app.tags ORDER BY sort_key"));
         assertEquals("12.34", target.value("SELECT (ROW(1234)::app.cents)::numeric"));
+        target.execute("INSERT INTO app.notes VALUES (1, 'The quick fox')");
+        assertEquals("'fox':3 'quick':2", target.value("SELECT words::text FROM app.notes"));
         assertEquals("tags_stats", target.value("SELECT s.stxname FROM pg_statistic_ext s"
                 + " JOIN pg_statistic_ext_data d ON d.stxoid = s.oid WHERE d.stxdndistinct IS NOT NULL"));
     }
