@@ -40,7 +40,14 @@ final class DefinedObjectReader {
                         Query.string(r, "comment"))),
                 query.list("text-search-configurations", r -> new TextSearchConfiguration(r.getString("schema"),
                         r.getString("name"), r.getString("parser"), Query.strings(r, "mappings"),
-                        Query.string(r, "comment"))));
+                        Query.string(r, "comment"))),
+                query.list("operator-families", r -> new OperatorFamily(r.getString("schema"), r.getString("name"),
+                        r.getString("method"), Query.strings(r, "loose_members"), r.getBoolean("implied"),
+                        Query.string(r, "comment"))),
+                query.list("operator-classes", r -> new OperatorClass(r.getString("schema"), r.getString("name"),
+                        r.getString("method"), r.getBoolean("is_default"), r.getString("type"),
+                        r.getString("family"), r.getBoolean("own_family"), Query.strings(r, "members"),
+                        Query.string(r, "storage"), Query.string(r, "comment"))));
     }
 
     private static Operator operator(ResultSet r) throws SQLException {

@@ -122,6 +122,7 @@ public final class DdlWriter {
                 new CastDdl(catalog, scope, routines),
                 new OperatorDdl(catalog, scope, routines),
                 new TextSearchDdl(catalog, scope),
+                new OperatorClassDdl(catalog, scope),
                 new UnsupportedObjectsDdl(catalog, scope));
     }
 }

@@ -45,7 +45,10 @@ final class ScriptBuilder {
         TABLES,
         /** functions whose signature takes or returns a table's row type */
         TABLE_ROUTINES,
-        /** what ties together tables created before: sequence ownership, inheritance */
+        /**
+         * what ties together tables created before (sequence ownership, inheritance), and the operator classes and
+         * families, after every operator and function they may name (only the post-data's indexes use them)
+         */
         TABLE_LINKS,
         /** comments on schemas and extensions, which nothing depends on */
         COMMENTS

@@ -300,7 +300,8 @@ class DdlWriterTest {
         DefinedObjects defined = new DefinedObjects(List.of(), List.of(),
                 List.of(new StorageOptions(1, List.of("fillfactor=70"), List.of("autovacuum_enabled=false"))),
                 List.of(new ColumnOptions(1, Optional.empty(), 2, "at", OptionalInt.of(500), Optional.of("p"),
-                        List.of("n_distinct=-1"))), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+                        List.of("n_distinct=-1"))), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of());
         SourceCatalog cat = new SourceCatalog(170000, "17.0", "UTF8", List.of(t), List.of(), List.of(), List.of(),
                 List.of(), new SchemaObjects(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
                 List.of(), List.of(), defined));

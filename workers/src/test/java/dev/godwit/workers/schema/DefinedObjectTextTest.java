@@ -3,6 +3,8 @@ package dev.godwit.workers.schema;
 import dev.godwit.workers.catalog.Cast;
 import dev.godwit.workers.catalog.Collation;
 import dev.godwit.workers.catalog.Operator;
+import dev.godwit.workers.catalog.OperatorClass;
+import dev.godwit.workers.catalog.OperatorFamily;
 import dev.godwit.workers.catalog.TextSearchConfiguration;
 import dev.godwit.workers.catalog.TextSearchDictionary;
 import org.junit.jupiter.api.Test;
@@ -78,6 +80,24 @@ class DefinedObjectTextTest {
                         + " ALTER TEXT SEARCH CONFIGURATION \"app\".\"c\" ADD MAPPING FOR asciiword WITH app.d, pg_catalog.simple",
                 TextSearchDdl.create(new TextSearchConfiguration("app", "c", "pg_catalog.\"default\"",
                         List.of("FOR asciiword WITH app.d, pg_catalog.simple"), Optional.empty())));
+    }
+
+    @Test
+    void anOperatorClassListsItsMembersAndNamesAFamilyOnlyWhenItIsNotItsOwn() {
+        assertEquals("CREATE OPERATOR CLASS \"app\".\"c\" DEFAULT FOR TYPE text USING \"hash\" AS"
+                        + " OPERATOR 1 app.=~=(text,text), FUNCTION 1 (text, text) app.h(text)",
+                OperatorClassDdl.create(new OperatorClass("app", "c", "hash", true, "text", "app.c", true,
+                        List.of("OPERATOR 1 app.=~=(text,text)", "FUNCTION 1 (text, text) app.h(text)"),
+                        Optional.empty(), Optional.empty())));
+        assertEquals("CREATE OPERATOR CLASS \"app\".\"c\" FOR TYPE app.pt USING \"gist\" FAMILY app.f AS"
+                        + " FUNCTION 1 (app.pt, app.pt) app.consistent(internal,app.pt), STORAGE app.box",
+                OperatorClassDdl.create(new OperatorClass("app", "c", "gist", false, "app.pt", "app.f", false,
+                        List.of("FUNCTION 1 (app.pt, app.pt) app.consistent(internal,app.pt)"), Optional.of("app.box"),
+                        Optional.empty())));
+        assertEquals("CREATE OPERATOR FAMILY \"app\".\"f\" USING \"btree\"; ALTER OPERATOR FAMILY \"app\".\"f\""
+                        + " USING \"btree\" ADD OPERATOR 1 <(text,text)",
+                OperatorClassDdl.create(new OperatorFamily("app", "f", "btree", List.of("OPERATOR 1 <(text,text)"),
+                        false, Optional.empty())));
     }
 
     @Test

@@ -118,11 +118,21 @@ class SchemaObjectsRoundTripIT {
             CREATE STATISTICS app.tags_stats (ndistinct, dependencies) ON id, sort_key FROM app.tags;
             ALTER STATISTICS app.tags_stats SET STATISTICS 200;
             COMMENT ON STATISTICS app.tags_stats IS 'id and sort key together';
-            CREATE FUNCTION app.same_label(a text, b text) RETURNS boolean LANGUAGE sql IMMUTABLE
-                AS $$ SELECT lower(a) = lower(b) $$;
+            CREATE FUNCTION app.same_label(a text, b text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE
+                AS $$ BEGIN RETURN lower(a) = lower(b); END $$;
             CREATE OPERATOR app.=~= (FUNCTION = app.same_label, LEFTARG = text, RIGHTARG = text,
                 COMMUTATOR = OPERATOR(app.=~=), RESTRICT = eqsel, JOIN = eqjoinsel);
             COMMENT ON OPERATOR app.=~= (text, text) IS 'equal ignoring case';
+            CREATE FUNCTION app.label_hash(text) RETURNS integer LANGUAGE sql IMMUTABLE
+                AS $$ SELECT hashtext(lower($1)) $$;
+            CREATE OPERATOR CLASS app.label_ops FOR TYPE text USING hash
+                AS OPERATOR 1 app.=~= (text, text), FUNCTION 1 app.label_hash(text);
+            COMMENT ON OPERATOR CLASS app.label_ops USING hash IS 'equal ignoring case, hashed';
+            CREATE INDEX tags_sort_key_ci ON app.tags USING hash (sort_key app.label_ops);
+            CREATE OPERATOR FAMILY app.loose_ops USING hash;
+            ALTER OPERATOR FAMILY app.loose_ops USING hash ADD OPERATOR 1 app.=~= (text, text),
+                FUNCTION 1 (text, text) app.label_hash(text);
+            COMMENT ON OPERATOR FAMILY app.loose_ops USING hash IS 'members of no class';
             CREATE TYPE app.cents AS (amount bigint);
             CREATE FUNCTION app.to_numeric(c app.cents) RETURNS numeric LANGUAGE sql IMMUTABLE
                 AS $$ SELECT round(c.amount / 100.0, 2) $$;
@@ -182,6 +192,13 @@ class SchemaObjectsRoundTripIT {
                     + " UNION ALL SELECT c.cfgname || ' ' || m.maptokentype || ' ' || m.mapseqno || ' ' || m.mapdict::regdictionary"
                     + " FROM pg_ts_config c JOIN pg_ts_config_map m ON m.mapcfg = c.oid"
                     + " WHERE c.cfgnamespace = 'app'::regnamespace ORDER BY 1"),
+            Map.entry("operator classes", "SELECT c.opcname || ' ' || f.opfname || ' ' || c.opcdefault || ' '"
+                    + " || c.opcintype::regtype FROM pg_opclass c JOIN pg_opfamily f ON f.oid = c.opcfamily"
+                    + " WHERE c.opcnamespace = 'app'::regnamespace UNION ALL SELECT f.opfname || ' '"
+                    + " || o.amopstrategy || ' ' || o.amopopr::regoperator || ' ' || o.amoppurpose::text FROM pg_amop o"
+                    + " JOIN pg_opfamily f ON f.oid = o.amopfamily WHERE f.opfnamespace = 'app'::regnamespace"
+                    + " UNION ALL SELECT f.opfname || ' ' || p.amprocnum || ' ' || p.amproc::regprocedure FROM pg_amproc p"
+                    + " JOIN pg_opfamily f ON f.oid = p.amprocfamily WHERE f.opfnamespace = 'app'::regnamespace ORDER BY 1"),
             Map.entry("operators", "SELECT oid::regoperator || ' ' || oprcode || ' ' || oprcom::regoperator || ' '"
                     + " || oprnegate || ' ' || oprrest || ' ' || oprjoin || ' ' || oprcanhash || ' ' || oprcanmerge"
                     + " FROM pg_operator WHERE oprnamespace = 'app'::regnamespace ORDER BY 1"),
@@ -253,10 +270,29 @@ class SchemaObjectsRoundTripIT {
         assertEquals(List.of("1", "2"), target.column("SELECT id::text FROM app.tags WHERE label = 'RUST' ORDER BY id"));
         assertEquals(List.of("B", "a", "b"), target.column("SELECT sort_key FROM app.tags ORDER BY sort_key"));
         assertEquals("12.34", target.value("SELECT (ROW(1234)::app.cents)::numeric"));
+        try (Connection c = target.connect(); java.sql.Statement st = c.createStatement()) {
+            st.execute("SET enable_seqscan = off");
+            String query = "SELECT count(*) FROM app.tags WHERE sort_key OPERATOR(app.=~=) 'b'";
+            assertTrue(explain(st, query).contains("tags_sort_key_ci"), "the hash index of the operator class");
+            try (java.sql.ResultSet rs = st.executeQuery(query)) {
+                assertTrue(rs.next());
+                assertEquals(2, rs.getInt(1));
+            }
+        }
         target.execute("INSERT INTO app.notes VALUES (1, 'The quick fox')");
         assertEquals("'fox':3 'quick':2", target.value("SELECT words::text FROM app.notes"));
         assertEquals("tags_stats", target.value("SELECT s.stxname FROM pg_statistic_ext s"
                 + " JOIN pg_statistic_ext_data d ON d.stxoid = s.oid WHERE d.stxdndistinct IS NOT NULL"));
+    }
+
+    private static String explain(java.sql.Statement st, String query) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (java.sql.ResultSet rs = st.executeQuery("EXPLAIN " + query)) {
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+        }
+        return plan.toString();
     }
 
     @Test
