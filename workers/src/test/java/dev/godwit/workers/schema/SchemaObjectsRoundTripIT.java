@@ -73,7 +73,7 @@ class SchemaObjectsRoundTripIT {
             CREATE VIEW app.rich_names AS SELECT upper(name) AS name FROM app.rich_accounts;
             CREATE FUNCTION app.describe(r app.rich_accounts) RETURNS text LANGUAGE sql
                 AS $$ SELECT r.name || ': ' || r.balance $$;
-            CREATE MATERIALIZED VIEW app.balance_by_owner AS
+            CREATE MATERIALIZED VIEW app.balance_by_owner WITH (fillfactor = 60, toast.autovacuum_enabled = false) AS
                 SELECT owner, sum(balance) AS total, app.total(1) AS accounts FROM app.accounts GROUP BY owner;
             CREATE UNIQUE INDEX balance_by_owner_owner ON app.balance_by_owner (owner);
             COMMENT ON MATERIALIZED VIEW app.balance_by_owner IS 'refreshed at the end of the load';
