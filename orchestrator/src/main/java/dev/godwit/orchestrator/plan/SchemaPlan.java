@@ -101,6 +101,7 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
 
     private static DdlWriter.Options options(Plan plan) {
         return DdlWriter.Options.defaults().withSchemaMapping(schemaMapping(plan))
+                .withSelectionRules(plan.task().tableMappings().selectionRules())
                 .withAccess(plan.task().settings().access());
     }
 

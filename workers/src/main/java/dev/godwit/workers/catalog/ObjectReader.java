@@ -31,6 +31,7 @@ final class ObjectReader {
                 query.list("extension-uses", r -> new ExtensionUse(r.getString("extension"), r.getString("schema"))),
                 query.list("unsupported-objects", r -> new UnsupportedObject(r.getString("kind"),
                         Query.string(r, "schema"), r.getString("name"))),
+                new DefinedObjectReader(query).read(),
                 new AccessReader(query).read());
     }
 

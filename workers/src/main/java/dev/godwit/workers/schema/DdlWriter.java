@@ -1,5 +1,6 @@
 package dev.godwit.workers.schema;
 
+import dev.godwit.mappings.rules.SelectionRule;
 import dev.godwit.mappings.task.AccessSettings;
 import dev.godwit.workers.catalog.SourceCatalog;
 
@@ -8,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Writes the target schema of a task: pre-data (schemas, extensions, types, sequences, routines, tables and
@@ -28,38 +30,50 @@ public final class DdlWriter {
      * @param idempotentTypes  create types only when missing (for a target that may hold them already)
      * @param schemaObjects    create the other objects of the selected schemas too (routines, views, triggers, …);
      *                         off where the target already holds some of the tables, and so maybe their objects
+     * @param schemaSelection  the source schemas the mappings' selection rules name (by pattern), whose objects go
+     *                         with the task even when no table of theirs is selected (an empty schema is created)
      * @param access           whether the objects' owners and privileges are carried ({@link AccessDdl})
      */
     public record Options(Function<String, String> schemaMapping, Map<String, RangeBounds> rangeBounds,
-                          boolean idempotentTypes, boolean schemaObjects, AccessSettings access) {
+                          boolean idempotentTypes, boolean schemaObjects, Predicate<String> schemaSelection,
+                          AccessSettings access) {
         public Options {
             rangeBounds = Map.copyOf(rangeBounds);
         }
 
         public static Options defaults() {
-            return new Options(Function.identity(), Map.of(), false, true, AccessSettings.defaults());
+            return new Options(Function.identity(), Map.of(), false, true, schema -> false, AccessSettings.defaults());
         }
 
         public Options withSchemaMapping(Function<String, String> mapping) {
-            return new Options(mapping, rangeBounds, idempotentTypes, schemaObjects, access);
+            return new Options(mapping, rangeBounds, idempotentTypes, schemaObjects, schemaSelection, access);
         }
 
         public Options withRangeBounds(String targetKey, RangeBounds bounds) {
             Map<String, RangeBounds> all = new LinkedHashMap<>(rangeBounds);
             all.put(targetKey, bounds);
-            return new Options(schemaMapping, all, idempotentTypes, schemaObjects, access);
+            return new Options(schemaMapping, all, idempotentTypes, schemaObjects, schemaSelection, access);
         }
 
         public Options withIdempotentTypes() {
-            return new Options(schemaMapping, rangeBounds, true, schemaObjects, access);
+            return new Options(schemaMapping, rangeBounds, true, schemaObjects, schemaSelection, access);
         }
 
         public Options withoutSchemaObjects() {
-            return new Options(schemaMapping, rangeBounds, idempotentTypes, false, access);
+            return new Options(schemaMapping, rangeBounds, idempotentTypes, false, schemaSelection, access);
         }
 
         public Options withAccess(AccessSettings settings) {
-            return new Options(schemaMapping, rangeBounds, idempotentTypes, schemaObjects, settings);
+            return new Options(schemaMapping, rangeBounds, idempotentTypes, schemaObjects, schemaSelection, settings);
+        }
+
+        public Options withSchemaSelection(Predicate<String> selection) {
+            return new Options(schemaMapping, rangeBounds, idempotentTypes, schemaObjects, selection, access);
+        }
+
+        /** The schemas these selection rules name as a whole ({@link SelectedSchemas}). */
+        public Options withSelectionRules(List<SelectionRule> rules) {
+            return withSchemaSelection(SelectedSchemas.of(rules));
         }
     }
 
@@ -93,6 +107,7 @@ public final class DdlWriter {
         ConstraintDdl constraints = new ConstraintDdl(names, indexes, new ForeignKeyDdl(catalog, names));
         List<DdlPart> parts = new ArrayList<>(List.of(
                 DdlPart.eachTable(specs, new TableDdl(names, columns, new PartitionDdl(names, options))),
+                DdlPart.eachTable(specs, new StorageOptionsDdl(catalog, names)),
                 DdlPart.eachTable(specs, new TableKeysDdl(names, constraints, indexes))));
         if (options.schemaObjects()) {
             parts.addAll(objectParts(catalog, specs, names, types, sequences, options));
@@ -108,16 +123,23 @@ public final class DdlWriter {
      */
     private static List<DdlPart> objectParts(SourceCatalog catalog, List<TargetTableSpec> specs, TargetNames names,
                                              TypeDdl types, SequenceDdl sequences, Options options) {
-        ObjectScope scope = new ObjectScope(catalog, specs, names);
+        ObjectScope scope = new ObjectScope(catalog, specs, names, options.schemaSelection());
         RoutineDdl routines = new RoutineDdl(catalog, scope);
         return List.of(
                 new SchemaObjectsTypeDdl(catalog, scope, types),
+                new SchemaScopeDdl(catalog, scope, names, types),
+                new CollationDdl(catalog, scope, names, specs),
                 new StandaloneSequenceDdl(catalog, scope, sequences, names),
                 routines,
                 new ViewDdl(catalog, scope, routines),
                 new TriggerDdl(catalog, scope, routines),
                 new RuleDdl(catalog, scope),
                 new RowSecurityDdl(catalog, scope),
+                new StatisticsObjectDdl(catalog, scope),
+                new CastDdl(catalog, scope, routines),
+                new OperatorDdl(catalog, scope, routines),
+                new TextSearchDdl(catalog, scope),
+                new OperatorClassDdl(catalog, scope),
                 new UnsupportedObjectsDdl(catalog, scope),
                 new AccessDdl(catalog, new AccessTargets(catalog, specs, names, scope, sequences, routines, types),
                         options.access()));

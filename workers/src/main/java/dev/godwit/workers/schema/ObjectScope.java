@@ -1,6 +1,8 @@
 package dev.godwit.workers.schema;
 
 import dev.godwit.mappings.sql.SqlText;
+import dev.godwit.workers.catalog.Namespace;
+import dev.godwit.workers.catalog.Routine;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.catalog.Table;
 import dev.godwit.workers.catalog.TableKind;
@@ -12,10 +14,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Which of the source's other objects (routines, views, triggers, policies, …) a task carries, and why not when it
- * does not. The objects of the selected tables' source schemas are carried. Their definitions name tables by their
+ * does not. The objects of the selected tables' source schemas are carried, those of the schemas the mappings'
+ * selection rules name even where none of their tables is selected (an application's empty {@code app_hidden}),
+ * and those of a schema of functions and types that a carried function's {@code search_path} names. Their definitions name tables by their
  * source names, and godwit uses them verbatim rather than rewrite SQL bodies: so an object that names a relation
  * the mappings rename, or one they do not select, is named as not created instead of created wrong.
  */
@@ -27,14 +32,40 @@ final class ObjectScope {
     /** relation oid to why an object naming it cannot be created verbatim ("" when it can), filled as asked */
     private final Map<Long, String> problems = new HashMap<>();
 
-    ObjectScope(SourceCatalog catalog, List<TargetTableSpec> specs, TargetNames names) {
+    ObjectScope(SourceCatalog catalog, List<TargetTableSpec> specs, TargetNames names, Predicate<String> selection) {
         this.catalog = catalog;
         this.names = names;
         this.specs = specs;
         specs.forEach(s -> schemas.add(s.source().schema()));
+        catalog.objects().defined().schemas().stream().map(Namespace::name).filter(selection)
+                .forEach(schemas::add);
+        schemas.addAll(helperSchemas(catalog, schemas));
     }
 
-    /** Whether the objects of this source schema go with the task: it holds a selected table. */
+    /**
+     * The schemas on the {@code search_path} setting of a function of these schemas that hold no relation: the
+     * function resolves names there (a helper schema of functions and types), so they go with it. A schema with
+     * relations stays out unless a table of it is selected: which of its tables go is the mappings' call.
+     */
+    private static Set<String> helperSchemas(SourceCatalog catalog, Set<String> schemas) {
+        Set<String> withRelations = new TreeSet<>();
+        catalog.tables().forEach(t -> withRelations.add(t.schema()));
+        Set<String> source = new TreeSet<>();
+        catalog.objects().defined().schemas().forEach(n -> source.add(n.name()));
+        Set<String> out = new TreeSet<>();
+        for (Routine r : catalog.objects().routines()) {
+            if (schemas.contains(r.schema()) && r.searchPath().isPresent()) {
+                ObjectExtensions.searchPath(r.searchPath().get()).stream()
+                        .filter(s -> source.contains(s) && !withRelations.contains(s)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether the objects of this source schema go with the task: it holds a selected table, the selection names it,
+     * or a carried function's search_path names it and it holds no relation.
+     */
     boolean covers(String schema) {
         return schemas.contains(schema);
     }

@@ -94,6 +94,30 @@ final class RoutineDdl implements DdlPart {
         return catalog.objects().routines().stream().anyMatch(r -> r.oid() == oid);
     }
 
+    /**
+     * Why an object that calls this function (an operator, a cast) cannot be created, if it cannot: the function is
+     * a user routine that is not created, or one created only with the views.
+     */
+    Optional<String> callProblem(long oid) {
+        Optional<Routine> r = catalog.objects().routines().stream().filter(x -> x.oid() == oid).findFirst();
+        if (r.isEmpty()) {
+            return Optional.empty();
+        }
+        String name = r.get().schema() + "." + r.get().name() + "(" + r.get().identityArguments() + ")";
+        if (!creates(oid)) {
+            return Optional.of("its function " + name + " is not created");
+        }
+        return readsViews(r.get()) ? Optional.of("its function " + name + " takes a view's row type and is created"
+                + " with the views, after the tables that may use it") : Optional.empty();
+    }
+
+    /** The pre-data section after the function: the tables' section when its signature takes a table's row type. */
+    PreData sectionAfter(long oid) {
+        boolean afterTables = catalog.objects().routines().stream()
+                .anyMatch(r -> r.oid() == oid && !r.relations().isEmpty());
+        return afterTables ? PreData.TABLE_LINKS : PreData.OPERATORS;
+    }
+
     private Optional<String> problem(Routine r) {
         boolean aggregate = r.kind() == Routine.Kind.AGGREGATE;
         if (!aggregate && ("c".equals(r.language()) || "internal".equals(r.language()))) {

@@ -29,6 +29,8 @@ final class ScriptBuilder {
     enum PreData {
         /** the schemas every later statement creates something in */
         SCHEMAS,
+        /** collations: a domain, a composite type or a column may use one */
+        COLLATIONS,
         /** extensions, then user types in dependency order */
         TYPES,
         /** sequences that column defaults call, and the other sequences of the selected schemas */
@@ -38,12 +40,22 @@ final class ScriptBuilder {
          * them, so they come before the tables
          */
         ROUTINES,
+        /**
+         * operators, casts, text search dictionaries and configurations: after the functions and extensions they
+         * call, before the defaults, generated columns and indexes that may use them
+         */
+        OPERATORS,
         /** tables with their comments, then their partitions, parent before child */
         TABLES,
         /** functions whose signature takes or returns a table's row type */
         TABLE_ROUTINES,
-        /** what ties together tables created before: sequence ownership, inheritance */
-        TABLE_LINKS
+        /**
+         * what ties together tables created before (sequence ownership, inheritance), and the operator classes and
+         * families, after every operator and function they may name (only the post-data's indexes use them)
+         */
+        TABLE_LINKS,
+        /** comments on schemas and extensions, which nothing depends on */
+        COMMENTS
     }
 
     private record GroupKey(String name, int phase) {

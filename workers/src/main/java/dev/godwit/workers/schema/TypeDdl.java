@@ -8,6 +8,7 @@ import dev.godwit.workers.catalog.UserType;
 import dev.godwit.workers.schema.SchemaScript.Statement;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,6 +62,11 @@ final class TypeDdl implements DdlPart {
     /** Notes an extension that objects other than columns need (a function's language, an index's class). */
     void requireExtension(String name) {
         extensions.add(name);
+    }
+
+    /** The extensions the script creates, as far as the parts that ran so far asked for them. */
+    Set<String> extensionsUsed() {
+        return Collections.unmodifiableSet(extensions);
     }
 
     /** Notes a user type whether a column uses it or not (the types of a selected schema: functions may use them). */

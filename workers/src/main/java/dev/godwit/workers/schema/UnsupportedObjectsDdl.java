@@ -6,7 +6,7 @@ import dev.godwit.workers.catalog.UnsupportedObject;
 /**
  * Names what godwit does not create, with why and the fix: the database-wide objects a schema migration does not
  * carry (event triggers, publications, subscriptions, foreign servers), and the objects of the selected schemas
- * that it has no writer for yet (operators, casts, collations, statistics objects, text search configurations).
+ * that it has no writer for (text search parsers and templates, whose functions are C functions).
  */
 final class UnsupportedObjectsDdl implements DdlPart {
     private final SourceCatalog catalog;
@@ -39,6 +39,9 @@ final class UnsupportedObjectsDdl implements DdlPart {
                     + " cutover, with a connection and slot of its own";
             case "foreign server" -> "a foreign server holds connection options and user mappings with passwords,"
                     + " which godwit does not read; create it and its user mappings on the target";
+            case "text search parser", "text search template" -> "its functions are C functions (from a library"
+                    + " on the source server, or built in); install that library on the target, then create the "
+                    + kind + " there (pg_dump --schema-only prints its definition)";
             default -> "godwit does not create " + kind + "s yet; create it on the target before the cutover (pg_dump"
                     + " --schema-only prints its definition)";
         };

@@ -70,6 +70,12 @@ final class ViewDdl implements DdlPart {
                 ? ViewText.createMaterializedView(name, info.options(), info.definition())
                 : ViewText.createView(name, info.options(), info.definition())));
         if (materialized) {
+            // its own storage parameters are in the WITH above; its TOAST table's are set apart, as pg_dump does
+            catalog.objects().defined().storage().stream()
+                    .filter(o -> o.relationOid() == t.oid() && !o.toastOptions().isEmpty()).findFirst()
+                    .ifPresent(o -> out.add(new Statement("TOAST storage parameters of " + name,
+                            "ALTER MATERIALIZED VIEW " + name + " SET (" + String.join(", ", o.toastOptions().stream()
+                                    .map(option -> StorageOptionsDdl.parameter("toast.", option)).toList()) + ")")));
             for (Index i : t.indexes()) {
                 out.add(new Statement("index " + i.name(), i.definition()));
             }

@@ -4,6 +4,10 @@ import dev.godwit.mappings.partition.PartitionRule;
 import dev.godwit.mappings.rules.ColumnMapping;
 import dev.godwit.mappings.rules.PrimaryKeyDefinition;
 import dev.godwit.mappings.rules.TableMapping;
+import dev.godwit.workers.catalog.ColumnOptions;
+import dev.godwit.workers.catalog.DefinedObjects;
+import dev.godwit.workers.catalog.SchemaObjects;
+import dev.godwit.workers.catalog.StorageOptions;
 import dev.godwit.workers.catalog.Column;
 import dev.godwit.workers.catalog.Constraint;
 import dev.godwit.workers.catalog.ConstraintType;
@@ -25,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -286,6 +291,36 @@ class DdlWriterTest {
                 "CREATE TABLE \"s\".\"ev_p20240301\" PARTITION OF \"s\".\"ev\" FOR VALUES FROM ('2024-03-01') TO"
                         + " ('2024-04-01')",
                 "CREATE TABLE \"s\".\"ev_default\" PARTITION OF \"s\".\"ev\" DEFAULT"), pre);
+    }
+
+    @Test
+    void setsStorageParametersAndColumnOptionsButNotOnATableTheMappingsPartition() {
+        Table t = plain(1, "s", "ev", List.of(col(1, "id", "bigint", true), col(2, "at", "date", true)), List.of(),
+                List.of());
+        DefinedObjects defined = new DefinedObjects(List.of(), List.of(),
+                List.of(new StorageOptions(1, List.of("fillfactor=70"), List.of("autovacuum_enabled=false"))),
+                List.of(new ColumnOptions(1, Optional.empty(), 2, "at", OptionalInt.of(500), Optional.of("p"),
+                        List.of("n_distinct=-1"))), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of());
+        SourceCatalog cat = new SourceCatalog(170000, "17.0", "UTF8", List.of(t), List.of(), List.of(), List.of(),
+                List.of(), new SchemaObjects(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+                List.of(), List.of(), defined, dev.godwit.workers.catalog.AccessControl.none()));
+
+        SchemaScript plainTable = DdlWriter.write(cat, List.of(spec(t, new PartitionRule.Keep())),
+                DdlWriter.Options.defaults());
+        List<String> pre = sql(plainTable.preData());
+        assertTrue(pre.contains("ALTER TABLE \"s\".\"ev\" SET (fillfactor='70', toast.autovacuum_enabled='false')"),
+                pre.toString());
+        assertTrue(pre.containsAll(List.of("ALTER TABLE \"s\".\"ev\" ALTER COLUMN \"at\" SET STATISTICS 500",
+                "ALTER TABLE \"s\".\"ev\" ALTER COLUMN \"at\" SET STORAGE PLAIN",
+                "ALTER TABLE \"s\".\"ev\" ALTER COLUMN \"at\" SET (n_distinct='-1')")), pre.toString());
+
+        SchemaScript partitioned = DdlWriter.write(cat, List.of(spec(t, new PartitionRule.Repartition(
+                new PartitionRule.Hash("at", 2)))), DdlWriter.Options.defaults());
+        assertTrue(sql(partitioned.preData()).stream().noneMatch(q -> q.contains("fillfactor")),
+                partitioned.preData().toString());
+        assertTrue(partitioned.warnings().stream().anyMatch(w -> w.contains("fillfactor='70'")
+                && w.contains("partitioned")), partitioned.warnings().toString());
     }
 
     @Test

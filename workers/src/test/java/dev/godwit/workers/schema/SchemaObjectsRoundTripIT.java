@@ -73,7 +73,7 @@ class SchemaObjectsRoundTripIT {
             CREATE VIEW app.rich_names AS SELECT upper(name) AS name FROM app.rich_accounts;
             CREATE FUNCTION app.describe(r app.rich_accounts) RETURNS text LANGUAGE sql
                 AS $$ SELECT r.name || ': ' || r.balance $$;
-            CREATE MATERIALIZED VIEW app.balance_by_owner AS
+            CREATE MATERIALIZED VIEW app.balance_by_owner WITH (fillfactor = 60, toast.autovacuum_enabled = false) AS
                 SELECT owner, sum(balance) AS total, app.total(1) AS accounts FROM app.accounts GROUP BY owner;
             CREATE UNIQUE INDEX balance_by_owner_owner ON app.balance_by_owner (owner);
             COMMENT ON MATERIALIZED VIEW app.balance_by_owner IS 'refreshed at the end of the load';
@@ -88,6 +88,64 @@ class SchemaObjectsRoundTripIT {
             CREATE FUNCTION public.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
             CREATE EVENT TRIGGER on_ddl ON ddl_command_end EXECUTE FUNCTION public.on_ddl();
             CREATE PUBLICATION app_changes FOR TABLE app.accounts;
+            COMMENT ON SCHEMA app IS 'the application';
+            COMMENT ON EXTENSION pg_trgm IS 'trigram search of account names';
+            CREATE SCHEMA app_hidden;
+            COMMENT ON SCHEMA app_hidden IS 'empty, but the selection names it';
+            CREATE SCHEMA util;
+            CREATE FUNCTION util.squeeze(t text) RETURNS text LANGUAGE sql IMMUTABLE
+                AS $$ SELECT regexp_replace(t, '\s+', ' ', 'g') $$;
+            CREATE FUNCTION app.tidy(t text) RETURNS text LANGUAGE sql IMMUTABLE SET search_path = util, pg_catalog
+                AS $$ SELECT squeeze(t) $$;
+            CREATE COLLATION app.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+            COMMENT ON COLLATION app.ci IS 'equal whatever the case';
+            CREATE COLLATION app.posix (locale = 'POSIX');
+            CREATE TABLE app.tags (
+                id integer PRIMARY KEY WITH (fillfactor = 80),
+                label text COLLATE app.ci NOT NULL,
+                sort_key text COLLATE app.posix,
+                body text)
+                WITH (fillfactor = 70, autovacuum_enabled = false, toast.autovacuum_enabled = false);
+            ALTER TABLE app.tags ALTER COLUMN label SET STATISTICS 500;
+            ALTER TABLE app.tags ALTER COLUMN body SET STORAGE EXTERNAL;
+            ALTER TABLE app.tags ALTER COLUMN sort_key SET (n_distinct = -0.5);
+            CREATE INDEX tags_lower ON app.tags (lower(body)) WITH (fillfactor = 60);
+            ALTER INDEX app.tags_lower ALTER COLUMN 1 SET STATISTICS 300;
+            CREATE TABLE app.events (id integer, at date NOT NULL, payload text) PARTITION BY RANGE (at);
+            CREATE TABLE app.events_2024 PARTITION OF app.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')
+                WITH (fillfactor = 50, toast.vacuum_truncate = false);
+            ALTER TABLE app.events_2024 ALTER COLUMN payload SET STORAGE MAIN;
+            CREATE STATISTICS app.tags_stats (ndistinct, dependencies) ON id, sort_key FROM app.tags;
+            ALTER STATISTICS app.tags_stats SET STATISTICS 200;
+            COMMENT ON STATISTICS app.tags_stats IS 'id and sort key together';
+            CREATE FUNCTION app.same_label(a text, b text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE
+                AS $$ BEGIN RETURN lower(a) = lower(b); END $$;
+            CREATE OPERATOR app.=~= (FUNCTION = app.same_label, LEFTARG = text, RIGHTARG = text,
+                COMMUTATOR = OPERATOR(app.=~=), RESTRICT = eqsel, JOIN = eqjoinsel);
+            COMMENT ON OPERATOR app.=~= (text, text) IS 'equal ignoring case';
+            CREATE FUNCTION app.label_hash(text) RETURNS integer LANGUAGE sql IMMUTABLE
+                AS $$ SELECT hashtext(lower($1)) $$;
+            CREATE OPERATOR CLASS app.label_ops FOR TYPE text USING hash
+                AS OPERATOR 1 app.=~= (text, text), FUNCTION 1 app.label_hash(text);
+            COMMENT ON OPERATOR CLASS app.label_ops USING hash IS 'equal ignoring case, hashed';
+            CREATE INDEX tags_sort_key_ci ON app.tags USING hash (sort_key app.label_ops);
+            CREATE OPERATOR FAMILY app.loose_ops USING hash;
+            ALTER OPERATOR FAMILY app.loose_ops USING hash ADD OPERATOR 1 app.=~= (text, text),
+                FUNCTION 1 (text, text) app.label_hash(text);
+            COMMENT ON OPERATOR FAMILY app.loose_ops USING hash IS 'members of no class';
+            CREATE TYPE app.cents AS (amount bigint);
+            CREATE FUNCTION app.to_numeric(c app.cents) RETURNS numeric LANGUAGE sql IMMUTABLE
+                AS $$ SELECT round(c.amount / 100.0, 2) $$;
+            CREATE CAST (app.cents AS numeric) WITH FUNCTION app.to_numeric(app.cents) AS ASSIGNMENT;
+            COMMENT ON CAST (app.cents AS numeric) IS 'cents to an amount';
+            CREATE CAST (app.mood AS text) WITH INOUT AS ASSIGNMENT;
+            CREATE TEXT SEARCH DICTIONARY app.english_simple (TEMPLATE = pg_catalog.simple, STOPWORDS = english);
+            COMMENT ON TEXT SEARCH DICTIONARY app.english_simple IS 'english stop words, no stemming';
+            CREATE TEXT SEARCH CONFIGURATION app.plain (COPY = pg_catalog.simple);
+            ALTER TEXT SEARCH CONFIGURATION app.plain ALTER MAPPING FOR asciiword WITH app.english_simple, simple;
+            COMMENT ON TEXT SEARCH CONFIGURATION app.plain IS 'simple, without english stop words';
+            CREATE TABLE app.notes (id integer PRIMARY KEY, body text,
+                words tsvector GENERATED ALWAYS AS (to_tsvector('app.plain'::regconfig, body)) STORED);
             """;
 
     /** What both sides' catalogs must agree on, one query per kind, each row a line of text. */
@@ -109,7 +167,41 @@ class SchemaObjectsRoundTripIT {
             Map.entry("row security", "SELECT relname || ' ' || relrowsecurity || ' ' || relforcerowsecurity"
                     + " FROM pg_class WHERE relnamespace = 'app'::regnamespace AND relkind = 'r' ORDER BY 1"),
             Map.entry("comments", "SELECT d.classoid::regclass || ' ' || d.description FROM pg_description d"
-                    + " WHERE d.objoid >= 16384 AND d.classoid <> 'pg_extension'::regclass ORDER BY 1"),
+                    + " WHERE d.objoid >= 16384 ORDER BY 1"),
+            Map.entry("schemas", "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%'"
+                    + " AND nspname <> 'information_schema' ORDER BY 1"),
+            Map.entry("storage parameters", "SELECT c.relname || ' ' || coalesce(c.reloptions::text, '-') || ' '"
+                    + " || coalesce(t.reloptions::text, '-') FROM pg_class c LEFT JOIN pg_class t ON t.oid = c.reltoastrelid"
+                    + " WHERE c.relnamespace = 'app'::regnamespace AND c.relkind IN ('r', 'p', 'i', 'm') ORDER BY 1"),
+            Map.entry("column options", "SELECT c.relname || '.' || a.attname || ' ' || coalesce(nullif(a.attstattarget,"
+                    + " -1)::text, '-') || ' ' || a.attstorage::text || ' ' || coalesce(a.attoptions::text, '-')"
+                    + " || ' ' || coalesce(a.attcollation::regcollation::text, '-') FROM pg_attribute a JOIN pg_class c"
+                    + " ON c.oid = a.attrelid WHERE c.relnamespace = 'app'::regnamespace AND a.attnum > 0"
+                    + " AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'i') ORDER BY 1"),
+            Map.entry("collations", "SELECT collname || ' ' || collprovider::text || ' ' || collisdeterministic"
+                    + " || ' ' || coalesce(collcollate, '-') || ' ' || coalesce(colllocale, '-') FROM pg_collation"
+                    + " WHERE collnamespace = 'app'::regnamespace ORDER BY 1"),
+            Map.entry("statistics objects", "SELECT pg_get_statisticsobjdef(oid) || ' ' || coalesce(stxstattarget::text,"
+                    + " '-') FROM pg_statistic_ext WHERE stxnamespace = 'app'::regnamespace ORDER BY 1"),
+            Map.entry("casts", "SELECT format_type(castsource, NULL) || ' ' || format_type(casttarget, NULL) || ' '"
+                    + " || castfunc::regprocedure || ' ' || castmethod::text || ' ' || castcontext::text FROM pg_cast"
+                    + " WHERE oid >= 16384 ORDER BY 1"),
+            Map.entry("text search", "SELECT d.dictname || ' ' || t.tmplname || ' '"
+                    + " || coalesce(d.dictinitoption, '-') FROM pg_ts_dict d JOIN pg_ts_template t ON t.oid = d.dicttemplate"
+                    + " WHERE d.dictnamespace = 'app'::regnamespace"
+                    + " UNION ALL SELECT c.cfgname || ' ' || m.maptokentype || ' ' || m.mapseqno || ' ' || m.mapdict::regdictionary"
+                    + " FROM pg_ts_config c JOIN pg_ts_config_map m ON m.mapcfg = c.oid"
+                    + " WHERE c.cfgnamespace = 'app'::regnamespace ORDER BY 1"),
+            Map.entry("operator classes", "SELECT c.opcname || ' ' || f.opfname || ' ' || c.opcdefault || ' '"
+                    + " || c.opcintype::regtype FROM pg_opclass c JOIN pg_opfamily f ON f.oid = c.opcfamily"
+                    + " WHERE c.opcnamespace = 'app'::regnamespace UNION ALL SELECT f.opfname || ' '"
+                    + " || o.amopstrategy || ' ' || o.amopopr::regoperator || ' ' || o.amoppurpose::text FROM pg_amop o"
+                    + " JOIN pg_opfamily f ON f.oid = o.amopfamily WHERE f.opfnamespace = 'app'::regnamespace"
+                    + " UNION ALL SELECT f.opfname || ' ' || p.amprocnum || ' ' || p.amproc::regprocedure FROM pg_amproc p"
+                    + " JOIN pg_opfamily f ON f.oid = p.amprocfamily WHERE f.opfnamespace = 'app'::regnamespace ORDER BY 1"),
+            Map.entry("operators", "SELECT oid::regoperator || ' ' || oprcode || ' ' || oprcom::regoperator || ' '"
+                    + " || oprnegate || ' ' || oprrest || ' ' || oprjoin || ' ' || oprcanhash || ' ' || oprcanmerge"
+                    + " FROM pg_operator WHERE oprnamespace = 'app'::regnamespace ORDER BY 1"),
             Map.entry("sequences", "SELECT relname FROM pg_class WHERE relnamespace = 'app'::regnamespace"
                     + " AND relkind = 'S' ORDER BY 1"),
             Map.entry("types", "SELECT typname || ' ' || typtype::text FROM pg_type WHERE typnamespace = 'app'::regnamespace"
@@ -139,7 +231,8 @@ class SchemaObjectsRoundTripIT {
         source.execute(APP);
         TestDatabase target = lab.newDatabase(17);
         SourceCatalog catalog = DdlRoundTripIT.read(source);
-        SchemaScript script = DdlWriter.write(catalog, tables(catalog), DdlWriter.Options.defaults());
+        SchemaScript script = DdlWriter.write(catalog, tables(catalog), DdlWriter.Options.defaults()
+                .withSchemaSelection(schema -> schema.startsWith("app")));
 
         run(target, script);
 
@@ -168,6 +261,38 @@ class SchemaObjectsRoundTripIT {
         assertEquals("1 650 2", target.value("SELECT owner || ' ' || total || ' ' || accounts FROM app.balance_by_owner"));
         assertEquals(8, target.value("SELECT app.token()").length());
         assertEquals("100", target.value("SELECT nextval('app.ticket_no')"));
+        // the helper schema on a function's search_path came with it; the operator, the casts and the
+        // collations work, and the statistics object is there to be filled by ANALYZE
+        assertEquals("a b", target.value("SELECT app.tidy('a   b')"));
+        target.execute("INSERT INTO app.tags VALUES (1, 'Rust', 'b', 'x'), (2, 'rust', 'B', 'y'), (3, 'Go', 'a', 'z')",
+                "ANALYZE app.tags");
+        assertEquals(List.of("1", "2"), target.column("SELECT id::text FROM app.tags WHERE label OPERATOR(app.=~=) 'RUST' ORDER BY id"));
+        assertEquals(List.of("1", "2"), target.column("SELECT id::text FROM app.tags WHERE label = 'RUST' ORDER BY id"));
+        assertEquals(List.of("B", "a", "b"), target.column("SELECT sort_key FROM app.tags ORDER BY sort_key"));
+        assertEquals("12.34", target.value("SELECT (ROW(1234)::app.cents)::numeric"));
+        try (Connection c = target.connect(); java.sql.Statement st = c.createStatement()) {
+            st.execute("SET enable_seqscan = off");
+            String query = "SELECT count(*) FROM app.tags WHERE sort_key OPERATOR(app.=~=) 'b'";
+            assertTrue(explain(st, query).contains("tags_sort_key_ci"), "the hash index of the operator class");
+            try (java.sql.ResultSet rs = st.executeQuery(query)) {
+                assertTrue(rs.next());
+                assertEquals(2, rs.getInt(1));
+            }
+        }
+        target.execute("INSERT INTO app.notes VALUES (1, 'The quick fox')");
+        assertEquals("'fox':3 'quick':2", target.value("SELECT words::text FROM app.notes"));
+        assertEquals("tags_stats", target.value("SELECT s.stxname FROM pg_statistic_ext s"
+                + " JOIN pg_statistic_ext_data d ON d.stxoid = s.oid WHERE d.stxdndistinct IS NOT NULL"));
+    }
+
+    private static String explain(java.sql.Statement st, String query) throws SQLException {
+        StringBuilder plan = new StringBuilder();
+        try (java.sql.ResultSet rs = st.executeQuery("EXPLAIN " + query)) {
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+        }
+        return plan.toString();
     }
 
     @Test
