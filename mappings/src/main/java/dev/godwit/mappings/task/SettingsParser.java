@@ -29,7 +29,8 @@ final class SettingsParser {
             "dmsTaskSettings");
     private static final List<String> CUTOVER_KEYS = List.of("maxLag", "catchUpTimeout", "keepReplication", "fenceSql",
             "unfenceSql", "validate");
-    private static final List<String> CDC_KEYS = List.of("startPosition", "heartbeatInterval", "allowAdditiveDdl");
+    private static final List<String> CDC_KEYS = List.of("startPosition", "heartbeatInterval", "allowAdditiveDdl",
+            "stopAt");
     private static final List<String> VALIDATION_KEYS = List.of("enabled", "contentHash", "threadCount",
             "partitionSize", "failureMaxCount");
     private static final List<String> CONFLICT_KEYS = List.of("insertExisting", "updateMissing", "deleteMissing");
@@ -203,7 +204,14 @@ final class SettingsParser {
         }).orElse(d.heartbeatInterval());
         boolean additive = doc.bool(node.get("allowAdditiveDdl"), Doc.child(path, "allowAdditiveDdl"))
                 .orElse(d.allowAdditiveDdl());
-        return new CdcSettings(start.or(d::startPosition), heartbeat, additive);
+        Optional<StopAt> stopAt = doc.text(node.get("stopAt"), Doc.child(path, "stopAt")).flatMap(text -> {
+            Optional<StopAt> at = StopAt.parse(text, java.time.ZoneId.systemDefault());
+            if (at.isEmpty()) {
+                doc.error(Doc.child(path, "stopAt"), "found '" + text + "'; expected " + StopAt.EXPECTED);
+            }
+            return at;
+        });
+        return new CdcSettings(start.or(d::startPosition), heartbeat, additive, stopAt.or(d::stopAt));
     }
 
     private CutoverSettings cutover(JsonNode node, String path, CutoverSettings d) {

@@ -87,7 +87,7 @@ class TaskLoaderTest {
                   allowLossyTypeChanges: true
                   slotName: my_slot
                   publicationName: my_pub
-                  cdc: {heartbeatInterval: 500ms, allowAdditiveDdl: true}
+                  cdc: {heartbeatInterval: 500ms, allowAdditiveDdl: true, stopAt: '2026-12-24T18:00:00Z'}
                   errorPolicy: log-and-continue
                   applyConflicts: {insertExisting: update, updateMissing: insert, deleteMissing: ignore}
                   validation: {enabled: false, contentHash: true, threadCount: 3, partitionSize: 500, failureMaxCount: 7}
@@ -111,7 +111,8 @@ class TaskLoaderTest {
         assertTrue(s.allowLossyTypeChanges());
         assertEquals("my_slot", s.slotName());
         assertEquals("my_pub", s.publicationName());
-        assertEquals(new CdcSettings(Optional.empty(), Duration.ofMillis(500), true), s.cdc());
+        assertEquals(new CdcSettings(Optional.empty(), Duration.ofMillis(500), true,
+                Optional.of(new StopAt.Time(java.time.Instant.parse("2026-12-24T18:00:00Z")))), s.cdc());
         assertEquals(ErrorPolicy.LOG_AND_CONTINUE, s.errorPolicy());
         assertEquals(new ApplyConflicts(true, true, true), s.applyConflicts());
         assertEquals(new ValidationSettings(false, true, 3, 500, 7), s.validation());
@@ -136,6 +137,16 @@ class TaskLoaderTest {
         assertEquals("settings.cdc.startPosition", problems.get(0).location());
         assertEquals("a start position applies only to type cdc (streaming from an existing slot); this task's type"
                 + " is full-load-and-cdc", problems.get(0).message());
+    }
+
+    @Test
+    void cdcStopAtIsAnLsnOrATime() throws Exception {
+        assertEquals(Optional.of(new StopAt.Position("0/16B3748")),
+                load(task("settings: {cdc: {stopAt: 0/16b3748}}")).settings().cdc().stopAt());
+        List<TaskProblem> problems = problems(task("settings: {cdc: {stopAt: tomorrow}}"));
+        assertEquals("settings.cdc.stopAt", problems.get(0).location());
+        assertTrue(problems.get(0).message().startsWith("found 'tomorrow'; expected an LSN such as 0/16B3748, or an"
+                + " ISO-8601 time"), problems.get(0).message());
     }
 
     @Test

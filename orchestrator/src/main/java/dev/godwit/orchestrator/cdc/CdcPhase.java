@@ -1,5 +1,6 @@
 package dev.godwit.orchestrator.cdc;
 
+import dev.godwit.mappings.task.StopAt;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Streams changes from the task's slot and applies them, each source transaction in one target transaction that also
@@ -92,7 +94,7 @@ public final class CdcPhase {
     }
 
     /** What ended the phase. */
-    public enum Outcome { STOPPED, CAUGHT_UP }
+    public enum Outcome { STOPPED, CAUGHT_UP, STOP_POINT }
 
     /**
      * A transient failure (a lost connection, a restart, a slot still held by a dead walsender) is retried from the
@@ -105,10 +107,19 @@ public final class CdcPhase {
      * @param catchUp  when present, the phase ends once the checkpoint reaches this LSN (a cutover's final catch-up)
      */
     public Outcome run(BooleanSupplier stop, Optional<Lsn> catchUp) throws Exception {
+        return run(stop, catchUp, StopPoint.none());
+    }
+
+    /** As {@link #run(BooleanSupplier, Optional)}, ending by itself at the stop point where one is set. */
+    public Outcome run(BooleanSupplier stop, Optional<Lsn> catchUp, Supplier<Optional<StopAt>> stopAt) throws Exception {
+        return run(stop, catchUp, new StopPoint(stopAt, source));
+    }
+
+    private Outcome run(BooleanSupplier stop, Optional<Lsn> catchUp, StopPoint stopPoint) throws Exception {
         int failures = 0;
         while (true) {
             try {
-                Outcome outcome = stream(stop, catchUp);
+                Outcome outcome = stream(stop, catchUp, stopPoint);
                 return outcome;
             } catch (Exception e) {
                 if (SqlStates.isMissingPartition(e) && !newPartitions.create().isEmpty()) {
@@ -132,7 +143,7 @@ public final class CdcPhase {
         }
     }
 
-    private Outcome stream(BooleanSupplier stop, Optional<Lsn> catchUp) throws Exception {
+    private Outcome stream(BooleanSupplier stop, Optional<Lsn> catchUp, StopPoint stopPoint) throws Exception {
         try (Connection t = target.open("cdc apply"); Connection control = target.open("cdc control")) {
             boolean replica = ReplicaMode.enable(t);
             if (!Boolean.valueOf(replica).equals(replicaLogged)) {
@@ -157,6 +168,11 @@ public final class CdcPhase {
             newPartitions.create(); // those made while no change was applied (while stopped, say)
             if (catchUp.isPresent() && start.compareTo(catchUp.get()) >= 0) {
                 return Outcome.CAUGHT_UP;
+            }
+            if (stopPoint.reached(start)) {
+                log.info("cdc: the checkpoint {} is already at or past the stop point {}", start,
+                        stopPoint.current().orElseThrow());
+                return Outcome.STOP_POINT;
             }
             ApplyOptions options = ApplyOptions.defaults().withConflicts(task.settings().applyConflicts())
                     .withAdditiveDdl(task.settings().cdc().allowAdditiveDdl())
@@ -193,6 +209,13 @@ public final class CdcPhase {
                                 hold.pause(stop);
                             }
                         }
+                    } else if (event.message() instanceof PgOutputMessage.Begin begin && stopPoint.after(begin)) {
+                        applier.commitPending();
+                        confirm(stream, applier);
+                        log.info("cdc: stop point {} reached: applied every transaction committed up to it (the next"
+                                + " commits at {}, {})", stopPoint.current().orElseThrow(), begin.finalLsn(),
+                                begin.commitTime());
+                        return Outcome.STOP_POINT;
                     } else if (event.message() instanceof PgOutputMessage.Begin begin && hold.holds(begin.finalLsn())) {
                         applier.commitPending();
                         confirm(stream, applier);
@@ -216,6 +239,13 @@ public final class CdcPhase {
                         Lsn done = Lsn.max(applier.stats().lastCommittedEndLsn(), idleRecorded);
                         if (catchUp.isPresent() && done.isValid() && done.compareTo(catchUp.get()) >= 0) {
                             return Outcome.CAUGHT_UP;
+                        }
+                        if (event == null && stopPoint.reached(done)) {
+                            applier.commitPending();
+                            confirm(stream, applier);
+                            log.info("cdc: stop point {} reached: everything committed up to it is applied (at {})",
+                                    stopPoint.current().orElseThrow(), done);
+                            return Outcome.STOP_POINT;
                         }
                         if (stop.getAsBoolean()) {
                             applier.commitPending();

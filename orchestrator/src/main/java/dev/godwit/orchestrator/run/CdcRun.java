@@ -115,7 +115,12 @@ final class CdcRun {
         try (AutoValidation validation = AutoValidation.duringCdc(task, source, target, control);
              CutoverSchedule schedule = CutoverSchedule.startFiring(task.name(), control, target)) {
             while (true) {
-                phase.run(() -> stop.requested() || stop.cutoverRequested(), Optional.empty());
+                CdcPhase.Outcome outcome = phase.run(() -> stop.requested() || stop.cutoverRequested(), Optional.empty(),
+                        stop::stopAt);
+                if (outcome == CdcPhase.Outcome.STOP_POINT) {
+                    stopPointReached(stop);
+                    return Optional.empty();
+                }
                 Optional<CutoverRequest> request = stop.requested() ? Optional.empty() : stop.takeCutover();
                 if (request.isEmpty()) {
                     return Optional.empty();
@@ -131,6 +136,22 @@ final class CdcRun {
                 }
             }
         }
+    }
+
+    /**
+     * The run ends at its stop point: a point set by 'godwit stop --at' is cleared (a resume goes on past it); one
+     * from the task file stays, so a resume stops there again until it is taken out of the file.
+     */
+    private void stopPointReached(StopSignal stop) throws SQLException {
+        String point = stop.stopAt().map(Object::toString).orElse("?");
+        try (Connection t = target.open("control")) {
+            if (store.stopAt(t).isPresent()) {
+                store.setStopAt(t, Optional.empty());
+            }
+            store.event(t, "INFO", "cdc", "stop point " + point + " reached: every transaction committed up to it"
+                    + " is applied");
+        }
+        stop.request("stop point " + point + " reached");
     }
 
     private CutoverReport cutover(SchemaPlan planned, CdcPhase phase, StopSignal stop, CutoverRequest request,

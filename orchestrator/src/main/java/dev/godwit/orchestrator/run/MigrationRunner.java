@@ -77,7 +77,7 @@ public final class MigrationRunner {
         }
 
         void claimed() {
-            stop = new StopSignal(target, store, cutovers, Owners.self());
+            stop = new StopSignal(target, store, cutovers, Owners.self(), task.settings().cdc().stopAt());
         }
 
         FullLoadSteps load() {

@@ -9,7 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
+import dev.godwit.mappings.task.StopAt;
+
 import java.sql.Connection;
+import java.time.ZoneId;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +34,8 @@ final class StopSignal implements AutoCloseable {
     private final AtomicReference<String> reason = new AtomicReference<>();
     private final AtomicReference<CutoverRequest> cutover = new AtomicReference<>();
     private final AtomicLong lastCutoverTaken = new AtomicLong();
+    /** The stop point: 'godwit stop --at' (recorded in the control schema) over cdc.stopAt of the task file. */
+    private final AtomicReference<Optional<StopAt>> stopAt;
     private final PgConnector target;
     private final TaskStore store;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -39,9 +44,10 @@ final class StopSignal implements AutoCloseable {
         return t;
     });
 
-    StopSignal(PgConnector target, TaskStore store, CutoverLedger cutovers, String owner) {
+    StopSignal(PgConnector target, TaskStore store, CutoverLedger cutovers, String owner, Optional<StopAt> fromTask) {
         this.target = target;
         this.store = store;
+        this.stopAt = new AtomicReference<>(fromTask);
         installSignalHandlers();
         poller.scheduleWithFixedDelay(() -> {
             try (Connection c = target.open("control")) {
@@ -49,6 +55,12 @@ final class StopSignal implements AutoCloseable {
                 if (store.find(c).map(r -> r.desiredState() == DesiredState.STOP).orElse(false)) {
                     request("godwit stop");
                 }
+                store.stopAt(c).flatMap(text -> StopAt.parse(text, ZoneId.systemDefault())).ifPresent(point -> {
+                    if (!stopAt.getAndSet(Optional.of(point)).equals(Optional.of(point))) {
+                        log.info("cdc: stop point {} (godwit stop --at): every transaction committed up to it is applied,"
+                                + " then the run stops", point);
+                    }
+                });
                 cutovers.pending(c).filter(r -> r.id() > lastCutoverTaken.get()).ifPresent(r -> {
                     if (cutover.compareAndSet(null, r)) {
                         log.info("cutover requested ({}): starting after the transaction at hand", r.requestedBy());
@@ -58,6 +70,11 @@ final class StopSignal implements AutoCloseable {
                 log.debug("could not read the desired state", e);
             }
         }, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Where CDC is to stop by itself, if anywhere. */
+    Optional<StopAt> stopAt() {
+        return stopAt.get();
     }
 
     boolean requested() {

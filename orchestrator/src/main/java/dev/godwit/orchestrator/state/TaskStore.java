@@ -87,6 +87,21 @@ public final class TaskStore {
         ControlStatements.update(c, "UPDATE " + schema.table("task") + " SET owner_seen_at = NULL WHERE name = ?", task);
     }
 
+    /** The stop point 'godwit stop --at' recorded (its text), or none: cleared once CDC reached it. */
+    public void setStopAt(Connection c, Optional<String> stopAt) throws SQLException {
+        ControlStatements.update(c, "UPDATE " + schema.table("task") + " SET stop_at = ?, updated_at = now() WHERE name = ?",
+                stopAt.orElse(null), task);
+    }
+
+    public Optional<String> stopAt(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT stop_at FROM " + schema.table("task") + " WHERE name = ?")) {
+            ps.setString(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
     public void setDesiredState(Connection c, DesiredState desired) throws SQLException {
         ControlStatements.update(c, "UPDATE " + schema.table("task") + " SET desired_state = ?, updated_at = now() WHERE name = ?", desired.stored(), task);
     }

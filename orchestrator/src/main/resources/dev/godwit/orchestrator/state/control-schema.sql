@@ -16,6 +16,8 @@ CREATE TABLE IF NOT EXISTS ${schema}.task (
     created_at        timestamptz NOT NULL DEFAULT now(),
     updated_at        timestamptz NOT NULL DEFAULT now()
 );
+-- where CDC stops by itself ('godwit stop --at': an LSN or an ISO-8601 time), until reached
+ALTER TABLE ${schema}.task ADD COLUMN IF NOT EXISTS stop_at text;
 
 -- per target table: its load state and the LSN its copy is consistent with
 CREATE TABLE IF NOT EXISTS ${schema}.table_state (
