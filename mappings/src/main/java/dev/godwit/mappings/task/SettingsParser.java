@@ -30,7 +30,7 @@ final class SettingsParser {
     private static final List<String> CUTOVER_KEYS = List.of("maxLag", "catchUpTimeout", "keepReplication", "fenceSql",
             "unfenceSql", "validate");
     private static final List<String> CDC_KEYS = List.of("startPosition", "heartbeatInterval", "allowAdditiveDdl",
-            "stopAt");
+            "stopAt", "ddl");
     private static final List<String> VALIDATION_KEYS = List.of("enabled", "contentHash", "threadCount",
             "partitionSize", "failureMaxCount");
     private static final List<String> CONFLICT_KEYS = List.of("insertExisting", "updateMissing", "deleteMissing");
@@ -202,8 +202,11 @@ final class SettingsParser {
             }
             return duration;
         }).orElse(d.heartbeatInterval());
-        boolean additive = doc.bool(node.get("allowAdditiveDdl"), Doc.child(path, "allowAdditiveDdl"))
-                .orElse(d.allowAdditiveDdl());
+        DdlPolicy ddl = ddl(node.get("ddl"), Doc.child(path, "ddl"), d.ddl());
+        Optional<Boolean> additive = doc.bool(node.get("allowAdditiveDdl"), Doc.child(path, "allowAdditiveDdl"));
+        if (additive.isPresent()) {
+            ddl = ddl.withAddColumn(additive.get() ? DdlPolicy.Action.APPLY : DdlPolicy.Action.STOP);
+        }
         Optional<StopAt> stopAt = doc.text(node.get("stopAt"), Doc.child(path, "stopAt")).flatMap(text -> {
             Optional<StopAt> at = StopAt.parse(text, java.time.ZoneId.systemDefault());
             if (at.isEmpty()) {
@@ -211,7 +214,30 @@ final class SettingsParser {
             }
             return at;
         });
-        return new CdcSettings(start.or(d::startPosition), heartbeat, additive, stopAt.or(d::stopAt));
+        return new CdcSettings(start.or(d::startPosition), heartbeat, ddl, stopAt.or(d::stopAt));
+    }
+
+    private DdlPolicy ddl(JsonNode node, String path, DdlPolicy d) {
+        if (doc.object(node, path).isEmpty()) {
+            return d;
+        }
+        doc.checkKeys(node, path, DdlPolicy.KEYS, "cdc.ddl setting");
+        return new DdlPolicy(action(node, path, "addColumn", true, d.addColumn()),
+                action(node, path, "dropColumn", true, d.dropColumn()),
+                action(node, path, "alterColumnType", false, d.alterColumnType()));
+    }
+
+    private DdlPolicy.Action action(JsonNode node, String path, String key, boolean ignorable, DdlPolicy.Action d) {
+        String where = Doc.child(path, key);
+        return doc.text(node.get(key), where).flatMap(text -> {
+            Optional<DdlPolicy.Action> action = DdlPolicy.Action.of(text)
+                    .filter(a -> ignorable || a != DdlPolicy.Action.IGNORE);
+            if (action.isEmpty()) {
+                doc.error(where, "found '" + text + "'; expected " + (ignorable ? "apply, stop or ignore"
+                        : "apply or stop (ignoring it would leave the target unable to take the changes that follow)"));
+            }
+            return action;
+        }).orElse(d);
     }
 
     private CutoverSettings cutover(JsonNode node, String path, CutoverSettings d) {

@@ -111,7 +111,7 @@ class TaskLoaderTest {
         assertTrue(s.allowLossyTypeChanges());
         assertEquals("my_slot", s.slotName());
         assertEquals("my_pub", s.publicationName());
-        assertEquals(new CdcSettings(Optional.empty(), Duration.ofMillis(500), true,
+        assertEquals(new CdcSettings(Optional.empty(), Duration.ofMillis(500), DdlPolicy.defaults(),
                 Optional.of(new StopAt.Time(java.time.Instant.parse("2026-12-24T18:00:00Z")))), s.cdc());
         assertEquals(ErrorPolicy.LOG_AND_CONTINUE, s.errorPolicy());
         assertEquals(new ApplyConflicts(true, true, true), s.applyConflicts());
@@ -137,6 +137,16 @@ class TaskLoaderTest {
         assertEquals("settings.cdc.startPosition", problems.get(0).location());
         assertEquals("a start position applies only to type cdc (streaming from an existing slot); this task's type"
                 + " is full-load-and-cdc", problems.get(0).message());
+    }
+
+    @Test
+    void cdcDdlSaysWhatEachKindOfChangeDoes() throws Exception {
+        assertEquals(new DdlPolicy(DdlPolicy.Action.STOP, DdlPolicy.Action.IGNORE, DdlPolicy.Action.APPLY),
+                load(task("settings: {cdc: {allowAdditiveDdl: false, ddl: {dropColumn: ignore, alterColumnType: Apply}}}"))
+                        .settings().cdc().ddl());
+        List<TaskProblem> problems = problems(task("settings: {cdc: {ddl: {alterColumnType: ignore}}}"));
+        assertEquals("settings.cdc.ddl.alterColumnType", problems.get(0).location());
+        assertTrue(problems.get(0).message().contains("expected apply or stop"), problems.get(0).message());
     }
 
     @Test

@@ -175,7 +175,7 @@ public final class CdcPhase {
                 return Outcome.STOP_POINT;
             }
             ApplyOptions options = ApplyOptions.defaults().withConflicts(task.settings().applyConflicts())
-                    .withAdditiveDdl(task.settings().cdc().allowAdditiveDdl())
+                    .withDdl(task.settings().cdc().ddl()).withSourceColumns(new SourceCatalogColumns(source))
                     .withErrorPolicy(task.settings().errorPolicy());
             ChangeApplier applier = new ChangeApplier(t, routing, checkpoint, options,
                     new ControlApplyExceptions(this.control, task.name()));

@@ -1,6 +1,7 @@
 package dev.godwit.workers.cdc.apply;
 
 import dev.godwit.mappings.task.ApplyConflicts;
+import dev.godwit.mappings.task.DdlPolicy;
 import dev.godwit.mappings.task.ErrorPolicy;
 import java.time.Duration;
 import java.util.Optional;
@@ -10,8 +11,10 @@ import java.util.function.LongSupplier;
  * How the applier behaves.
  *
  * @param conflicts                what to do when a change does not fit the target's rows
- * @param allowAdditiveDdl         a column added on the source is added to the target ({@code ALTER TABLE … ADD
- *                                 COLUMN}) instead of stopping with a {@link SchemaDriftException}
+ * @param ddl                      what a source table changing shape does on the target ({@link SchemaDrift}); a
+ *                                 kind that stops ends the applier with a {@link SchemaDriftException}
+ * @param sourceColumns            how a column looks in the source's catalog now (for the value a column added on
+ *                                 the source gave the rows it had, and its default)
  * @param typeResolver             the target type for a new source column when additive DDL is allowed; when it
  *                                 answers empty, a {@code Type} message's name is used, else {@code format_type()}
  *                                 on the target (right for built-in types, whose OIDs are fixed)
@@ -29,7 +32,7 @@ import java.util.function.LongSupplier;
  * @param groupClock               nanoseconds, for {@code maxGroupDuration} only ({@code System::nanoTime}); a test
  *                                 that must not depend on the machine's speed passes a clock it moves itself
  */
-public record ApplyOptions(ApplyConflicts conflicts, boolean allowAdditiveDdl, TypeResolver typeResolver,
+public record ApplyOptions(ApplyConflicts conflicts, DdlPolicy ddl, SourceColumns sourceColumns, TypeResolver typeResolver,
                            int batchSize, int maxTransactionsPerCommit, Duration maxGroupDuration,
                            ErrorPolicy errorPolicy, LongSupplier groupClock) {
 
@@ -44,10 +47,10 @@ public record ApplyOptions(ApplyConflicts conflicts, boolean allowAdditiveDdl, T
     public static final Duration DEFAULT_GROUP_DURATION = Duration.ofMillis(50);
 
     public ApplyOptions {
-        if (conflicts == null || typeResolver == null || maxGroupDuration == null || errorPolicy == null
-                || groupClock == null) {
+        if (conflicts == null || ddl == null || sourceColumns == null || typeResolver == null
+                || maxGroupDuration == null || errorPolicy == null || groupClock == null) {
             throw new IllegalArgumentException(
-                    "conflicts, typeResolver, maxGroupDuration, errorPolicy and groupClock are required");
+                    "conflicts, ddl, sourceColumns, typeResolver, maxGroupDuration, errorPolicy and groupClock are required");
         }
         if (batchSize < 1 || maxTransactionsPerCommit < 1) {
             throw new IllegalArgumentException("batchSize and maxTransactionsPerCommit must be at least 1");
@@ -55,47 +58,59 @@ public record ApplyOptions(ApplyConflicts conflicts, boolean allowAdditiveDdl, T
     }
 
     /**
-     * Strict conflicts, no DDL, stop on errors, pipelines of 1000 changes, up to 1000 source transactions (or 50 ms
+     * Strict conflicts, DDL as {@link DdlPolicy#defaults()} but no DDL at all (additive included) unless enabled, stop on
+     * errors, pipelines of 1000 changes, up to 1000 source transactions (or 50 ms
      * of them) per target transaction.
      */
     public static ApplyOptions defaults() {
-        return new ApplyOptions(ApplyConflicts.strict(), false, (oid, typmod) -> Optional.empty(),
+        return new ApplyOptions(ApplyConflicts.strict(), DdlPolicy.defaults().withAddColumn(DdlPolicy.Action.STOP),
+                SourceColumns.none(), (oid, typmod) -> Optional.empty(),
                 DEFAULT_BATCH_SIZE, DEFAULT_TRANSACTIONS_PER_COMMIT, DEFAULT_GROUP_DURATION, ErrorPolicy.STOP,
                 System::nanoTime);
     }
 
     public ApplyOptions withConflicts(ApplyConflicts value) {
-        return new ApplyOptions(value, allowAdditiveDdl, typeResolver, batchSize, maxTransactionsPerCommit,
+        return new ApplyOptions(value, ddl, sourceColumns, typeResolver, batchSize, maxTransactionsPerCommit,
                 maxGroupDuration, errorPolicy, groupClock);
     }
 
+    /** Columns added on the source are added to the target, or stop the applier. */
     public ApplyOptions withAdditiveDdl(boolean value) {
-        return new ApplyOptions(conflicts, value, typeResolver, batchSize, maxTransactionsPerCommit,
+        return withDdl(ddl.withAddColumn(value ? DdlPolicy.Action.APPLY : DdlPolicy.Action.STOP));
+    }
+
+    public ApplyOptions withDdl(DdlPolicy value) {
+        return new ApplyOptions(conflicts, value, sourceColumns, typeResolver, batchSize, maxTransactionsPerCommit,
+                maxGroupDuration, errorPolicy, groupClock);
+    }
+
+    public ApplyOptions withSourceColumns(SourceColumns value) {
+        return new ApplyOptions(conflicts, ddl, value, typeResolver, batchSize, maxTransactionsPerCommit,
                 maxGroupDuration, errorPolicy, groupClock);
     }
 
     public ApplyOptions withBatchSize(int value) {
-        return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, value, maxTransactionsPerCommit,
+        return new ApplyOptions(conflicts, ddl, sourceColumns, typeResolver, value, maxTransactionsPerCommit,
                 maxGroupDuration, errorPolicy, groupClock);
     }
 
     public ApplyOptions withMaxTransactionsPerCommit(int value) {
-        return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, batchSize, value, maxGroupDuration,
+        return new ApplyOptions(conflicts, ddl, sourceColumns, typeResolver, batchSize, value, maxGroupDuration,
                 errorPolicy, groupClock);
     }
 
     public ApplyOptions withMaxGroupDuration(Duration value) {
-        return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, batchSize, maxTransactionsPerCommit,
+        return new ApplyOptions(conflicts, ddl, sourceColumns, typeResolver, batchSize, maxTransactionsPerCommit,
                 value, errorPolicy, groupClock);
     }
 
     public ApplyOptions withErrorPolicy(ErrorPolicy value) {
-        return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, batchSize, maxTransactionsPerCommit,
+        return new ApplyOptions(conflicts, ddl, sourceColumns, typeResolver, batchSize, maxTransactionsPerCommit,
                 maxGroupDuration, value, groupClock);
     }
 
     public ApplyOptions withGroupClock(LongSupplier value) {
-        return new ApplyOptions(conflicts, allowAdditiveDdl, typeResolver, batchSize, maxTransactionsPerCommit,
+        return new ApplyOptions(conflicts, ddl, sourceColumns, typeResolver, batchSize, maxTransactionsPerCommit,
                 maxGroupDuration, errorPolicy, value);
     }
 }

@@ -128,4 +128,31 @@ public record ApplyTarget(String sourceSchema, String sourceName, String targetS
         return new ApplyTarget(sourceSchema, sourceName, targetSchema, targetName, more, omittedColumns, types,
                 addedColumns, keyColumns, syncLsn);
     }
+
+    /** This target without the column written from {@code sourceName} (dropped on the source). */
+    public ApplyTarget withoutColumn(String sourceName) {
+        List<Column> fewer = columns.stream().filter(c -> !c.sourceName().equals(sourceName)).toList();
+        Map<String, String> types = new LinkedHashMap<>(sourceTypes);
+        types.remove(sourceName);
+        return new ApplyTarget(this.sourceSchema, this.sourceName, targetSchema, targetName, fewer, omittedColumns,
+                types, addedColumns, keyColumns, syncLsn);
+    }
+
+    /** This target with the column written from {@code sourceName} of another type (altered on both sides). */
+    public ApplyTarget withColumnType(String sourceName, String type) {
+        List<Column> changed = columns.stream().map(c -> c.sourceName().equals(sourceName)
+                ? new Column(c.sourceName(), c.targetName(), type) : c).toList();
+        Map<String, String> types = new LinkedHashMap<>(sourceTypes);
+        types.put(sourceName, type);
+        return new ApplyTarget(this.sourceSchema, this.sourceName, targetSchema, targetName, changed, omittedColumns,
+                types, addedColumns, keyColumns, syncLsn);
+    }
+
+    /** This target leaving out a source column (one added on the source that the target ignores). */
+    public ApplyTarget withOmitted(String sourceName) {
+        Set<String> more = new java.util.HashSet<>(omittedColumns);
+        more.add(sourceName);
+        return new ApplyTarget(this.sourceSchema, this.sourceName, targetSchema, targetName, columns, more,
+                sourceTypes, addedColumns, keyColumns, syncLsn);
+    }
 }

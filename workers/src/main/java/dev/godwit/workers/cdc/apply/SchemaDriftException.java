@@ -13,8 +13,14 @@ public final class SchemaDriftException extends SQLException {
     private final List<String> columns;
 
     public SchemaDriftException(String table, List<String> columns, String detail) {
+        this(table, columns, detail, true);
+    }
+
+    /** @param additive whether the fix is to add the columns (else the detail says the fix) */
+    public SchemaDriftException(String table, List<String> columns, String detail, boolean additive) {
         super("schema drift on source table " + table + ": " + detail + " " + columns
-                + "; add the columns to the target (or allow additive DDL) and restart", "42703");
+                + (additive ? "; add the columns to the target (or set cdc.ddl.addColumn: apply) and resume" : ""),
+                "42703");
         this.table = table;
         this.columns = List.copyOf(columns);
     }

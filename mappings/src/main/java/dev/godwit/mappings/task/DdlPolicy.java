@@ -1,0 +1,44 @@
+package dev.godwit.mappings.task;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * What change data capture does when the source's tables change shape while it runs ({@code cdc.ddl}): each kind of
+ * change is applied to the target, stops CDC with a message that names it and the fix, or (where that leaves the
+ * target able to take the changes that follow) is ignored with a warning. By default the additive kind is applied
+ * and the others stop, since they lose or reinterpret data on the target. A column renamed on the source always
+ * stops CDC: in a Relation message it looks like a column dropped and another added, and taking it for that would
+ * empty the column on the target.
+ *
+ * @param addColumn       {@code ADD COLUMN}: added with the value the source's existing rows have and its default
+ * @param dropColumn      {@code DROP COLUMN}: dropped; ignored keeps it on the target (NOT NULL dropped)
+ * @param alterColumnType {@code ALTER COLUMN … TYPE} to a wider type (int → bigint, varchar(n) → varchar(m > n) or
+ *                        text, numeric precision raised, real → double precision): altered (apply or stop only)
+ */
+public record DdlPolicy(Action addColumn, Action dropColumn, Action alterColumnType) {
+
+    public enum Action {
+        APPLY, STOP, IGNORE;
+
+        public String spelling() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        static Optional<Action> of(String text) {
+            return List.of(values()).stream().filter(a -> a.spelling().equalsIgnoreCase(text.strip())).findFirst();
+        }
+    }
+
+    /** The keys of {@code cdc.ddl}. */
+    static final List<String> KEYS = List.of("addColumn", "dropColumn", "alterColumnType");
+
+    public static DdlPolicy defaults() {
+        return new DdlPolicy(Action.APPLY, Action.STOP, Action.STOP);
+    }
+
+    public DdlPolicy withAddColumn(Action action) {
+        return new DdlPolicy(action, dropColumn, alterColumnType);
+    }
+}
