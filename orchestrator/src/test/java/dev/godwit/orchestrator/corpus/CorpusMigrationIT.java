@@ -11,17 +11,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Whole applications from the shared corpus (issue 15's proof, a CI-sized subset; {@code scripts/corpus.sh} runs all
@@ -35,6 +41,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(PgExtension.class)
 class CorpusMigrationIT {
+    /** The corpus' schemas (its README), each with a workload and a smoke script in {@code corpus/}. */
+    static final List<String> SCHEMAS = List.of("apache-ranger", "baw-server", "chinook", "danbooru", "graphile-starter",
+            "inaturalist", "northwind", "postgrest-fixtures");
+    /** Those that need PostgreSQL 14 or newer (tsmultirange, an aggregate over anycompatible: the corpus README). */
+    static final Set<String> NEEDS_14 = Set.of("baw-server", "inaturalist");
+
     @TempDir
     Path dir;
 
@@ -54,6 +66,24 @@ class CorpusMigrationIT {
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void apacheRangerFrom17To17(PgLab lab) throws Exception {
         migrate(lab, "apache-ranger", 17);
+    }
+
+    /**
+     * Every schema of the corpus, from 13 where it loads there and from 17, with {@code -Dgodwit.corpus=all} (about 10
+     * minutes, too long for every build; {@code scripts/corpus.sh} runs the corpus on the lab's 15 → 15).
+     */
+    @ParameterizedTest(name = "{0} from {1} to 17")
+    @MethodSource("wholeCorpus")
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void everySchemaWithGodwitCorpusAll(String name, int sourceMajor, PgLab lab) throws Exception {
+        assumeTrue("all".equals(System.getProperty("godwit.corpus")),
+                "the whole corpus runs with -Dgodwit.corpus=all");
+        migrate(lab, name, sourceMajor);
+    }
+
+    static Stream<Arguments> wholeCorpus() {
+        return SCHEMAS.stream().flatMap(name -> NEEDS_14.contains(name) ? Stream.of(Arguments.of(name, 17))
+                : Stream.of(Arguments.of(name, 13), Arguments.of(name, 17)));
     }
 
     private void migrate(PgLab lab, String name, int sourceMajor) throws Exception {
@@ -91,7 +121,10 @@ class CorpusMigrationIT {
                 () -> assertEquals("", differences(sourceSmoke, targetSmoke), "(c) the smoke script's output differs"));
     }
 
-    /** The lines at which the two outputs differ (at most 40), each with the statement echoed before it. */
+    /**
+     * The lines at which the two outputs differ (at most 40), by line number; psql echoed each statement before its
+     * output, so the lines above a difference name the statement.
+     */
     private static String differences(Corpus.Result source, Corpus.Result target) {
         List<String> s = source.output().lines().toList();
         List<String> t = target.output().lines().toList();
