@@ -22,8 +22,9 @@ SELECT (SELECT count(*) FROM audio_events WHERE creator_id = 1 AND start_time_se
 SELECT string_agg(sequencename || '=' || last_value, ' ' ORDER BY sequencename) FILTER (WHERE last_value IS NOT NULL)
   FROM pg_sequences WHERE schemaname = 'public';
 -- its aggregate, functions and enums
+-- (contiguous_range_number counts gaps between consecutive ranges, so it is fed in recording order)
 SELECT site_id, contiguous_range_number(tsrange(recorded_date, recorded_date + make_interval(secs => duration_seconds::float8)),
-                                        interval '1 hour')
+                                        interval '1 hour' ORDER BY recorded_date, id)
   FROM audio_recordings WHERE site_id <= 3 GROUP BY site_id ORDER BY site_id;
 SELECT site_id, tsmultirange_total_seconds(range_agg(tsrange(recorded_date,
                                            recorded_date + make_interval(secs => duration_seconds::float8))))
