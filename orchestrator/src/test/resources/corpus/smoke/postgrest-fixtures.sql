@@ -30,7 +30,7 @@ DELETE FROM test.files WHERE filename = 'autoexec.bat';
 SELECT * FROM test.touched_files ORDER BY 1, 2, 3, 4;
 -- partitioned tables: what each partition holds
 SELECT tableoid::regclass, name, year, car_brand_name FROM test.car_models ORDER BY 1, 2, 3;
-SELECT tableoid::regclass, * FROM test.car_model_sales ORDER BY 1, 2, 3;
+SELECT tableoid::regclass, * FROM test.car_model_sales ORDER BY 1, 2, 3, 4, 5;
 SELECT tableoid::regclass, * FROM test.car_models_car_dealers ORDER BY 1, 2, 3, 4, 5;
 -- views, materialized views, functions, aggregates, a procedure
 REFRESH MATERIALIZED VIEW test.materialized_projects;
@@ -38,7 +38,7 @@ SELECT * FROM test.materialized_projects ORDER BY id;
 SELECT matviewname, ispopulated FROM pg_matviews WHERE schemaname = 'test' ORDER BY 1;
 SELECT * FROM test.labels ORDER BY id;
 SELECT * FROM test.label_screen ORDER BY 1, 2;
-SELECT * FROM test.get_tsearch_to_tsvector() ORDER BY 1 NULLS FIRST LIMIT 3;
+SELECT * FROM test.get_tsearch_to_tsvector() ORDER BY 1 NULLS FIRST, 2::text NULLS FIRST LIMIT 3;
 SELECT test.some_agg(n ORDER BY val) FROM test.some_numbers n;
 SELECT v2.get_special_text();
 CALL test.unsupported_proc();
