@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Whole applications: every schema of the corpus (../shared/corpus beside the clone, or CORPUS=dir) through a
-# full-load-and-cdc task (after `godwit preflight --fix`), a change on every table while CDC runs, and a fenced cutover,
-# then `godwit validate --content`, on the benchmark lab's pair of
-# servers (scripts/bench/lab.sh: PostgreSQL 15 → 15). Prints one line per schema:
-#   name  start  cdc  cutover  validate  schema-diff
-# where schema-diff counts the lines in which `pg_dump --schema-only` of source and target differ (godwit's control
-# schema left out; comments, SET lines, pg_dump's \restrict lines and blank lines dropped). Logs and dumps stay in
-# the printed directory.
+# full-load-and-cdc task (after `godwit preflight --fix`), then, while CDC runs, a change on every table and the
+# application's own workload (orchestrator/src/test/resources/corpus/workload/NAME.sql: inserts through identity
+# columns and defaults, updates that fire its triggers, key changes and deletes that cascade, rows in partitions and
+# RLS tables), a fenced cutover, `godwit validate --content`, and the application's smoke script
+# (.../corpus/smoke/NAME.sql) on both sides, on the benchmark lab's pair of servers (scripts/bench/lab.sh:
+# PostgreSQL 15 → 15). Prints one line per schema:
+#   name  start  cdc  cutover  validate  smoke  schema-diff
+# where smoke is `same` when the smoke script printed the same on source and target (`differ` otherwise, `-` when the
+# schema has none), and schema-diff counts the lines in which `pg_dump --schema-only` of source and target differ
+# (godwit's control schema left out; comments, SET lines, pg_dump's \restrict lines and blank lines dropped). Logs,
+# dumps and diffs stay in the printed directory. docs/testing.md says what the test suite's subset covers.
 #
 # usage: scripts/corpus.sh [NAME ...]     (default: every schema that has a load.sh)
 # needs: apt-get install postgresql-15 (server, psql, pg_dump); Java 17 and Maven for godwit.
@@ -20,6 +24,7 @@ work=$(mktemp -d /tmp/godwit-corpus.XXXX)
 "$root/scripts/bench/lab.sh" up >/dev/null
 (cd "$root" && mvn -B -q -DskipTests package) || exit 1
 godwit() { java -jar "$root/orchestrator/target/godwit.jar" "$@"; }
+scripts="$root/orchestrator/src/test/resources/corpus"
 
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
@@ -57,12 +62,19 @@ END $$;
 SQL
 }
 
+# psql as CorpusMigrationIT runs the corpus scripts: each statement echoed before its output, errors in place; read-write
+# on the fenced source too (the fence is a database default a session may override)
+run_script() { # url file output [stop-on-error]
+  PGOPTIONS="-c default_transaction_read_only=off -c TimeZone=UTC -c DateStyle=ISO,YMD -c lc_messages=C" \
+    psql -X -q -A -e -P null=NULL -v ON_ERROR_STOP="${4:-0}" -d "$1" -f "$2" >"$3" 2>&1
+}
+
 normalized_dump() { # url file
   pg_dump -s --exclude-schema=godwit --no-owner --no-privileges "$1" 2>/dev/null |
     grep -v -e '^--' -e '^SET ' -e '^SELECT pg_catalog.set_config' -e '^\\restrict ' -e '^\\unrestrict ' -e '^$' >"$2"
 }
 
-printf '%-20s %-8s %-8s %-8s %-10s %s\n' schema start cdc cutover validate schema-diff
+printf '%-20s %-8s %-8s %-8s %-10s %-7s %s\n' schema start cdc cutover validate smoke schema-diff
 for name in "${names[@]}"; do
   db="corpus_${name//-/_}"; dir="$work/$name"; mkdir -p "$dir"
   psql $S -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" postgres 2>/dev/null
@@ -92,26 +104,36 @@ YAML
   godwit preflight "$dir/task.yaml" --fix >"$dir/preflight.log" 2>&1
   godwit start "$dir/task.yaml" >"$dir/start.log" 2>&1 &
   pid=$!
-  start=failed; cdc=-; cutover=-; validate=-
+  start=failed; cdc=-; cutover=-; validate=-; smoke=-
   for _ in $(seq 1 600); do
     grep -q "cdc: streaming slot" "$dir/start.log" && { start=ok; break; }
     kill -0 $pid 2>/dev/null || break
     sleep 0.5
   done
   if [ "$start" = ok ]; then
-    touch_every_table "postgresql://postgres@127.0.0.1:55432/$db" >"$dir/workload.log" 2>&1
-    sleep 3
-    if kill -0 $pid 2>/dev/null; then cdc=ok; else cdc=stopped; fi
+    src="postgresql://postgres@127.0.0.1:55432/$db"
+    touch_every_table "$src" >"$dir/touch.log" 2>&1
+    workload=ok
+    if [ -f "$scripts/workload/$name.sql" ]; then
+      run_script "$src" "$scripts/workload/$name.sql" "$dir/workload.log" 1 || workload=failed
+    fi
+    # the cutover's lag check waits for the applier to take all of it; a task that stopped on a change has ended
+    if ! kill -0 $pid 2>/dev/null; then cdc=stopped; elif [ $workload = failed ]; then cdc=workload-failed; else cdc=ok; fi
     if godwit cutover "$dir/task.yaml" --fence >"$dir/cutover.log" 2>&1; then cutover=ok; else cutover=failed; fi
     psql $S -qc "ALTER DATABASE $db SET default_transaction_read_only = off" postgres
     godwit validate "$dir/task.yaml" --content >"$dir/validate.log" 2>&1
     case $? in 0) validate=equal ;; 4) validate=differ ;; *) validate=failed ;; esac
+    if [ "$cutover" = ok ] && [ -f "$scripts/smoke/$name.sql" ]; then
+      run_script "$src" "$scripts/smoke/$name.sql" "$dir/smoke-source.out"
+      run_script "postgresql://postgres@127.0.0.1:55433/$db" "$scripts/smoke/$name.sql" "$dir/smoke-target.out"
+      if diff "$dir/smoke-source.out" "$dir/smoke-target.out" >"$dir/smoke.diff"; then smoke=same; else smoke=differ; fi
+    fi
   fi
   kill $pid 2>/dev/null; wait $pid 2>/dev/null
   normalized_dump "postgresql://postgres@127.0.0.1:55432/$db" "$dir/source.sql"
   normalized_dump "postgresql://postgres@127.0.0.1:55433/$db" "$dir/target.sql"
   diff "$dir/source.sql" "$dir/target.sql" >"$dir/schema.diff"
-  printf '%-20s %-8s %-8s %-8s %-10s %s\n' "$name" "$start" "$cdc" "$cutover" "$validate" \
+  printf '%-20s %-8s %-8s %-8s %-10s %-7s %s\n' "$name" "$start" "$cdc" "$cutover" "$validate" "$smoke" \
     "$(grep -c '^[<>]' "$dir/schema.diff") lines"
 done
 echo "logs, dumps and diffs in $work"
