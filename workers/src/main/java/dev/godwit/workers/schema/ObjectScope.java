@@ -74,6 +74,22 @@ final class ObjectScope {
         return schemas;
     }
 
+    /**
+     * Whether an object of this schema is created: its schema is in scope and keeps its name on the target (else the
+     * object is named as not created, with why). The schema is then created too.
+     */
+    boolean carries(String schema, String object, ScriptBuilder script) {
+        if (!covers(schema)) {
+            return false;
+        }
+        Optional<String> problem = schemaProblem(schema);
+        problem.ifPresent(p -> script.notCreated(object, p));
+        if (problem.isEmpty()) {
+            script.needSchema(schema);
+        }
+        return problem.isEmpty();
+    }
+
     /** Why an object of this schema cannot keep its source definition: the mappings move the schema. */
     Optional<String> schemaProblem(String schema) {
         String target = names.schema(schema);

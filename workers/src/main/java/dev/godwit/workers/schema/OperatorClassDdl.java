@@ -9,7 +9,6 @@ import dev.godwit.workers.schema.SchemaScript.Statement;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The operator families and classes of the schemas in scope, as pg_dump prints them: a family only when its class
@@ -31,7 +30,7 @@ final class OperatorClassDdl implements DdlPart {
     public void write(ScriptBuilder script) {
         for (OperatorFamily f : catalog.objects().defined().operatorFamilies()) {
             String object = "operator family " + f.schema() + "." + f.name() + " using " + f.method();
-            if ((f.implied() && f.looseMembers().isEmpty()) || !carried(f.schema(), object, script)) {
+            if ((f.implied() && f.looseMembers().isEmpty()) || !scope.carries(f.schema(), object, script)) {
                 continue;
             }
             script.add(PreData.TABLE_LINKS, new Statement(object, OperatorDdl.unlessExists(create(f))));
@@ -41,7 +40,7 @@ final class OperatorClassDdl implements DdlPart {
         }
         for (OperatorClass c : catalog.objects().defined().operatorClasses()) {
             String object = "operator class " + c.schema() + "." + c.name() + " using " + c.method();
-            if (!carried(c.schema(), object, script)) {
+            if (!scope.carries(c.schema(), object, script)) {
                 continue;
             }
             script.add(PreData.TABLE_LINKS, new Statement(object, OperatorDdl.unlessExists(create(c))));
@@ -51,17 +50,6 @@ final class OperatorClassDdl implements DdlPart {
         }
     }
 
-    private boolean carried(String schema, String object, ScriptBuilder script) {
-        if (!scope.covers(schema)) {
-            return false;
-        }
-        Optional<String> problem = scope.schemaProblem(schema);
-        problem.ifPresent(p -> script.notCreated(object, p));
-        if (problem.isEmpty()) {
-            script.needSchema(schema);
-        }
-        return problem.isEmpty();
-    }
 
     /** The family, and its loose members in the same text: they are created, or kept, together. */
     static String create(OperatorFamily f) {

@@ -9,7 +9,6 @@ import dev.godwit.workers.schema.SchemaScript.Statement;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The text search dictionaries and configurations of the schemas in scope, dictionaries first (a configuration maps
@@ -31,7 +30,7 @@ final class TextSearchDdl implements DdlPart {
     public void write(ScriptBuilder script) {
         for (TextSearchDictionary d : catalog.objects().defined().textSearchDictionaries()) {
             String object = "text search dictionary " + d.schema() + "." + d.name();
-            if (carried(d.schema(), object, script)) {
+            if (scope.carries(d.schema(), object, script)) {
                 String name = SqlText.qualified(d.schema(), d.name());
                 script.add(PreData.OPERATORS, new Statement(object, OperatorDdl.unlessExists(create(d))));
                 d.comment().ifPresent(c -> script.add(PreData.OPERATORS, new Statement("comment on " + object,
@@ -40,7 +39,7 @@ final class TextSearchDdl implements DdlPart {
         }
         for (TextSearchConfiguration c : catalog.objects().defined().textSearchConfigurations()) {
             String object = "text search configuration " + c.schema() + "." + c.name();
-            if (carried(c.schema(), object, script)) {
+            if (scope.carries(c.schema(), object, script)) {
                 String name = SqlText.qualified(c.schema(), c.name());
                 script.add(PreData.OPERATORS, new Statement(object, OperatorDdl.unlessExists(create(c))));
                 c.comment().ifPresent(text -> script.add(PreData.OPERATORS, new Statement("comment on " + object,
@@ -49,17 +48,6 @@ final class TextSearchDdl implements DdlPart {
         }
     }
 
-    private boolean carried(String schema, String object, ScriptBuilder script) {
-        if (!scope.covers(schema)) {
-            return false;
-        }
-        Optional<String> problem = scope.schemaProblem(schema);
-        problem.ifPresent(p -> script.notCreated(object, p));
-        if (problem.isEmpty()) {
-            script.needSchema(schema);
-        }
-        return problem.isEmpty();
-    }
 
     static String create(TextSearchDictionary d) {
         return "CREATE TEXT SEARCH DICTIONARY " + SqlText.qualified(d.schema(), d.name()) + " (TEMPLATE = "
