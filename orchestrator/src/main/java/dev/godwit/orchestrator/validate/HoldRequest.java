@@ -57,25 +57,26 @@ final class HoldRequest implements AutoCloseable {
             throws SQLException {
         Connection c = target.open("validation hold");
         try {
-            ControlStatements.update(c, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ? AND expires_at <= now()", store.task());
-            String holder = holder(c, schema, store.task());
-            if (Owners.deadOnThisHost(holder)) {
-                ControlStatements.update(c, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ? AND holder = ?", store.task(), holder);
-            }
+            // another validation of the task (the automatic one, say) holds the applier: this one waits its turn
+            long deadline = System.nanoTime() + maxPause.toNanos();
+            boolean waitingLogged = false;
             int placed;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.table("apply_hold")
-                    + " (task, hold_lsn, expires_at, holder, max_pause)"
-                    + " VALUES (?, '0/0', now() + interval '" + LEASE + "', ?, make_interval(secs => ?))"
-                    + " ON CONFLICT (task) DO NOTHING")) {
-                ps.setString(1, store.task());
-                ps.setString(2, Owners.self());
-                ps.setLong(3, Math.max(1, maxPause.toSeconds()));
-                placed = ps.executeUpdate();
+            while ((placed = tryPlace(c, schema, store, maxPause)) == 0 && System.nanoTime() < deadline) {
+                if (!waitingLogged) {
+                    log.info("validation: another validation of task {} holds the applier ({}); waiting for it to finish",
+                            store.task(), holder(c, schema, store.task()));
+                    waitingLogged = true;
+                }
+                Thread.sleep(1000);
             }
             if (placed == 0) {
                 throw new GodwitException(FailureKind.FAILED, "another validation of task '" + store.task()
                         + "' is holding its applier right now; run validate again when it has finished");
             }
+        } catch (InterruptedException e) {
+            c.close();
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while waiting for another validation", e);
         } catch (SQLException | RuntimeException e) {
             c.close();
             throw e;
@@ -83,6 +84,24 @@ final class HoldRequest implements AutoCloseable {
         HoldRequest hold = new HoldRequest(target, c, schema, store);
         hold.renewer.scheduleWithFixedDelay(hold::renew, RENEW_SECONDS, RENEW_SECONDS, TimeUnit.SECONDS);
         return hold;
+    }
+
+    /** One attempt: 1 when this process now holds the task's applier, 0 when another holder does. */
+    private static int tryPlace(Connection c, ControlSchema schema, TaskStore store, Duration maxPause) throws SQLException {
+        ControlStatements.update(c, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ? AND expires_at <= now()", store.task());
+        String holder = holder(c, schema, store.task());
+        if (Owners.deadOnThisHost(holder)) {
+            ControlStatements.update(c, "DELETE FROM " + schema.table("apply_hold") + " WHERE task = ? AND holder = ?", store.task(), holder);
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.table("apply_hold")
+                + " (task, hold_lsn, expires_at, holder, max_pause)"
+                + " VALUES (?, '0/0', now() + interval '" + LEASE + "', ?, make_interval(secs => ?))"
+                + " ON CONFLICT (task) DO NOTHING")) {
+            ps.setString(1, store.task());
+            ps.setString(2, Owners.self());
+            ps.setLong(3, Math.max(1, maxPause.toSeconds()));
+            return ps.executeUpdate();
+        }
     }
 
     private static String holder(Connection c, ControlSchema schema, String task) throws SQLException {
