@@ -10,6 +10,7 @@ import dev.godwit.orchestrator.state.ControlCheckpoint;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.catalog.CatalogReader;
+import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.cdc.apply.ApplyOptions;
 import dev.godwit.workers.cdc.apply.ApplyTarget;
 import dev.godwit.workers.cdc.apply.ChangeApplier;
@@ -63,6 +64,8 @@ public final class CdcPhase {
     private final Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing;
     private final Lsn startIfNoCheckpoint;
     private final NewPartitions newPartitions;
+    /** What {@code godwit reload} may copy again while this phase streams; null: reloads are not taken. */
+    private final Reloads.Scope reloadScope;
     /** Whether the stream was running again since the last failure: only failures in a row end the phase. */
     private boolean streamedSinceFailure;
     /** Which apply mode the log last named; said once, not at every reconnect. */
@@ -70,6 +73,13 @@ public final class CdcPhase {
 
     public CdcPhase(Task task, PgConnector source, PgConnector target, ControlSchema control,
                     Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing, Lsn startIfNoCheckpoint) {
+        this(task, source, target, control, routing, startIfNoCheckpoint, null);
+    }
+
+    private CdcPhase(Task task, PgConnector source, PgConnector target, ControlSchema control,
+                     Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing, Lsn startIfNoCheckpoint,
+                     Reloads.Scope reloadScope) {
+        this.reloadScope = reloadScope;
         this.task = task;
         this.source = source;
         this.target = target;
@@ -89,8 +99,10 @@ public final class CdcPhase {
         for (TaskStore.TableRow r : new TaskStore(schema, task.name()).tables(control)) {
             r.syncLsn().ifPresent(l -> syncLsns.put(r.tableKey(), l));
         }
-        Routing routing = new Routing(tables, new CatalogReader(control).read(), syncLsns);
-        return new CdcPhase(task, source, target, schema, routing, consistentPoint);
+        SourceCatalog targetCatalog = new CatalogReader(control).read();
+        Routing routing = new Routing(tables, targetCatalog, syncLsns);
+        return new CdcPhase(task, source, target, schema, routing, consistentPoint,
+                new Reloads.Scope(task, source, target, schema, tables, targetCatalog));
     }
 
     /** What ended the phase. */
@@ -182,7 +194,8 @@ public final class CdcPhase {
             StreamOptions streamOptions = StreamOptions.of(task.settings().slotName(), task.settings().publicationName(), start)
                     .withIdleAcknowledgement(true);
             try (ChangeStream stream = ChangeStream.open(source, streamOptions);
-                 Heartbeat heartbeat = Heartbeat.start(source, task.settings().cdc().heartbeatInterval())) {
+                 Heartbeat heartbeat = Heartbeat.start(source, task.settings().cdc().heartbeatInterval());
+                 Reloads reloads = reloadScope == null ? null : new Reloads(reloadScope, control, routing, options)) {
                 log.info("cdc: streaming slot {} from {}", task.settings().slotName(), start);
                 streamedSinceFailure = true;
                 boolean inTransaction = false;
@@ -222,7 +235,12 @@ public final class CdcPhase {
                         hold.pause(stop);
                         held = event; // applied once the hold is released
                     } else {
-                        applier.accept(event.walPosition(), event.message());
+                        // the tables a reload copies again have their changes held back (see Reloads)
+                        PgOutputMessage message = reloads == null ? event.message()
+                                : reloads.divert(event.walPosition(), event.message());
+                        if (message != null) {
+                            applier.accept(event.walPosition(), message);
+                        }
                         if (event.message() instanceof PgOutputMessage.Begin) {
                             inTransaction = true;
                         } else if (event.message() instanceof PgOutputMessage.Commit) {
@@ -235,9 +253,13 @@ public final class CdcPhase {
                         }
                     }
                     if (!inTransaction) {
+                        if (reloads != null) {
+                            reloads.between(applier, () -> confirm(stream, applier));
+                        }
                         // an idle position counts too: every transaction committed below it has been applied
                         Lsn done = Lsn.max(applier.stats().lastCommittedEndLsn(), idleRecorded);
-                        if (catchUp.isPresent() && done.isValid() && done.compareTo(catchUp.get()) >= 0) {
+                        if (catchUp.isPresent() && done.isValid() && done.compareTo(catchUp.get()) >= 0
+                                && (reloads == null || !reloads.active())) {
                             return Outcome.CAUGHT_UP;
                         }
                         if (event == null && stopPoint.reached(done)) {

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
                 StatusCommand.class,
                 ValidateCommand.class,
                 CutoverCommand.class,
+                ReloadCommand.class,
                 CleanupCommand.class,
                 CommandLine.HelpCommand.class},
         footer = "%nExit codes: 0 success, 1 the run failed, 2 bad command line or task file, 3 preflight blockers, "

@@ -9,7 +9,12 @@ public enum TableState {
     /** Every unit copied; its keys, indexes and constraints not yet built. */
     LOADED,
     /** Copied and readied: post-data done. */
-    READY;
+    READY,
+    /**
+     * Being copied again while CDC runs ({@code godwit reload}): its changes are held back from the applier until the
+     * new copy commits; READY again in that transaction.
+     */
+    RELOADING;
 
     /** The spelling in the control schema. */
     public String stored() {

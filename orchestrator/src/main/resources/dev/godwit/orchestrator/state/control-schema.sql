@@ -158,3 +158,20 @@ CREATE TABLE IF NOT EXISTS ${schema}.cdc_progress (
     changes_per_second       numeric NOT NULL,
     updated_at               timestamptz NOT NULL DEFAULT now()
 );
+
+-- tables to copy again while CDC runs ('godwit reload'): written by the command, taken by the process that runs the
+-- task; 'copying' from the moment the process diverts the tables' changes until the copy commits (in the same target
+-- transaction as state 'done'), so a crash in between leaves it 'copying' and the next run copies again
+CREATE TABLE IF NOT EXISTS ${schema}.reload (
+    id            bigserial PRIMARY KEY,
+    task          text NOT NULL REFERENCES ${schema}.task (name) ON DELETE CASCADE,
+    tables        text[] NOT NULL,
+    requested_at  timestamptz NOT NULL DEFAULT now(),
+    requested_by  text NOT NULL,
+    state         text NOT NULL DEFAULT 'requested',
+    started_at    timestamptz,
+    finished_at   timestamptz,
+    sync_lsn      pg_lsn,
+    rows_copied   bigint,
+    message       text
+);

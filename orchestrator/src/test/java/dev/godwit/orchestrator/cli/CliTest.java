@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CliTest {
-    private static final String[] VERBS = {"start", "resume", "stop", "status", "plan", "preflight", "validate", "cutover", "cleanup"};
+    private static final String[] VERBS = {"start", "resume", "stop", "status", "plan", "preflight", "validate", "cutover", "reload", "cleanup"};
 
     @Test
     void topLevelHelpListsEveryCommandAndTheExitCodes() {
@@ -29,7 +29,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"start", "resume", "stop", "status", "plan", "preflight", "validate", "cutover", "cleanup"})
+    @ValueSource(strings = {"start", "resume", "stop", "status", "plan", "preflight", "validate", "cutover", "reload", "cleanup"})
     void everyCommandExplainsItselfWithHelp(String verb) {
         CliRun run = CliRun.of(verb, "--help");
         assertEquals(0, run.exitCode(), run::toString);
