@@ -6,6 +6,7 @@ import dev.godwit.orchestrator.state.ControlCheckpoint;
 import dev.godwit.orchestrator.cdc.ReplicationObjects;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Phase;
+import dev.godwit.orchestrator.state.TableState;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.cdc.stream.SlotInspector;
 import dev.godwit.workers.pg.Lsn;
@@ -134,6 +135,12 @@ public final class Cutover {
                                 + seconds(settings.catchUpTimeout()) + ")");
             }
             progress.add("caught up to " + last + " in " + progress.catchUp.toMillis() + " ms");
+            List<String> reloading = reloading();
+            if (!reloading.isEmpty()) {
+                return failAndLift(request, progress, fence, "a reload of " + String.join(", ", reloading) + " has not"
+                        + " finished (a run ended during it): 'godwit resume' finishes it; cut over once 'godwit status'"
+                        + " shows the tables ready");
+            }
             try (Connection s = source.open("cutover copy"); Connection t = target.open("cutover copy")) {
                 List<String> copied = recopy.run(s, t);
                 copied.forEach(progress::add);
@@ -222,6 +229,13 @@ public final class Cutover {
         while (SlotInspector.slot(s, task.settings().slotName()).map(SlotInspector.SlotState::active).orElse(false)
                 && Instant.now().isBefore(deadline)) {
             Thread.sleep(100);
+        }
+    }
+
+    private List<String> reloading() throws SQLException {
+        try (Connection t = target.open("cutover")) {
+            return store.tables(t).stream().filter(r -> r.state() == TableState.RELOADING)
+                    .map(TaskStore.TableRow::tableKey).toList();
         }
     }
 
