@@ -47,8 +47,13 @@ final class ObjectReader {
                 Query.string(r, "agg_mfinalfunc"), r.getBoolean("agg_mfinalfunc_extra"),
                 r.getString("agg_mfinalfunc_modify"), Query.string(r, "agg_minitcond"),
                 Query.string(r, "agg_sortop"), r.getString("parallel")));
+        List<String> names = Query.strings(r, "argument_names");
+        List<String> modes = Query.strings(r, "argument_modes");
+        Optional<String> definition = Query.string(r, "definition").map(d -> ArgumentNames.quote(d, names, modes));
         return new Routine(r.getLong("oid"), r.getString("schema"), r.getString("name"), kind,
-                r.getString("identity_arguments"), r.getString("language"), Query.string(r, "definition"),
+                kind == Routine.Kind.AGGREGATE ? r.getString("identity_arguments")
+                        : ArgumentNames.quoteIdentity(r.getString("identity_arguments"), names, modes),
+                r.getString("language"), definition,
                 Query.string(r, "library"), Query.string(r, "search_path"), Query.longs(r, "relations"), aggregate, Query.string(r, "comment"));
     }
 

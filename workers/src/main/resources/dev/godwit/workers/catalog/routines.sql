@@ -12,6 +12,8 @@ SELECT p.oid,
        pg_get_function_identity_arguments(p.oid) AS identity_arguments,
        l.lanname AS language,
        CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END AS definition,
+       p.proargnames AS argument_names,
+       p.proargmodes::text[] AS argument_modes,
        p.probin AS library,
        (SELECT substr(c, 13) FROM unnest(p.proconfig) c WHERE c LIKE 'search\_path=%') AS search_path,
        ARRAY(WITH RECURSIVE procs(oid) AS (

@@ -21,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /**
  * The objects that can exist only once a table does, as PostgREST's test schema has them: types built on a table's
  * row type (a domain over it, over an array of it, a composite with such an attribute), the functions and aggregates
- * that take those types or the row type itself, a view that reads itself, a view column's default; and what is left
+ * that take those types or the row type itself, a view that reads itself, a view column's default, an argument named
+ * by what a 13 prints bare and a 17 takes for a keyword ({@code json}); and what is left
  * out and must be named (a foreign table, whose server godwit does not create) or cleared (the comment of a target's
  * own public schema when the source's has none). Written from a 13 and a 17 source and run on a 17 target, whose
  * catalog must then say what the same DDL says on a 17.
@@ -50,6 +51,9 @@ class RowTypeObjectsRoundTripIT {
             CREATE FUNCTION shop.count_step(acc integer, i integer) RETURNS integer LANGUAGE sql IMMUTABLE
                 AS $$ SELECT acc + 1 $$;
             CREATE AGGREGATE shop.how_many(integer) (SFUNC = shop.count_step, STYPE = integer, INITCOND = '0');
+            CREATE FUNCTION shop.label(i shop.items, "json" json DEFAULT '{}') RETURNS text LANGUAGE sql
+                AS $$ SELECT i.name || json::text $$;
+            COMMENT ON FUNCTION shop.label(shop.items, json) IS 'json is a keyword from 16 on, not on 13';
             CREATE VIEW shop.looped AS SELECT id, name FROM shop.items;
             CREATE OR REPLACE VIEW shop.looped AS SELECT id, name FROM shop.looped;
             CREATE VIEW shop.named AS SELECT id, name FROM shop.items;
@@ -79,7 +83,9 @@ class RowTypeObjectsRoundTripIT {
             "view defaults", "SELECT d.adrelid::regclass || '.' || d.adnum || ' ' || pg_get_expr(d.adbin, d.adrelid)"
                     + " FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid WHERE c.relkind = 'v' ORDER BY 1",
             "schema comments", "SELECT n.nspname || ' ' || coalesce(obj_description(n.oid, 'pg_namespace'), '-')"
-                    + " FROM pg_namespace n WHERE n.nspname IN ('public', 'shop') ORDER BY 1");
+                    + " FROM pg_namespace n WHERE n.nspname IN ('public', 'shop') ORDER BY 1",
+            "function comments", "SELECT d.objoid::regprocedure || ' ' || d.description FROM pg_description d"
+                    + " WHERE d.classoid = 'pg_proc'::regclass ORDER BY 1");
 
     @ParameterizedTest(name = "PostgreSQL {0} to 17")
     @ValueSource(ints = {13, 17})
@@ -117,6 +123,7 @@ class RowTypeObjectsRoundTripIT {
         assertEquals("3", target.value("SELECT cardinality(shop.collect(i::shop.item)) FROM shop.items i"));
         assertEquals("3", target.value("SELECT shop.how_many(id) FROM shop.items"));
         assertEquals("pen", target.value("SELECT (i).name FROM shop.item_by_id(1) i"));
+        assertEquals("pen{}", target.value("SELECT shop.label(i) FROM shop.items i WHERE id = 1"));
         assertEquals("ink", target.value("SELECT ((shop.pair(a, b)).second).name FROM shop.items a, shop.items b"
                 + " WHERE a.id = 1 AND b.id = 2"));
     }
