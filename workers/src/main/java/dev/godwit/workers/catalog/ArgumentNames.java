@@ -107,6 +107,9 @@ final class ArgumentNames {
                 case "v" -> "VARIADIC ";
                 default -> "";
             };
+            if (prefix.isEmpty() && text.startsWith("IN ", at) && !text.startsWith(name + " ", at)) {
+                at += 3; // a procedure's IN arguments say so from 14 on
+            }
             if (!text.startsWith(prefix, at)) {
                 continue;
             }

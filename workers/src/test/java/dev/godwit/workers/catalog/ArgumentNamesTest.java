@@ -26,6 +26,9 @@ class ArgumentNamesTest {
         assertEquals("CREATE OR REPLACE FUNCTION \"odd(name\".g(INOUT \"a\" integer, OUT \"json\" json,"
                         + " VARIADIC \"v\" integer[])\n RETURNS record\n LANGUAGE sql\n",
                 ArgumentNames.quote(def, List.of("a", "json", "v"), List.of("b", "o", "v")));
+        assertEquals("CREATE OR REPLACE PROCEDURE s.p(IN \"json\" json, IN \"in\" integer)\n",
+                ArgumentNames.quote("CREATE OR REPLACE PROCEDURE s.p(IN json json, IN \"in\" integer)\n",
+                        List.of("json", "in"), List.of()));
         String table = "CREATE OR REPLACE FUNCTION s.t(x integer)\n RETURNS TABLE(json json, id integer)\n";
         assertEquals("CREATE OR REPLACE FUNCTION s.t(\"x\" integer)\n RETURNS TABLE(\"json\" json, \"id\" integer)\n",
                 ArgumentNames.quote(table, List.of("x", "json", "id"), List.of("i", "t", "t")));
