@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * The objects that can exist only once a table does, as PostgREST's test schema has them: types built on a table's
+ * The objects that can exist only once a table does, as PostgREST's test schema has them: a table whose columns
+ * are another table's row type (and an array of it), which sorts before that table by name; types built on a table's
  * row type (a domain over it, over an array of it, a composite with such an attribute), the functions and aggregates
  * that take those types or the row type itself, a view that reads itself, a view column's default, an argument named
  * by what a 13 prints bare and a 17 takes for a keyword ({@code json}); and what is left
@@ -35,6 +36,7 @@ class RowTypeObjectsRoundTripIT {
             CREATE EXTENSION file_fdw;
             CREATE SCHEMA shop;
             CREATE TABLE shop.items (id integer PRIMARY KEY, name text NOT NULL);
+            CREATE TABLE shop.baskets (id integer PRIMARY KEY, top shop.items, rest shop.items[]);
             CREATE DOMAIN shop.item AS shop.items CHECK ((VALUE).id > 0);
             CREATE DOMAIN shop.item_list AS shop.items[];
             CREATE TYPE shop.item_pair AS (first shop.item, second shop.items);
@@ -84,6 +86,9 @@ class RowTypeObjectsRoundTripIT {
                     + " FROM pg_attrdef d JOIN pg_class c ON c.oid = d.adrelid WHERE c.relkind = 'v' ORDER BY 1",
             "schema comments", "SELECT n.nspname || ' ' || coalesce(obj_description(n.oid, 'pg_namespace'), '-')"
                     + " FROM pg_namespace n WHERE n.nspname IN ('public', 'shop') ORDER BY 1",
+            "table columns", "SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)"
+                    + " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE c.relnamespace = 'shop'::regnamespace"
+                    + " AND c.relkind = 'r' AND a.attnum > 0 ORDER BY 1",
             "function comments", "SELECT d.objoid::regprocedure || ' ' || d.description FROM pg_description d"
                     + " WHERE d.classoid = 'pg_proc'::regclass ORDER BY 1");
 
@@ -123,6 +128,8 @@ class RowTypeObjectsRoundTripIT {
         assertEquals("3", target.value("SELECT cardinality(shop.collect(i::shop.item)) FROM shop.items i"));
         assertEquals("3", target.value("SELECT shop.how_many(id) FROM shop.items"));
         assertEquals("pen", target.value("SELECT (i).name FROM shop.item_by_id(1) i"));
+        target.execute("INSERT INTO shop.baskets SELECT 1, i, ARRAY[i, i] FROM shop.items i WHERE id = 2");
+        assertEquals("ink 2", target.value("SELECT (top).name || ' ' || cardinality(rest) FROM shop.baskets"));
         assertEquals("pen{}", target.value("SELECT shop.label(i) FROM shop.items i WHERE id = 1"));
         assertEquals("ink", target.value("SELECT ((shop.pair(a, b)).second).name FROM shop.items a, shop.items b"
                 + " WHERE a.id = 1 AND b.id = 2"));
