@@ -19,7 +19,7 @@ final class ObjectReader {
         return new SchemaObjects(
                 query.list("routines", ObjectReader::routine),
                 query.list("views", r -> new ViewInfo(r.getLong("oid"), r.getString("definition"), Query.strings(r, "options"),
-                        longs(r, "relations"))),
+                        Query.longs(r, "relations"), r.getBoolean("reads_itself"))),
                 query.list("triggers", r -> new Trigger(r.getLong("relation_oid"), r.getString("name"),
                         r.getString("definition"), r.getString("enabled"), r.getBoolean("is_constraint"),
                         r.getLong("function_oid"), Query.string(r, "comment"))),
@@ -47,9 +47,14 @@ final class ObjectReader {
                 Query.string(r, "agg_mfinalfunc"), r.getBoolean("agg_mfinalfunc_extra"),
                 r.getString("agg_mfinalfunc_modify"), Query.string(r, "agg_minitcond"),
                 Query.string(r, "agg_sortop"), r.getString("parallel")));
+        List<String> names = Query.strings(r, "argument_names");
+        List<String> modes = Query.strings(r, "argument_modes");
+        Optional<String> definition = Query.string(r, "definition").map(d -> ArgumentNames.quote(d, names, modes));
         return new Routine(r.getLong("oid"), r.getString("schema"), r.getString("name"), kind,
-                r.getString("identity_arguments"), r.getString("language"), Query.string(r, "definition"),
-                Query.string(r, "library"), Query.string(r, "search_path"), longs(r, "relations"), aggregate, Query.string(r, "comment"));
+                kind == Routine.Kind.AGGREGATE ? r.getString("identity_arguments")
+                        : ArgumentNames.quoteIdentity(r.getString("identity_arguments"), names, modes),
+                r.getString("language"), definition,
+                Query.string(r, "library"), Query.string(r, "search_path"), Query.longs(r, "relations"), aggregate, Query.string(r, "comment"));
     }
 
     private static Policy policy(ResultSet r) throws SQLException {
@@ -61,8 +66,4 @@ final class ObjectReader {
                 Query.string(r, "check_expression"), Query.string(r, "comment"));
     }
 
-    private static List<Long> longs(ResultSet r, String column) throws SQLException {
-        Long[] values = (Long[]) r.getArray(column).getArray();
-        return List.of(values);
-    }
 }

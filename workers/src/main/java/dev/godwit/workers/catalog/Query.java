@@ -65,6 +65,11 @@ final class Query {
         return Optional.ofNullable(row.getString(column));
     }
 
+    /** An {@code int8[]} column (oids, say). */
+    static List<Long> longs(ResultSet row, String column) throws SQLException {
+        return List.of((Long[]) row.getArray(column).getArray());
+    }
+
     static OptionalLong optionalLong(ResultSet row, String column) throws SQLException {
         long v = row.getLong(column);
         return row.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);

@@ -6,9 +6,11 @@ import java.util.Optional;
 /**
  * A function, procedure, window function or aggregate of a user schema (not an extension's).
  *
- * @param identityArguments {@code pg_get_function_identity_arguments}: what COMMENT ON and DROP name it by
- * @param definition        {@code pg_get_functiondef}, a whole {@code CREATE OR REPLACE FUNCTION}; empty for an
- *                          aggregate, which is built from {@link #aggregate()}
+ * @param identityArguments {@code pg_get_function_identity_arguments}: what COMMENT ON and DROP name it by (a
+ *                          function's and procedure's argument names quoted, {@link ArgumentNames})
+ * @param definition        {@code pg_get_functiondef}, a whole {@code CREATE OR REPLACE FUNCTION}, with every
+ *                          argument name quoted ({@link ArgumentNames}); empty for an aggregate, which is built from
+ *                          {@link #aggregate()}
  * @param library           {@code probin}: the shared library of a C function
  * @param searchPath        its {@code SET search_path} setting, as {@code proconfig} holds it
  * @param relations         the tables and views it needs first (its signature's row types, a SQL-standard body's

@@ -20,7 +20,7 @@ final class TypeReader {
     private record TypeRow(long oid, String schema, String name, UserTypeKind kind, Optional<String> domainBaseType,
                            Optional<String> domainDefault, boolean domainNotNull, Optional<String> rangeSubtype,
                            Optional<String> rangeSubtypeDiff, Optional<String> rangeCanonical,
-                           Optional<String> extension, Optional<String> comment) {
+                           Optional<String> extension, Optional<String> comment, List<Long> relations) {
     }
 
     private record Item<T>(long typeOid, T value) {
@@ -41,7 +41,7 @@ final class TypeReader {
             types.add(new UserType(t.oid(), t.schema(), t.name(), t.kind(), labels.getOrDefault(t.oid(), List.of()),
                     t.domainBaseType(), checks.getOrDefault(t.oid(), List.of()), t.domainDefault(),
                     t.domainNotNull(), attributes.getOrDefault(t.oid(), List.of()), t.rangeSubtype(),
-                    t.rangeSubtypeDiff(), t.rangeCanonical(), t.extension(), t.comment()));
+                    t.rangeSubtypeDiff(), t.rangeCanonical(), t.extension(), t.comment(), t.relations()));
         }
         return types;
     }
@@ -52,7 +52,7 @@ final class TypeReader {
                 Query.string(r, "domain_base_type"), Query.string(r, "domain_default"),
                 kind == UserTypeKind.DOMAIN && r.getBoolean("domain_not_null"), Query.string(r, "range_subtype"),
                 Query.string(r, "range_subtype_diff"), Query.string(r, "range_canonical"),
-                Query.string(r, "extension"), Query.string(r, "comment"));
+                Query.string(r, "extension"), Query.string(r, "comment"), Query.longs(r, "relations"));
     }
 
     private static <T> Map<Long, List<T>> byType(List<Item<T>> items) {

@@ -96,9 +96,11 @@ public final class DdlWriter {
     /**
      * The parts in the order they run. Where their statements go is said by each statement's section or phase,
      * not by this order; this order serves what a part learns from an earlier one: the types and the schemas are
-     * known only once the tables are written. It is also the order of the warnings.
+     * known only once the tables are written. It is also the order of the warnings. The tables go in the order
+     * given but for a table whose column is another one's row type, which comes after it ({@link RowTypeOrder}).
      */
-    private static List<DdlPart> parts(SourceCatalog catalog, List<TargetTableSpec> specs, Options options) {
+    private static List<DdlPart> parts(SourceCatalog catalog, List<TargetTableSpec> given, Options options) {
+        List<TargetTableSpec> specs = RowTypeOrder.of(catalog, given);
         TargetNames names = TargetNames.of(catalog, specs, options.schemaMapping());
         TypeDdl types = new TypeDdl(catalog, options);
         SequenceDdl sequences = new SequenceDdl(catalog, specs, names);

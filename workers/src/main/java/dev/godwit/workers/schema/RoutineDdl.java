@@ -9,6 +9,7 @@ import dev.godwit.workers.schema.ScriptBuilder.PreData;
 import dev.godwit.workers.schema.SchemaScript.Statement;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +19,10 @@ import java.util.Set;
  * The functions, procedures and aggregates of the selected schemas, from {@code pg_get_functiondef} as the source
  * prints them (aggregates from {@link AggregateText}). They are created with {@code check_function_bodies} off, as
  * pg_dump does, because a body may name a table or another function that comes later; and before the tables, since
- * a column default or check may call them. A function whose signature takes a table's row type is created just
- * after the tables; one that takes a view's, with the views ({@link #afterViews()}).
+ * a column default or check may call them. A routine whose signature takes a table's row type (or a type built on
+ * one, {@link ScriptBuilder.PreData#TABLE_TYPES}) is created just after the tables; one that takes a view's, with the
+ * views ({@link #afterViews()}). An aggregate goes where its own and its support functions' relations say, after
+ * the functions of that section.
  *
  * <p>Not created, and named in {@link SchemaScript#notCreated()}: C and internal functions outside an extension
  * (their library is a file on the source server), and routines that name a relation the mappings rename or leave
@@ -45,9 +48,8 @@ final class RoutineDdl implements DdlPart {
     public void write(ScriptBuilder script) {
         List<Statement> first = new ArrayList<>();
         List<Statement> afterTables = new ArrayList<>();
-        List<Statement> aggregates = new ArrayList<>();
         int uncheckedBodies = 0;
-        for (Routine r : catalog.objects().routines()) {
+        for (Routine r : functionsThenAggregates()) {
             if (!scope.covers(r.schema())) {
                 continue;
             }
@@ -58,8 +60,7 @@ final class RoutineDdl implements DdlPart {
                 continue;
             }
             created.add(r.oid());
-            List<Statement> out = r.kind() == Routine.Kind.AGGREGATE ? aggregates
-                    : readsViews(r) ? afterViews : r.relations().isEmpty() ? first : afterTables;
+            List<Statement> out = readsViews(r) ? afterViews : r.relations().isEmpty() ? first : afterTables;
             out.add(new Statement(r.kind().keyword().toLowerCase() + " " + r.schema() + "." + r.name(),
                     r.kind() == Routine.Kind.AGGREGATE ? AggregateText.create(r) : r.definition().orElseThrow()));
             r.comment().ifPresent(c -> out.add(new Statement("comment on " + r.name(), "COMMENT ON "
@@ -70,7 +71,6 @@ final class RoutineDdl implements DdlPart {
                 uncheckedBodies++;
             }
         }
-        first.addAll(aggregates);
         script.addAll(PreData.ROUTINES, unchecked(first));
         script.addAll(PreData.TABLE_ROUTINES, unchecked(afterTables));
         if (uncheckedBodies > 0 && scope.renames()) {
@@ -79,7 +79,17 @@ final class RoutineDdl implements DdlPart {
         }
     }
 
-    /** The functions that take or return a view's row type: created with the views, after them. */
+    /**
+     * The routines with every aggregate last: an aggregate goes in the section its relations (its own and its
+     * support functions') say, like a function, and after the functions of that section it may call.
+     */
+    private List<Routine> functionsThenAggregates() {
+        List<Routine> out = new ArrayList<>(catalog.objects().routines());
+        out.sort(Comparator.comparing(r -> r.kind() == Routine.Kind.AGGREGATE));
+        return out;
+    }
+
+    /** The routines that take or return a view's row type: created with the views, after them. */
     List<Statement> afterViews() {
         return afterViews.isEmpty() ? List.of() : unchecked(afterViews);
     }

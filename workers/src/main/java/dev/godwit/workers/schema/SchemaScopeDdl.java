@@ -9,8 +9,8 @@ import dev.godwit.workers.schema.SchemaScript.Statement;
 
 /**
  * Every schema of the task's scope ({@link ObjectScope#covers}), even one that holds nothing the script creates
- * (an empty schema the selection names), and the comments on those schemas and on the extensions the script
- * creates. The comments go last: nothing depends on them.
+ * (an empty schema the selection names), and the comments on those schemas (NULL where the source has none) and
+ * on the extensions the script creates. The comments go last: nothing depends on them.
  */
 final class SchemaScopeDdl implements DdlPart {
     private final SourceCatalog catalog;
@@ -33,8 +33,9 @@ final class SchemaScopeDdl implements DdlPart {
             }
             String target = names.schema(n.name());
             script.needSchema(target);
-            n.comment().ifPresent(c -> script.add(PreData.COMMENTS, new Statement("comment on schema " + target,
-                    "COMMENT ON SCHEMA " + SqlText.identifier(target) + " IS " + SqlText.literal(c))));
+            // none on the source is said too: a target's public schema comes with template1's comment
+            script.add(PreData.COMMENTS, new Statement("comment on schema " + target, "COMMENT ON SCHEMA "
+                    + SqlText.identifier(target) + " IS " + n.comment().map(SqlText::literal).orElse("NULL")));
         }
         for (ExtensionComment c : catalog.objects().defined().extensionComments()) {
             if (types.extensionsUsed().contains(c.extension())) {

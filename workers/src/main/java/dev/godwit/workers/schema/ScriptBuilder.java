@@ -47,7 +47,12 @@ final class ScriptBuilder {
         OPERATORS,
         /** tables with their comments, then their partitions, parent before child */
         TABLES,
-        /** functions whose signature takes or returns a table's row type */
+        /** user types built on a table's row type (a domain over it, a composite with such an attribute) */
+        TABLE_TYPES,
+        /**
+         * functions and aggregates whose signature takes or returns a table's row type, or a type of
+         * {@link #TABLE_TYPES}
+         */
         TABLE_ROUTINES,
         /**
          * what ties together tables created before (sequence ownership, inheritance), and the operator classes and

@@ -4,6 +4,8 @@ import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.workers.catalog.Attribute;
 import dev.godwit.workers.catalog.Extension;
 import dev.godwit.workers.catalog.SourceCatalog;
+import dev.godwit.workers.catalog.Table;
+import dev.godwit.workers.catalog.TableKind;
 import dev.godwit.workers.catalog.UserType;
 import dev.godwit.workers.schema.SchemaScript.Statement;
 
@@ -100,7 +102,12 @@ final class TypeDdl implements DdlPart {
 
     /** Whether this type is among those to create (its privileges and owner go with it). */
     boolean creates(long oid) {
-        return used.containsKey(oid);
+        return used.containsKey(oid) && viewBuiltOn(used.get(oid)).isEmpty();
+    }
+
+    private Optional<Table> viewBuiltOn(UserType t) {
+        return t.relations().stream().map(catalog::tableByOid).flatMap(Optional::stream)
+                .filter(r -> r.kind() == TableKind.VIEW || r.kind() == TableKind.MATERIALIZED_VIEW).findFirst();
     }
 
     Set<String> schemasUsed() {
@@ -116,36 +123,52 @@ final class TypeDdl implements DdlPart {
         return out;
     }
 
-    /** Creates the extensions and types {@link #use(String)} was asked for so far: run it after the tables. */
+    /**
+     * Creates the extensions and types {@link #use(String)} was asked for so far: run it after the tables. A type
+     * built on a table's row type goes after the tables ({@link ScriptBuilder.PreData#TABLE_TYPES}); its
+     * dependencies' order is kept, since whatever is built on such a type is built on that table too. One built on a
+     * view's row type is not created: views come after every type, in the post-data.
+     */
     @Override
     public void write(ScriptBuilder script) {
-        script.addAll(ScriptBuilder.PreData.TYPES, statements(script));
-    }
-
-    private List<Statement> statements(ScriptBuilder script) {
-        List<Statement> out = new ArrayList<>();
+        List<Statement> first = new ArrayList<>();
         for (String name : extensions) {
             Optional<Extension> ext = catalog.extension(name);
-            out.add(new Statement("extension " + name, "CREATE EXTENSION IF NOT EXISTS " + SqlText.identifier(name)
+            first.add(new Statement("extension " + name, "CREATE EXTENSION IF NOT EXISTS " + SqlText.identifier(name)
                     + ext.map(e -> " WITH SCHEMA " + SqlText.identifier(e.schema())).orElse("")));
         }
+        List<Statement> afterTables = new ArrayList<>();
         for (UserType t : used.values()) {
             if (t.fromExtension()) {
                 continue;
             }
-            String name = SqlText.qualified(options.schemaMapping().apply(t.schema()), t.name());
-            Optional<String> sql = create(t, name, script);
-            if (sql.isEmpty()) {
+            Optional<Table> view = viewBuiltOn(t);
+            if (view.isPresent()) {
+                script.notCreated("type " + t.schema() + "." + t.name(), "it is built on the row type of view "
+                        + view.get().schema() + "." + view.get().name() + ", and views are created after every type;"
+                        + " create it on the target after the views");
                 continue;
             }
-            String text = options.idempotentTypes()
-                    ? "DO $godwit$ BEGIN " + sql.get() + "; EXCEPTION WHEN duplicate_object THEN NULL; END $godwit$"
-                    : sql.get();
-            out.add(new Statement("type " + name, text));
-            t.comment().ifPresent(c -> out.add(new Statement("comment on type " + name,
-                    (t.kind() == dev.godwit.workers.catalog.UserTypeKind.DOMAIN ? "COMMENT ON DOMAIN " : "COMMENT ON TYPE ")
-                            + name + " IS " + SqlText.literal(c))));
+            statements(t, script).forEach(t.relations().isEmpty() ? first::add : afterTables::add);
         }
+        script.addAll(ScriptBuilder.PreData.TYPES, first);
+        script.addAll(ScriptBuilder.PreData.TABLE_TYPES, afterTables);
+    }
+
+    private List<Statement> statements(UserType t, ScriptBuilder script) {
+        String name = SqlText.qualified(options.schemaMapping().apply(t.schema()), t.name());
+        Optional<String> sql = create(t, name, script);
+        if (sql.isEmpty()) {
+            return List.of();
+        }
+        List<Statement> out = new ArrayList<>();
+        String text = options.idempotentTypes()
+                ? "DO $godwit$ BEGIN " + sql.get() + "; EXCEPTION WHEN duplicate_object THEN NULL; END $godwit$"
+                : sql.get();
+        out.add(new Statement("type " + name, text));
+        t.comment().ifPresent(c -> out.add(new Statement("comment on type " + name,
+                (t.kind() == dev.godwit.workers.catalog.UserTypeKind.DOMAIN ? "COMMENT ON DOMAIN " : "COMMENT ON TYPE ")
+                        + name + " IS " + SqlText.literal(c))));
         return out;
     }
 

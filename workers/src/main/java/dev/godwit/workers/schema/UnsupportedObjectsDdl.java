@@ -1,12 +1,15 @@
 package dev.godwit.workers.schema;
 
 import dev.godwit.workers.catalog.SourceCatalog;
+import dev.godwit.workers.catalog.Table;
+import dev.godwit.workers.catalog.TableKind;
 import dev.godwit.workers.catalog.UnsupportedObject;
 
 /**
  * Names what godwit does not create, with why and the fix: the database-wide objects a schema migration does not
  * carry (event triggers, publications, subscriptions, foreign servers), and the objects of the selected schemas
- * that it has no writer for (text search parsers and templates, whose functions are C functions).
+ * that it has no writer for (text search parsers and templates, whose functions are C functions; foreign tables,
+ * whose servers are not created).
  */
 final class UnsupportedObjectsDdl implements DdlPart {
     private final SourceCatalog catalog;
@@ -25,6 +28,13 @@ final class UnsupportedObjectsDdl implements DdlPart {
             }
             String object = o.kind() + " " + o.schema().map(s -> s + ".").orElse("") + o.name();
             script.notCreated(object, reason(o.kind()));
+        }
+        for (Table t : catalog.tables()) {
+            if (t.kind() == TableKind.FOREIGN && scope.covers(t.schema()) && !scope.selected(t.oid())) {
+                script.notCreated("foreign table " + t.schema() + "." + t.name(), "its rows live behind a foreign"
+                        + " server, which godwit does not create; create the server on the target, then the foreign"
+                        + " table (pg_dump --schema-only prints its CREATE FOREIGN TABLE)");
+            }
         }
     }
 

@@ -14,13 +14,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The views and materialized views of the selected schemas that are not themselves copied as tables, from
  * {@code pg_get_viewdef}, with their options, comments and (materialized) indexes. They go to a phase after the
  * foreign keys, in dependency order: a view after every view it reads. A materialized view is created WITH NO DATA
  * and refreshed in the last phase, once every table it reads is loaded. A view that reads a relation the mappings
- * rename or leave out is named as not created ({@link ObjectScope}).
+ * rename or leave out is named as not created ({@link ObjectScope}). A view keeps its columns' defaults. A view whose query reads the view itself is
+ * created over a stand-in of itself first ({@link #standIn}).
  */
 final class ViewDdl implements DdlPart {
     private final SourceCatalog catalog;
@@ -50,6 +52,9 @@ final class ViewDdl implements DdlPart {
         List<Statement> views = new ArrayList<>();
         List<Statement> refreshes = new ArrayList<>();
         for (Table t : ordered) {
+            if (catalog.objects().view(t.oid()).map(ViewInfo::readsItself).orElse(false)) {
+                views.add(standIn(t));
+            }
             views.addAll(create(t));
             if (t.kind() == TableKind.MATERIALIZED_VIEW) {
                 refreshes.add(new Statement("refresh " + t.schema() + "." + t.name(),
@@ -80,6 +85,11 @@ final class ViewDdl implements DdlPart {
                 out.add(new Statement("index " + i.name(), i.definition()));
             }
         }
+        for (Column c : t.columns()) {
+            // a view's column default fills an INSERT through the view (an updatable view, an INSTEAD OF trigger)
+            c.defaultExpression().ifPresent(d -> out.add(new Statement("default of " + name + "." + c.name(),
+                    "ALTER VIEW " + name + " ALTER COLUMN " + SqlText.identifier(c.name()) + " SET DEFAULT " + d)));
+        }
         String keyword = materialized ? "MATERIALIZED VIEW " : "VIEW ";
         t.comment().ifPresent(c -> out.add(new Statement("comment on " + name, "COMMENT ON " + keyword + name
                 + " IS " + SqlText.literal(c))));
@@ -89,6 +99,17 @@ final class ViewDdl implements DdlPart {
                             + SqlText.literal(text))));
         }
         return out;
+    }
+
+    /**
+     * A view of the same columns that reads nothing, for a view whose query reads the view itself: its CREATE OR
+     * REPLACE then finds the view it reads, as when the source was built (pg_dump's way out of a view loop too).
+     */
+    private static Statement standIn(Table view) {
+        String name = SqlText.qualified(view.schema(), view.name());
+        return new Statement("stand-in for view " + name, "CREATE VIEW " + name + " AS SELECT " + view.columns()
+                .stream().map(c -> "NULL::" + c.type() + c.collation().map(x -> " COLLATE " + x).orElse("") + " AS "
+                        + SqlText.identifier(c.name())).collect(Collectors.joining(", ")));
     }
 
     /** Depth first: every created view this one reads goes before it. */

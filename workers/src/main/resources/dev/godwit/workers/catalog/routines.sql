@@ -1,7 +1,9 @@
 -- Functions, procedures, window functions and aggregates outside system schemas and extensions (CREATE EXTENSION
 -- makes those). pg_get_functiondef cannot print an aggregate, so an aggregate's parts come from pg_aggregate and the
--- writer builds CREATE AGGREGATE from them. relations: the tables and views whose row type is in the signature, or
--- that a SQL-standard body (BEGIN ATOMIC, 14+) uses; such a routine can be created only after them. Other bodies
+-- writer builds CREATE AGGREGATE from them. relations: the tables and views whose row type the signature (or an
+-- aggregate's state type) is built on, directly or through arrays, domains, composite attributes and range subtypes,
+-- or that a SQL-standard body (BEGIN ATOMIC, 14+) uses; and those of the routines it needs (an aggregate's support
+-- functions, the functions a SQL-standard body calls). Such a routine can be created only after them. Other bodies
 -- record no dependencies at all, which is why the writer creates them with check_function_bodies off.
 SELECT p.oid,
        n.nspname AS schema,
@@ -10,18 +12,48 @@ SELECT p.oid,
        pg_get_function_identity_arguments(p.oid) AS identity_arguments,
        l.lanname AS language,
        CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END AS definition,
+       p.proargnames AS argument_names,
+       p.proargmodes::text[] AS argument_modes,
        p.probin AS library,
        (SELECT substr(c, 13) FROM unnest(p.proconfig) c WHERE c LIKE 'search\_path=%') AS search_path,
-       ARRAY(SELECT DISTINCT r.oid::int8
-               FROM pg_depend d
-               LEFT JOIN pg_type t ON d.refclassid = 'pg_type'::regclass AND t.oid = d.refobjid
-               LEFT JOIN pg_type e ON e.oid = t.typelem
-               JOIN pg_class r ON r.oid = CASE WHEN d.refclassid = 'pg_class'::regclass THEN d.refobjid
-                                               ELSE coalesce(nullif(t.typrelid, 0), e.typrelid) END
-              WHERE d.classid = 'pg_proc'::regclass
-                AND d.objid = p.oid
-                AND d.deptype = 'n'
-                AND r.relkind IN ('r', 'p', 'v', 'm', 'f')) AS relations,
+       ARRAY(WITH RECURSIVE procs(oid) AS (
+                 SELECT p.oid
+                 UNION
+                 SELECT d.refobjid
+                   FROM procs x
+                   JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = x.oid
+                                   AND d.refclassid = 'pg_proc'::regclass AND d.deptype = 'n'),
+             reach(type_oid) AS (
+                 SELECT d.refobjid
+                   FROM procs x
+                   JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = x.oid
+                                   AND d.refclassid = 'pg_type'::regclass AND d.deptype = 'n'
+                 UNION
+                 SELECT dep.type_oid
+                   FROM reach x
+                   JOIN pg_type y ON y.oid = x.type_oid
+                  CROSS JOIN LATERAL (
+                      SELECT y.typelem WHERE y.typelem <> 0 AND y.typlen = -1
+                      UNION ALL
+                      SELECT y.typbasetype WHERE y.typtype = 'd'
+                      UNION ALL
+                      SELECT a.atttypid
+                        FROM pg_attribute a
+                        JOIN pg_class c ON c.oid = a.attrelid
+                       WHERE y.typtype = 'c' AND c.relkind = 'c' AND a.attrelid = y.typrelid AND a.attnum > 0
+                         AND NOT a.attisdropped
+                      UNION ALL
+                      SELECT g.rngsubtype FROM pg_range g WHERE g.rngtypid = y.oid
+                  ) AS dep(type_oid))
+             SELECT DISTINCT r.oid::int8
+               FROM pg_class r
+              WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f')
+                AND (r.reltype IN (SELECT type_oid FROM reach)
+                     OR r.oid IN (SELECT d.refobjid
+                                    FROM procs x
+                                    JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = x.oid
+                                                    AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'n')))
+           AS relations,
        a.aggkind::text AS agg_kind,
        a.aggnumdirectargs AS agg_direct_args,
        CASE WHEN a.aggtransfn <> 0 THEN a.aggtransfn::regproc::text END AS agg_sfunc,

@@ -3,6 +3,8 @@
 -- pg_range.rngmultitypid exists only on 14+, so it is read through to_jsonb(r), which is NULL-safe on 12 and 13.
 -- Out: types of system schemas, array types (their element is listed), multiranges (CREATE TYPE ... AS RANGE makes
 -- them) and the row types of tables (the table makes them).
+-- relations: the tables and views a type is built on (a domain over a table's row type, a composite with such an
+-- attribute); the writer creates such a type after the tables.
 WITH RECURSIVE used(type_oid) AS (
     SELECT seed.type_oid
       FROM (SELECT a.atttypid
@@ -54,6 +56,32 @@ SELECT t.oid,
        CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text END AS range_subtype_diff,
        CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::regproc::text END AS range_canonical,
        e.extname AS extension,
+       -- the tables and views whose row type this type is built on, through arrays, domains, composite attributes
+       -- and range subtypes: such a type can be created only after them
+       ARRAY(WITH RECURSIVE reach(type_oid) AS (
+                 SELECT t.oid
+                 UNION
+                 SELECT dep.type_oid
+                   FROM reach x
+                   JOIN pg_type y ON y.oid = x.type_oid
+                  CROSS JOIN LATERAL (
+                      SELECT y.typelem WHERE y.typelem <> 0 AND y.typlen = -1
+                      UNION ALL
+                      SELECT y.typbasetype WHERE y.typtype = 'd'
+                      UNION ALL
+                      SELECT a.atttypid
+                        FROM pg_attribute a
+                        JOIN pg_class c ON c.oid = a.attrelid
+                       WHERE y.typtype = 'c' AND c.relkind = 'c' AND a.attrelid = y.typrelid AND a.attnum > 0
+                         AND NOT a.attisdropped
+                      UNION ALL
+                      SELECT g.rngsubtype FROM pg_range g WHERE g.rngtypid = y.oid
+                  ) AS dep(type_oid))
+             SELECT DISTINCT c.oid::int8
+               FROM reach x
+               JOIN pg_type y ON y.oid = x.type_oid
+               JOIN pg_class c ON c.oid = y.typrelid
+              WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')) AS relations,
        obj_description(t.oid, 'pg_type') AS comment
   FROM (SELECT DISTINCT type_oid FROM used) u
   JOIN pg_type t ON t.oid = u.type_oid

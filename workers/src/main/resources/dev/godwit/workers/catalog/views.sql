@@ -12,7 +12,18 @@ SELECT c.oid,
               WHERE r.ev_class = c.oid
                 AND d.refclassid = 'pg_class'::regclass
                 AND d.refobjid <> c.oid
-                AND dc.relkind IN ('r', 'p', 'v', 'm', 'f')) AS relations
+                AND dc.relkind IN ('r', 'p', 'v', 'm', 'f')) AS relations,
+       -- the _RETURN rule's tie to its own view is internal; a normal one is the query reading the view itself. Up to
+       -- 15 that rule's OLD and NEW entries name the view too, so there only a column it reads tells
+       EXISTS (SELECT 1
+                 FROM pg_rewrite r
+                 JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
+                WHERE r.ev_class = c.oid
+                  AND r.ev_type = '1'
+                  AND d.refclassid = 'pg_class'::regclass
+                  AND d.refobjid = c.oid
+                  AND d.deptype = 'n'
+                  AND (d.refobjsubid > 0 OR current_setting('server_version_num')::int >= 160000)) AS reads_itself
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('v', 'm')

@@ -210,10 +210,10 @@ class DdlWriterTest {
     void createsUserTypesInDependencyOrderInTheMappedSchema() {
         UserType grade = new UserType(10, "inv", "grade", UserTypeKind.ENUM, List.of("a", "b'c"), Optional.empty(),
                 List.of(), Optional.empty(), false, List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), List.of());
         UserType grades = new UserType(11, "inv", "grades", UserTypeKind.DOMAIN, List.of(), Optional.of("inv.grade[]"),
                 List.of("CONSTRAINT \"ok\" CHECK ((cardinality(VALUE) > 0))"), Optional.empty(), true, List.of(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
         Table t = plain(1, "inv", "t", List.of(col(1, "g", "inv.grades", false), col(2, "gs", "inv.grade[]", false)),
                 List.of(), List.of());
         SchemaScript script = DdlWriter.write(catalog(List.of(t), List.of(), List.of(grades, grade)),

@@ -311,8 +311,8 @@ class SchemaObjectsRoundTripIT {
 
         List<String> notCreated = script.notCreated().stream().map(SchemaScript.NotCreated::object).toList();
         for (String object : List.of("view app.rich_accounts", "view app.rich_names",
-                "materialized view app.balance_by_owner", "function app.account(p_id integer)",
-                "function app.describe(r app.rich_accounts)", "trigger accounts_audit on app.accounts",
+                "materialized view app.balance_by_owner", "function app.account(\"p_id\" integer)",
+                "function app.describe(\"r\" app.rich_accounts)", "trigger accounts_audit on app.accounts",
                 "policy own_rows on app.accounts", "row-level security on app.accounts")) {
             assertTrue(notCreated.contains(object), object + " in " + notCreated);
         }
