@@ -64,6 +64,11 @@ public final class CdcPhase {
     private final Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing;
     private final Lsn startIfNoCheckpoint;
     private final NewPartitions newPartitions;
+    /**
+     * Whether a table keeps its source partitions: only then is the source catalog read again at each stream start
+     * for partitions made meanwhile (a row that finds no partition makes it read in any case).
+     */
+    private final boolean keepsPartitions;
     /** What {@code godwit reload} may copy again while this phase streams; null: reloads are not taken. */
     private final Reloads.Scope reloadScope;
     /** Whether the stream was running again since the last failure: only failures in a row end the phase. */
@@ -73,13 +78,14 @@ public final class CdcPhase {
 
     public CdcPhase(Task task, PgConnector source, PgConnector target, ControlSchema control,
                     Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing, Lsn startIfNoCheckpoint) {
-        this(task, source, target, control, routing, startIfNoCheckpoint, null);
+        this(task, source, target, control, routing, startIfNoCheckpoint, null, false);
     }
 
     private CdcPhase(Task task, PgConnector source, PgConnector target, ControlSchema control,
                      Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing, Lsn startIfNoCheckpoint,
-                     Reloads.Scope reloadScope) {
+                     Reloads.Scope reloadScope, boolean keepsPartitions) {
         this.reloadScope = reloadScope;
+        this.keepsPartitions = keepsPartitions;
         this.task = task;
         this.source = source;
         this.target = target;
@@ -101,8 +107,10 @@ public final class CdcPhase {
         }
         SourceCatalog targetCatalog = new CatalogReader(control).read();
         Routing routing = new Routing(tables, targetCatalog, syncLsns);
+        boolean keepsPartitions = tables.stream().anyMatch(t -> t.isPartitioned()
+                && t.mapping().partitionRule() instanceof dev.godwit.mappings.partition.PartitionRule.Keep);
         return new CdcPhase(task, source, target, schema, routing, consistentPoint,
-                new Reloads.Scope(task, source, target, schema, tables, targetCatalog));
+                new Reloads.Scope(task, source, target, schema, tables, targetCatalog), keepsPartitions);
     }
 
     /** What ended the phase. */
@@ -177,7 +185,9 @@ public final class CdcPhase {
                 start = startIfNoCheckpoint;
             }
             verifySlot(start);
-            newPartitions.create(); // those made while no change was applied (while stopped, say)
+            if (keepsPartitions) {
+                newPartitions.create(); // those made while no change was applied (while stopped, say)
+            }
             if (catchUp.isPresent() && start.compareTo(catchUp.get()) >= 0) {
                 return Outcome.CAUGHT_UP;
             }

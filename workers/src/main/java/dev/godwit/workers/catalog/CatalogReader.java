@@ -60,8 +60,10 @@ public final class CatalogReader {
         // pg_get_expr and pg_get_viewdef qualify every name outside pg_catalog, so their texts mean the same on the
         // target whatever its search_path; set for this transaction only, and put back for a caller's transaction
         String searchPath = query.list("search-path-clear", r -> r.getString("previous")).get(0);
+        String jit = query.list("jit-off", r -> r.getString("previous")).get(0);
         SourceCatalog catalog = readUnqualified(query);
-        // not in a finally: after an error the transaction is aborted, and its end puts the setting back anyway
+        // not in a finally: after an error the transaction is aborted, and its end puts the settings back anyway
+        query.list("jit-restore", jit, r -> r.getString(1));
         query.list("search-path-restore", searchPath, r -> r.getString(1));
         return catalog;
     }
