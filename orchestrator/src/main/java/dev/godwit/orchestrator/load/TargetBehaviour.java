@@ -14,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,13 +36,8 @@ public final class TargetBehaviour {
 
     /** The post-data the full load ends with: with the fallback, without the foreign keys that have an action. */
     public static List<SchemaScript.Statement> finishStatements(SchemaScript script, boolean fallback) {
-        List<SchemaScript.Statement> out = new ArrayList<>();
-        script.postData().stream()
-                .filter(g -> g.phase() > SchemaScript.TABLE_PHASE)
-                .filter(g -> !(fallback && g.name().equals(SchemaScript.ACTION_FOREIGN_KEYS)))
-                .sorted(Comparator.comparingInt(SchemaScript.Group::phase))
-                .forEach(g -> out.addAll(g.statements()));
-        return out;
+        return script.postData(g -> g.phase() > SchemaScript.TABLE_PHASE
+                && !(fallback && g.name().equals(SchemaScript.ACTION_FOREIGN_KEYS)));
     }
 
     /** Fallback, at the end of the full load: disables the enabled triggers and rules of the target tables. */
@@ -74,9 +68,7 @@ public final class TargetBehaviour {
      */
     public List<String> switchOn(Connection source, Connection target, SchemaPlan planned) throws SQLException {
         SchemaScript script = planned.script();
-        int created = createMissing(target, script.postData().stream()
-                .filter(g -> g.name().equals(SchemaScript.ACTION_FOREIGN_KEYS))
-                .flatMap(g -> g.statements().stream()).toList());
+        int created = createMissing(target, script.postData(g -> g.name().equals(SchemaScript.ACTION_FOREIGN_KEYS)));
         List<String> switched = new ArrayList<>();
         int triggers = 0;
         int rules = 0;
@@ -111,8 +103,7 @@ public final class TargetBehaviour {
             lines.add("foreign keys with an ON UPDATE/ON DELETE action created now (they were left out while changes "
                     + "streamed without replica mode): " + created);
         }
-        List<SchemaScript.Statement> refreshes = script.postData().stream()
-                .filter(g -> g.phase() == SchemaScript.REFRESH_PHASE).flatMap(g -> g.statements().stream()).toList();
+        List<SchemaScript.Statement> refreshes = script.postData(g -> g.phase() == SchemaScript.REFRESH_PHASE);
         if (!refreshes.isEmpty()) {
             ScriptRunner.run(target, refreshes);
             lines.add("materialized views refreshed from the final data: " + refreshes.size());

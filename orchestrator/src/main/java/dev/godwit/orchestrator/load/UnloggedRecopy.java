@@ -69,9 +69,11 @@ public final class UnloggedRecopy {
         try (Statement s = source.createStatement(); Statement t = target.createStatement()) {
             s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             // one TRUNCATE for all: an unlogged table may be referenced by another one's foreign key
-            t.execute("TRUNCATE " + String.join(", ", tables.stream().map(p -> TableCopy.of(p).truncateTarget()).toList()));
-            for (PlannedTable table : tables) {
-                TableCopy copy = TableCopy.of(table);
+            List<TableCopy> copies = tables.stream().map(TableCopy::of).toList();
+            t.execute("TRUNCATE " + String.join(", ", copies.stream().map(TableCopy::truncateTarget).toList()));
+            for (int i = 0; i < tables.size(); i++) {
+                PlannedTable table = tables.get(i);
+                TableCopy copy = copies.get(i);
                 long rows = 0;
                 for (CopyUnit unit : table.units()) {
                     String from = SqlText.qualified(unit.sourceSchema(), unit.sourceName());

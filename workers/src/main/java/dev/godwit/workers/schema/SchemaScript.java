@@ -2,6 +2,7 @@ package dev.godwit.workers.schema;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The DDL of a target schema.
@@ -80,7 +81,12 @@ public record SchemaScript(List<Statement> preData, List<Group> postData, List<S
      * the tables' own post-data is done (foreign keys, views, triggers, refreshes).
      */
     public List<Statement> postDataAfter(int phase) {
-        return postData.stream().filter(g -> g.phase() > phase)
+        return postData(g -> g.phase() > phase);
+    }
+
+    /** The post-data statements of the groups {@code chosen} takes, in phase order, group by group. */
+    public List<Statement> postData(Predicate<Group> chosen) {
+        return postData.stream().filter(chosen)
                 .sorted(Comparator.comparingInt(Group::phase))
                 .flatMap(g -> g.statements().stream())
                 .toList();
