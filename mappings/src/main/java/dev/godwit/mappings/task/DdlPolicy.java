@@ -16,8 +16,14 @@ import java.util.Optional;
  * @param dropColumn      {@code DROP COLUMN}: dropped; ignored keeps it on the target (NOT NULL dropped)
  * @param alterColumnType {@code ALTER COLUMN … TYPE} to a wider type (int → bigint, varchar(n) → varchar(m > n) or
  *                        text, numeric precision raised, real → double precision): altered (apply or stop only)
+ * @param createTable     a table created on the source that the selection rules match: created on the target, added
+ *                        to the publication and copied under its own sync position, then kept by CDC; ignore leaves
+ *                        it out of the task (until the task file's rules exclude it, it is named at every stream start)
+ * @param indexes         a plain index created or dropped on a task table (CREATE/DROP INDEX): created or dropped on
+ *                        the target, or ignored (apply or ignore only: it never keeps a change from applying)
  */
-public record DdlPolicy(Action addColumn, Action dropColumn, Action alterColumnType) {
+public record DdlPolicy(Action addColumn, Action dropColumn, Action alterColumnType, Action createTable,
+                        Action indexes) {
 
     public enum Action {
         APPLY, STOP, IGNORE;
@@ -32,13 +38,13 @@ public record DdlPolicy(Action addColumn, Action dropColumn, Action alterColumnT
     }
 
     /** The keys of {@code cdc.ddl}. */
-    static final List<String> KEYS = List.of("addColumn", "dropColumn", "alterColumnType");
+    static final List<String> KEYS = List.of("addColumn", "dropColumn", "alterColumnType", "createTable", "indexes");
 
     public static DdlPolicy defaults() {
-        return new DdlPolicy(Action.APPLY, Action.STOP, Action.STOP);
+        return new DdlPolicy(Action.APPLY, Action.STOP, Action.STOP, Action.APPLY, Action.APPLY);
     }
 
     public DdlPolicy withAddColumn(Action action) {
-        return new DdlPolicy(action, dropColumn, alterColumnType);
+        return new DdlPolicy(action, dropColumn, alterColumnType, createTable, indexes);
     }
 }

@@ -224,7 +224,20 @@ final class SettingsParser {
         doc.checkKeys(node, path, DdlPolicy.KEYS, "cdc.ddl setting");
         return new DdlPolicy(action(node, path, "addColumn", true, d.addColumn()),
                 action(node, path, "dropColumn", true, d.dropColumn()),
-                action(node, path, "alterColumnType", false, d.alterColumnType()));
+                action(node, path, "alterColumnType", false, d.alterColumnType()),
+                action(node, path, "createTable", true, d.createTable()),
+                indexAction(node, path, d.indexes()));
+    }
+
+    private DdlPolicy.Action indexAction(JsonNode node, String path, DdlPolicy.Action d) {
+        String where = Doc.child(path, "indexes");
+        return doc.text(node.get("indexes"), where).flatMap(text -> {
+            Optional<DdlPolicy.Action> action = DdlPolicy.Action.of(text).filter(a -> a != DdlPolicy.Action.STOP);
+            if (action.isEmpty()) {
+                doc.error(where, "found '" + text + "'; expected apply or ignore");
+            }
+            return action;
+        }).orElse(d);
     }
 
     private DdlPolicy.Action action(JsonNode node, String path, String key, boolean ignorable, DdlPolicy.Action d) {

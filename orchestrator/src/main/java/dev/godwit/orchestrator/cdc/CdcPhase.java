@@ -110,7 +110,7 @@ public final class CdcPhase {
         boolean keepsPartitions = tables.stream().anyMatch(t -> t.isPartitioned()
                 && t.mapping().partitionRule() instanceof dev.godwit.mappings.partition.PartitionRule.Keep);
         return new CdcPhase(task, source, target, schema, routing, consistentPoint,
-                new Reloads.Scope(task, source, target, schema, tables, targetCatalog), keepsPartitions);
+                new Reloads.Scope(task, source, target, schema, tables, targetCatalog, routing), keepsPartitions);
     }
 
     /** What ended the phase. */
@@ -205,7 +205,8 @@ public final class CdcPhase {
                     .withIdleAcknowledgement(true);
             try (ChangeStream stream = ChangeStream.open(source, streamOptions);
                  Heartbeat heartbeat = Heartbeat.start(source, task.settings().cdc().heartbeatInterval());
-                 Reloads reloads = reloadScope == null ? null : new Reloads(reloadScope, control, routing, options)) {
+                 IndexFollower indexes = reloadScope == null ? null : IndexFollower.start(task, source, target, this.control);
+                 Reloads reloads = reloadScope == null ? null : new Reloads(reloadScope, control, options)) {
                 log.info("cdc: streaming slot {} from {}", task.settings().slotName(), start);
                 streamedSinceFailure = true;
                 boolean inTransaction = false;

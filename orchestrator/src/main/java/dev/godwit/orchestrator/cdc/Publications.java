@@ -48,7 +48,13 @@ public final class Publications {
         return out;
     }
 
-    public static void ensure(Connection source, String publication, List<Table> relations, int sourceMajor) throws SQLException {
+    /**
+     * Creates the publication, or adds the relations it lacks.
+     *
+     * @return the relations it still lacks: the role may not add them (a publication's tables must be owned by it)
+     */
+    public static List<String> ensure(Connection source, String publication, List<Table> relations, int sourceMajor)
+            throws SQLException {
         java.util.Map<String, String> wantedByName = new java.util.LinkedHashMap<>();
         relations.forEach(t -> wantedByName.put(t.schema() + "\u0000" + t.name(), SqlText.qualified(t.schema(), t.name())));
         Set<String> wanted = new LinkedHashSet<>(wantedByName.values());
@@ -59,7 +65,7 @@ public final class Publications {
                 s.execute(sql);
             }
             log.info("publication {} created for {} tables", publication, wanted.size());
-            return;
+            return List.of();
         }
         Set<String> present = new LinkedHashSet<>();
         try (PreparedStatement ps = source.prepareStatement("SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?")) {
@@ -79,8 +85,10 @@ public final class Publications {
                 log.info("publication {}: added {}", publication, missing);
             } catch (SQLException e) {
                 log.debug("could not add {} to publication {}: {}", missing, publication, e.getMessage());
+                return missing;
             }
         }
+        return List.of();
     }
 
     private static boolean exists(Connection source, String publication) throws SQLException {

@@ -7,9 +7,9 @@ import dev.godwit.orchestrator.state.ControlApplyExceptions;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.TableState;
 import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.workers.catalog.CatalogReader;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.cdc.apply.ApplyOptions;
-import dev.godwit.workers.cdc.apply.ApplyTarget;
 import dev.godwit.workers.cdc.apply.ChangeApplier;
 import dev.godwit.workers.cdc.apply.Checkpoint;
 import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
@@ -35,7 +35,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * Tables copied again while the applier streams ({@code godwit reload}), without pausing the other tables. Lives for
@@ -67,9 +66,12 @@ final class Reloads implements AutoCloseable {
     private static final Duration POLL = Duration.ofSeconds(1);
     static final int MAX_HELD_CHANGES = 200_000;
 
-    /** What the reloads of a task may copy: its planned tables, routed on the target as the catalog has them. */
+    /**
+     * What the reloads of a task may copy: its tables, routed on the target as the catalog has them; tables the
+     * source gains join them (see {@link NewTables}).
+     */
     record Scope(Task task, PgConnector source, PgConnector target, ControlSchema schema, List<PlannedTable> tables,
-                 SourceCatalog targetCatalog) {
+                 SourceCatalog targetCatalog, Routing routing) {
     }
 
     /** A reload's tables, by target key and by the relation ids the stream gave them, and its sync position. */
@@ -116,7 +118,10 @@ final class Reloads implements AutoCloseable {
 
     private final Scope scope;
     private final Connection control;
-    private final Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing;
+    private final Routing routing;
+    private final List<PlannedTable> tables;
+    private SourceCatalog targetCatalog;
+    private final NewTables newTables;
     private final ApplyOptions options;
     private final ReloadLedger ledger;
     private final TaskStore store;
@@ -142,14 +147,16 @@ final class Reloads implements AutoCloseable {
      * A request left {@code copying} by an earlier stream (stopped, failed or killed) is taken up at once: its
      * tables' changes are held back from the first message on.
      */
-    Reloads(Scope scope, Connection control, Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing,
-            ApplyOptions options) throws SQLException {
+    Reloads(Scope scope, Connection control, ApplyOptions options) throws SQLException {
         this.scope = scope;
         this.control = control;
-        this.routing = routing;
+        this.routing = scope.routing();
+        this.tables = new ArrayList<>(scope.tables());
+        this.targetCatalog = scope.targetCatalog();
         this.options = options;
         this.ledger = new ReloadLedger(scope.schema(), scope.task().name());
         this.store = new TaskStore(scope.schema(), scope.task().name());
+        this.newTables = new NewTables(scope.task(), scope.source(), scope.target(), store, Instant::now);
         List<ReloadLedger.Entry> copying = ledger.copying(control);
         if (!copying.isEmpty()) {
             active = new Active(copying.get(0));
@@ -285,7 +292,8 @@ final class Reloads implements AutoCloseable {
     }
 
     /**
-     * Called between source transactions: takes a new request, starts a copy, or finishes one that is done.
+     * Called between source transactions: takes a new request or new source tables, starts a copy, or finishes one
+     * that is done.
      *
      * @param confirm confirms to the slot what the applier has committed
      */
@@ -296,6 +304,11 @@ final class Reloads implements AutoCloseable {
                 Optional<ReloadLedger.Entry> next = ledger.next(control);
                 if (next.isPresent()) {
                     begin(next.get(), applier, confirm);
+                    return;
+                }
+                Optional<NewTables.Joining> joining = newTables.look(control);
+                if (joining.isPresent() && newTables.prepare(joining.get(), control)) {
+                    join(joining.get(), applier, confirm);
                 }
             }
             return;
@@ -329,25 +342,76 @@ final class Reloads implements AutoCloseable {
         }
         applier.commitPending(); // the copy's TRUNCATE must not wait for the applier's open group
         confirm.run();
+        inControlTransaction(() -> {
+            markCopying(entry);
+            return null;
+        });
+        activate(entry);
+    }
+
+    /**
+     * New source tables join the task (step 3 of {@link NewTables}): recorded as its tables with a reload that is
+     * copying, in one control transaction, so that a restart holds their changes back from its first message and
+     * copies them; then routed, here and in the applier.
+     */
+    private void join(NewTables.Joining joining, ChangeApplier applier, Runnable confirm) throws Exception {
+        try (Connection t = scope.target().open("new tables")) {
+            targetCatalog = new CatalogReader(t).read();
+        }
+        applier.commitPending();
+        confirm.run();
+        List<String> keys = joining.keys();
+        ReloadLedger.Entry entry = inControlTransaction(() -> {
+            for (PlannedTable t : joining.tables()) {
+                store.addTable(control, t.mapping().targetKey(), t.source().schema() + "." + t.source().name());
+            }
+            long id = ledger.request(control, keys, "new source tables");
+            store.event(control, "INFO", "cdc", "new source tables " + keys + " join the task (cdc.ddl.createTable:"
+                    + " apply): created on the target and published; reload " + id + " copies them");
+            ReloadLedger.Entry requested = ledger.find(control, id).orElseThrow();
+            markCopying(requested);
+            return requested;
+        });
+        tables.addAll(joining.tables());
+        routing.add(joining.tables(), targetCatalog, Map.of());
+        applier.routeAgain();
+        log.info("cdc: new source tables {} join the task", keys);
+        activate(entry);
+    }
+
+    private void markCopying(ReloadLedger.Entry entry) throws SQLException {
+        ledger.copying(control, entry.id());
+        for (String key : entry.tables()) {
+            store.setTableState(control, key, TableState.RELOADING);
+        }
+        store.event(control, "INFO", "reload", "reload " + entry.id() + " of " + String.join(", ", entry.tables())
+                + " started (" + entry.requestedBy() + "); their changes are held back until the copy commits");
+    }
+
+    private void activate(ReloadLedger.Entry entry) {
+        active = new Active(entry);
+        log.info("reload {} of {}: copying; other tables stream on", entry.id(), active.keys);
+        startCopy();
+    }
+
+    /** Work on the control connection that commits whole or not at all. */
+    private interface ControlWork<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T inControlTransaction(ControlWork<T> work) throws SQLException {
         boolean auto = control.getAutoCommit();
         control.setAutoCommit(false);
         try {
-            ledger.copying(control, entry.id());
-            for (String key : entry.tables()) {
-                store.setTableState(control, key, TableState.RELOADING);
-            }
-            store.event(control, "INFO", "reload", "reload " + entry.id() + " of " + String.join(", ", entry.tables())
-                    + " started (" + entry.requestedBy() + "); their changes are held back until the copy commits");
+            T result = work.run();
             control.commit();
+            return result;
         } catch (SQLException | RuntimeException e) {
             control.rollback();
             throw e;
         } finally {
             control.setAutoCommit(auto);
         }
-        active = new Active(entry);
-        log.info("reload {} of {}: copying; other tables stream on", entry.id(), active.keys);
-        startCopy();
     }
 
     private void startCopy() {
@@ -356,7 +420,7 @@ final class Reloads implements AutoCloseable {
         a.copy = copier.submit(() -> copy.copy((session, syncPoint) -> {
             a.copySession = session;
             a.syncPoint = syncPoint;
-            a.side = new ChangeApplier(session, new Routing(tables(a.entry.tables()), scope.targetCatalog(), Map.of()),
+            a.side = new ChangeApplier(session, new Routing(tables(a.entry.tables()), targetCatalog, Map.of()),
                     fixedAt(syncPoint), options.withMaxTransactionsPerCommit(Integer.MAX_VALUE).withGroupClock(() -> 0L),
                     new ControlApplyExceptions(scope.schema(), scope.task().name()));
         }));
@@ -437,7 +501,7 @@ final class Reloads implements AutoCloseable {
     }
 
     private List<PlannedTable> tables(List<String> keys) {
-        return scope.tables().stream().filter(t -> keys.contains(t.mapping().targetKey())).toList();
+        return tables.stream().filter(t -> keys.contains(t.mapping().targetKey())).toList();
     }
 
     /**

@@ -29,6 +29,14 @@ public final class Routing implements Function<PgOutputMessage.Relation, Optiona
      *                 from the slot's consistent point (a table copied again under a later snapshot)
      */
     public Routing(List<PlannedTable> tables, SourceCatalog targetCatalog, Map<String, Lsn> syncLsns) {
+        add(tables, targetCatalog, syncLsns);
+    }
+
+    /**
+     * Routes {@code tables} too (tables that joined the task while changes stream); a relation seen before this was
+     * not routed: see {@code ChangeApplier.routeAgain}.
+     */
+    public void add(List<PlannedTable> tables, SourceCatalog targetCatalog, Map<String, Lsn> syncLsns) {
         for (PlannedTable t : tables) {
             String key = t.mapping().targetKey();
             Table target = targetCatalog.table(t.mapping().targetSchema(), t.mapping().targetName()).orElseThrow(() ->

@@ -7,6 +7,7 @@ import dev.godwit.workers.copy.CopyUnit;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a run of the task will do, decided before anything is created: every selected table with its target and copy
@@ -19,6 +20,12 @@ public record Plan(Task task, SourceCatalog catalog, List<PlannedTable> tables, 
         objects = List.copyOf(objects);
         warnings = List.copyOf(warnings);
         notMigrated = List.copyOf(notMigrated);
+    }
+
+    /** This plan with only the tables {@code keys} names ({@code schema.name} on the target). */
+    public Plan restrictedTo(Set<String> keys) {
+        return new Plan(task, catalog, tables.stream().filter(t -> keys.contains(t.mapping().targetKey())).toList(),
+                warnings, objects, notMigrated);
     }
 
     public long estimatedRows() {

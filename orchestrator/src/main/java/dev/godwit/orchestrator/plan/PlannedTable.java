@@ -56,6 +56,13 @@ public record PlannedTable(Table source, TableMapping mapping, List<Table> parti
         return t.estimatedRows() >= 0 || stored && t.sizeBytes() == 0;
     }
 
+    /** The names of the source table's own plain indexes: not backing a key or constraint, not a partition's copy. */
+    public java.util.Set<String> plainIndexes() {
+        return source.indexes().stream().filter(i -> i.constraintName().isEmpty() && !i.inheritedFromParent())
+                .map(dev.godwit.workers.catalog.Index::name)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+
     public boolean isPartitioned() {
         return source.kind() == TableKind.PARTITIONED;
     }

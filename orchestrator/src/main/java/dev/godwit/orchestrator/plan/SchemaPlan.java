@@ -46,6 +46,20 @@ public record SchemaPlan(Plan plan, List<TargetTableSpec> specs, DdlWriter.Optio
         return new SchemaPlan(plan, specs, options);
     }
 
+    /**
+     * This plan with only the tables {@code keys} names ({@code schema.name} on the target), and the DDL written for
+     * them alone: the task's recorded tables, when the source has gained tables since the task was planned.
+     */
+    public SchemaPlan restrictedTo(Set<String> keys) {
+        return new SchemaPlan(plan.restrictedTo(keys), specs.stream().filter(s -> keys.contains(s.mapping().targetKey())).toList(),
+                options);
+    }
+
+    /** The tables of this plan that {@code keys} does not name. */
+    public List<PlannedTable> tablesBeyond(Set<String> keys) {
+        return plan.tables().stream().filter(t -> !keys.contains(t.mapping().targetKey())).toList();
+    }
+
     /** What the target schema of a plan will hold, statement by statement, and what it will not, with why. */
     record Objects(List<PlannedObject> created, List<NotMigrated> notMigrated) {
     }

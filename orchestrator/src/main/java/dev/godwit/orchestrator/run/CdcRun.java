@@ -154,7 +154,7 @@ final class CdcRun {
         stop.request("stop point " + point + " reached");
     }
 
-    private CutoverReport cutover(SchemaPlan planned, CdcPhase phase, StopSignal stop, CutoverRequest request,
+    private CutoverReport cutover(SchemaPlan plannedAtStart, CdcPhase phase, StopSignal stop, CutoverRequest request,
                                   boolean streamsOn) throws Exception {
         log.info("cutover of task {} ({}{})", task.name(), request.requestedBy(), request.fence() ? ", fenced" : "");
         Cutover.CatchUp catchUp = (position, limit) -> {
@@ -163,6 +163,7 @@ final class CdcRun {
                     == CdcPhase.Outcome.CAUGHT_UP;
         };
         Cutover.Handover handover = (s, t) -> {
+            SchemaPlan planned = withJoinedTables(plannedAtStart, s, t);
             SequenceSync.Result sequences = new SequenceSync().sync(s, t, planned);
             List<String> identity = new IdentityColumns().restoreAlways(t, planned);
             List<String> switchedOn = new TargetBehaviour().switchOn(s, t, planned);
@@ -177,12 +178,20 @@ final class CdcRun {
             return new Cutover.Handover.Result(sequences.set().size(), lines);
         };
         Cutover.Recopy recopy = (s, t) -> {
+            SchemaPlan planned = withJoinedTables(plannedAtStart, s, t);
             List<String> lines = new ArrayList<>(new UnloggedRecopy().run(s, t, planned));
             new LargeObjects().sync(s, t, planned).ifPresent(r -> lines.add(r.line()));
             return lines;
         };
         return new Cutover(task, source, target, control, store, streamsOn).run(request, catchUp, recopy, handover,
                 this::finalValidation);
+    }
+
+    /** The run's plan, read again with the tables that joined the task while changes streamed, when there are any. */
+    private SchemaPlan withJoinedTables(SchemaPlan planned, Connection source, Connection target) throws SQLException {
+        Set<String> recorded = store.tableKeys(target);
+        Set<String> known = planned.plan().tables().stream().map(t -> t.mapping().targetKey()).collect(Collectors.toSet());
+        return known.containsAll(recorded) ? planned : SchemaPlan.read(task, source).restrictedTo(recorded);
     }
 
     /**

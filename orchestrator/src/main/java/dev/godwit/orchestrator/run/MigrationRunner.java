@@ -20,6 +20,7 @@ import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.DesiredState;
 import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.Phase;
+import dev.godwit.orchestrator.state.SourceIndexes;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.copy.CopyUnit;
 import dev.godwit.workers.pg.PgConnector;
@@ -30,8 +31,10 @@ import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static dev.godwit.orchestrator.run.StepLoop.Step;
 
@@ -191,6 +194,7 @@ public final class MigrationRunner {
         Map<MigrationStep, Step> steps = new EnumMap<>(MigrationStep.class);
         steps.put(MigrationStep.PLAN, Step.run(() -> {
             plan(run);
+            keepRecordedTables(run);
             return true;
         }));
         steps.put(MigrationStep.CONTROL_SCHEMA, Step.when(false, "task recorded, phase " + run.phase, () -> true));
@@ -313,6 +317,27 @@ public final class MigrationRunner {
         plan.warnings().forEach(w -> log.warn("plan: {}", w));
     }
 
+    /**
+     * A recorded task goes on with its own tables: a table the selection rules match that was created on the source
+     * since the task was planned is not in its schema, units or publication. While changes stream it joins the task
+     * (created, published and copied under its own sync position: see cdc/NewTables); a full-load-only task leaves it.
+     */
+    private void keepRecordedTables(Run run) throws SQLException {
+        Set<String> recorded;
+        try (Connection t = target.open("control")) {
+            recorded = store.tableKeys(t);
+        }
+        List<PlannedTable> newcomers = run.planned.tablesBeyond(recorded);
+        if (newcomers.isEmpty()) {
+            return;
+        }
+        log.info("plan: {} matched by the selection rules since the task was planned: {}",
+                Counts.of(newcomers.size(), "table"), newcomers.stream().map(t -> t.mapping().targetKey()).toList()
+                        + (task.type().hasCdc() ? "; they join the task while changes stream"
+                        : "; a full-load task keeps the tables it was planned with"));
+        run.planned = run.planned.restrictedTo(recorded);
+    }
+
     /** Preflight before anything is created: blockers end the run with exit code 3 and the full report. */
     private void preflight(Plan plan) throws SQLException {
         try (Connection s = source.open("preflight"); Connection t = target.open("preflight")) {
@@ -350,8 +375,10 @@ public final class MigrationRunner {
         try {
             store.create(t, task.type().spelling(), task.settings().slotName(), task.settings().publicationName(),
                     Owners.self());
+            SourceIndexes indexes = new SourceIndexes(control, task.name());
             for (PlannedTable table : plan.tables()) {
                 store.addTable(t, table.mapping().targetKey(), table.source().schema() + "." + table.source().name());
+                indexes.record(t, table.mapping().targetKey(), table.plainIndexes());
             }
             int ordinal = 0;
             for (Plan.ScheduledUnit u : plan.schedule()) {

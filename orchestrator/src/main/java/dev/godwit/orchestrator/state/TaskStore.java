@@ -7,8 +7,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reads and writes one task's rows in the control schema. Every method runs in the caller's transaction. */
 public final class TaskStore {
@@ -195,6 +197,16 @@ public final class TaskStore {
                 }
             }
         }
+        return out;
+    }
+
+    /**
+     * The task's tables by target key: those planned when it was recorded and those that joined it while changes
+     * streamed. A table the selection rules match today but that is not here is not (yet) part of the task.
+     */
+    public Set<String> tableKeys(Connection c) throws SQLException {
+        Set<String> out = new LinkedHashSet<>();
+        tables(c).forEach(r -> out.add(r.tableKey()));
         return out;
     }
 

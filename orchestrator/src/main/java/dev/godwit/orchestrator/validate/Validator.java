@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -140,10 +141,20 @@ public final class Validator {
                 + " (" + r.differing() + (r.differing() == 1 ? " chunk differs" : " chunks differ") + "; run " + r.runId() + ")";
     }
 
+    /** The task's tables: a table the selection rules match that has not joined the task yet is not compared. */
     private Plan plan() throws SQLException {
+        Plan plan;
         try (Connection s = source.open("validation plan")) {
-            return Planner.forSource(task, s);
+            plan = Planner.forSource(task, s);
         }
+        Set<String> recorded;
+        try (Connection t = target.open("validation plan")) {
+            recorded = control.exists(t) ? new TaskStore(control, task.name()).tableKeys(t) : Set.of();
+        }
+        if (recorded.isEmpty()) {
+            return plan;
+        }
+        return plan.restrictedTo(recorded);
     }
 
     /**

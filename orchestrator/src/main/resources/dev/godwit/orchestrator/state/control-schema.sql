@@ -175,3 +175,13 @@ CREATE TABLE IF NOT EXISTS ${schema}.reload (
     rows_copied   bigint,
     message       text
 );
+
+-- the plain indexes of the task's source tables as godwit last saw them (at the plan, then at each look while changes
+-- stream), so that an index dropped on the source, even while no godwit process ran, is dropped on the target too
+-- and an index the target has of its own is not
+CREATE TABLE IF NOT EXISTS ${schema}.source_index (
+    task       text NOT NULL REFERENCES ${schema}.task (name) ON DELETE CASCADE,
+    table_key  text NOT NULL,
+    name       text NOT NULL,
+    PRIMARY KEY (task, table_key, name)
+);

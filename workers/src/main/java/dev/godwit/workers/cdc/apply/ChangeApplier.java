@@ -192,12 +192,30 @@ public final class ChangeApplier {
             old.close();
         }
         Optional<ApplyTarget> routed = old != null ? Optional.of(old.target()) : routing.apply(relation);
-        if (routed.isEmpty()) {
-            return; // not replicated
+        if (routed.isPresent()) {
+            route(relation, previous, routed.get());
         }
-        ApplyTarget target = drift.reconcile(relation, previous, routed.get());
+    }
+
+    private void route(Relation relation, Optional<Relation> previous, ApplyTarget routed) throws SQLException {
+        ApplyTarget target = drift.reconcile(relation, previous, routed);
         tables.put(relation.relationId(), new TableApplier(conn, relation, target,
                 options.conflicts().updateOnInsertConflict(), pipeline::flush));
+    }
+
+    /**
+     * Asks the routing again for the relations it did not route when their Relation message came: a table that
+     * joined the task since (the source sends a relation's shape once per stream, so it is not sent again).
+     */
+    public void routeAgain() throws SQLException {
+        for (Relation relation : relations.all()) {
+            if (!tables.containsKey(relation.relationId())) {
+                Optional<ApplyTarget> routed = routing.apply(relation);
+                if (routed.isPresent()) {
+                    route(relation, Optional.empty(), routed.get());
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- changes

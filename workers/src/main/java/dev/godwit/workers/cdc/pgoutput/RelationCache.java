@@ -64,6 +64,11 @@ public final class RelationCache {
         return Collections.unmodifiableMap(byName);
     }
 
+    /** Every relation received, in no particular order. */
+    public List<Relation> all() {
+        return List.copyOf(relations.values());
+    }
+
     public int size() {
         return relations.size();
     }
