@@ -224,7 +224,8 @@ final class SettingsParser {
         doc.checkKeys(node, path, DdlPolicy.KEYS, "cdc.ddl setting");
         return new DdlPolicy(action(node, path, "addColumn", true, d.addColumn()),
                 action(node, path, "dropColumn", true, d.dropColumn()),
-                action(node, path, "alterColumnType", false, d.alterColumnType()));
+                action(node, path, "alterColumnType", false, d.alterColumnType()),
+                action(node, path, "renameColumn", false, d.renameColumn()));
     }
 
     private DdlPolicy.Action action(JsonNode node, String path, String key, boolean ignorable, DdlPolicy.Action d) {

@@ -16,7 +16,9 @@ import dev.godwit.orchestrator.preflight.Preflight;
 import dev.godwit.orchestrator.preflight.PreflightContext;
 import dev.godwit.orchestrator.preflight.PreflightPrinter;
 import dev.godwit.orchestrator.preflight.PreflightReport;
+import dev.godwit.orchestrator.cdc.SourceColumnRecord;
 import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.ControlSourceColumns;
 import dev.godwit.orchestrator.state.DesiredState;
 import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.Phase;
@@ -353,6 +355,7 @@ public final class MigrationRunner {
             for (PlannedTable table : plan.tables()) {
                 store.addTable(t, table.mapping().targetKey(), table.source().schema() + "." + table.source().name());
             }
+            SourceColumnRecord.recordPlan(new ControlSourceColumns(control, task.name()), plan.tables(), t);
             int ordinal = 0;
             for (Plan.ScheduledUnit u : plan.schedule()) {
                 CopyUnit unit = u.unit();
