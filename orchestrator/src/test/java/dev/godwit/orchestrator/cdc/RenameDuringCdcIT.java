@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.cdc;
 
 import dev.godwit.orchestrator.cli.CliRun;
 import dev.godwit.orchestrator.cli.ExitCodes;
+import dev.godwit.orchestrator.run.FullLoadFixtures;
 import dev.godwit.workers.testkit.PgExtension;
 import dev.godwit.workers.testkit.PgLab;
 import dev.godwit.workers.testkit.TestDatabase;
@@ -165,6 +166,54 @@ class RenameDuringCdcIT {
             awaitEqual(source, target, List.of("notes"));
             assertEquals("text_body", target.value("SELECT column_name FROM godwit.source_column WHERE task = 'stop'"
                     + " AND table_key = 'public.notes' AND attnum = 2"), "the rename by hand is recorded");
+        } finally {
+            Godwit.stopOrKill(task, resumed);
+        }
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aColumnNamedByARuleStopsNamingTheRuleAndResumesOnceTheRuleFollows(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE notes (id int PRIMARY KEY, body text)", "INSERT INTO notes VALUES (1, 'one')");
+        String mappings = """
+                {"rules": [
+                  {"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
+                   "object-locator": {"schema-name": "public", "table-name": "%"}},
+                  {"rule-type": "transformation", "rule-id": "2", "rule-name": "body-to-content", "rule-target": "column",
+                   "object-locator": {"schema-name": "public", "table-name": "notes", "column-name": "COLUMN"},
+                   "rule-action": "rename", "value": "content"}
+                ]}
+                """;
+        String settings = """
+                validation:
+                  enabled: false
+                """;
+        Path task = FullLoadFixtures.taskFile(dir, "ruled", "full-load-and-cdc", source, target,
+                mappings.replace("COLUMN", "body"), settings);
+        Process godwit = Godwit.start(dir, "start", task.toString());
+        try {
+            Godwit.awaitLog(dir, Pattern.compile("cdc: streaming slot"), Duration.ofSeconds(120));
+            source.execute("ALTER TABLE notes RENAME COLUMN body TO text_body", "INSERT INTO notes VALUES (2, 'two')");
+            assertTrue(godwit.waitFor(120, TimeUnit.SECONDS), "CDC stops on the rename");
+            assertEquals(ExitCodes.FAILED, godwit.exitValue());
+        } finally {
+            godwit.destroyForcibly();
+        }
+        CliRun status = CliRun.of("status", task.toString());
+        assertTrue(status.out().contains("column body was renamed to text_body on the source, but its target column"
+                + " content is named by the transformation rule body-to-content (rules[1]), which godwit does not"
+                + " rewrite; change that rule's column-name to text_body"), status.out());
+
+        FullLoadFixtures.taskFile(dir, "ruled", "full-load-and-cdc", source, target,
+                mappings.replace("COLUMN", "text_body"), settings);
+        Process resumed = Godwit.start(dir, "resume", task.toString());
+        try {
+            awaitEqual(source, target, List.of("notes"));
+            assertEquals("id,content", columns(target, "notes"));
+            assertEquals("text_body", target.value("SELECT column_name FROM godwit.source_column WHERE task = 'ruled'"
+                    + " AND table_key = 'public.notes' AND attnum = 2"), "the record follows the changed rule");
         } finally {
             Godwit.stopOrKill(task, resumed);
         }

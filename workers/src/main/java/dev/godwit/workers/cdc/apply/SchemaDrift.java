@@ -73,7 +73,7 @@ final class SchemaDrift {
         Map<String, Integer> now = null;
         if (previous.isEmpty() && !record.isEmpty() && !follows(target, record)) {
             now = attnums(relation);
-            target = asRecorded(target, record, now);
+            target = asRecorded(target, record, now, names);
         }
         List<ColumnRenames.Rename> followed = new ArrayList<>();
         if (!record.isEmpty() && (!gone(target, names).isEmpty() || !unknown(relation, target).isEmpty())) {
@@ -156,17 +156,28 @@ final class SchemaDrift {
     /**
      * The target as of the record, which is as of the checkpoint: the plan was made from the source's catalog at this
      * run's start, so a column renamed on the source while godwit was stopped has its new name in the plan, while
-     * the target (and the stream, until it reaches the rename) still has the old one.
+     * the target (and the stream, until it reaches the rename) still has the old one. A column whose target name a
+     * transformation rule makes keeps the plan's mapping: once the message shows its new name, the rule was changed
+     * to it after CDC stopped on the rename, and the record follows.
      */
-    private static ApplyTarget asRecorded(ApplyTarget target, Map<Integer, String> record, Map<String, Integer> now) {
+    private ApplyTarget asRecorded(ApplyTarget target, Map<Integer, String> record, Map<String, Integer> now,
+                                   List<String> names) throws SQLException {
         List<String> known = new ArrayList<>(target.columns().stream().map(ApplyTarget.Column::sourceName).toList());
         known.addAll(target.omittedColumns());
         for (String name : known) {
             Integer attnum = now.get(name);
             String was = attnum == null ? null : record.get(attnum);
-            boolean ruleNamed = target.column(name).filter(c -> !c.targetName().equals(name)).isPresent();
-            if (was != null && !was.equals(name) && !ruleNamed && !known.contains(was)) {
+            if (was == null || was.equals(name) || known.contains(was)) {
+                continue;
+            }
+            if (target.column(name).filter(c -> !c.targetName().equals(name)).isEmpty()) {
                 target = target.withRenamedColumn(name, was);
+            } else if (names.contains(name) && !names.contains(was)) {
+                pipeline.flush();
+                options.sourceColumns().renamed(conn, target.targetKey(), attnum, was, name);
+                record.put(attnum, name);
+                log.info("cdc: column {} of {}.{} renamed to {} (attnum {}): followed through the task's changed"
+                        + " transformation rule", was, target.sourceSchema(), target.sourceName(), name, attnum);
             }
         }
         return target;
