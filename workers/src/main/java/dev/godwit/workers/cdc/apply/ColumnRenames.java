@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The renames among a source table's columns, told apart by attnum: PostgreSQL keeps a column's attnum across a
@@ -46,6 +47,20 @@ final class ColumnRenames {
     private static boolean reused(String name, int attnum, Map<String, Integer> now) {
         Integer other = now.get(name);
         return other != null && other != attnum;
+    }
+
+    /**
+     * The recorded columns gone from the source (their attnum is no longer there) whose name a rename takes: a column
+     * dropped and another renamed to its name, which must be dropped on the target before the rename.
+     */
+    static Map<Integer, String> freed(List<Rename> renames, Map<Integer, String> recorded, Map<String, Integer> now) {
+        Map<Integer, String> freed = new TreeMap<>();
+        recorded.forEach((attnum, name) -> {
+            if (!now.containsValue(attnum) && renames.stream().anyMatch(r -> r.to().equals(name))) {
+                freed.put(attnum, name);
+            }
+        });
+        return freed;
     }
 
     /**

@@ -4,18 +4,14 @@ import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Relation;
 import dev.godwit.workers.cdc.pgoutput.RelationColumn;
 import dev.godwit.workers.cdc.pgoutput.TypeCache;
+import dev.godwit.mappings.task.DdlPolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import dev.godwit.mappings.task.DdlPolicy;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,9 +37,9 @@ final class SchemaDrift {
     private final Connection conn;
     private final ApplyOptions options;
     private final TypeCache types;
-    private final StatementPipeline pipeline;
-    /** Per target table key, the recorded attnum → source name, read once per applier and kept as written. */
-    private final Map<String, Map<Integer, String>> recorded = new HashMap<>();
+    private final TargetDdl ddl;
+    private final ColumnRecord record;
+    private final RenameFollower renames;
 
     /**
      * @param types    the Type messages received, for the type of a new column of a user-defined type
@@ -53,7 +49,9 @@ final class SchemaDrift {
         this.conn = conn;
         this.options = options;
         this.types = types;
-        this.pipeline = pipeline;
+        this.ddl = new TargetDdl(conn, pipeline);
+        this.record = new ColumnRecord(conn, options.sourceColumns(), pipeline);
+        this.renames = new RenameFollower(ddl, record);
     }
 
     /**
@@ -63,36 +61,46 @@ final class SchemaDrift {
      * @param target   its target until now
      */
     ApplyTarget reconcile(Relation relation, Optional<Relation> previous, ApplyTarget target) throws SQLException {
-        DdlPolicy ddl = options.ddl();
+        DdlPolicy policy = options.ddl();
         String table = SqlText.qualified(target.targetSchema(), target.targetName());
         List<String> names = relation.columns().stream().map(RelationColumn::name).toList();
         // attnums are those of the planned source relation; a partition's own changes (routed to its parent's target)
         // may number its columns otherwise
         boolean planned = relation.namespace().equals(target.sourceSchema()) && relation.name().equals(target.sourceName());
-        Map<Integer, String> record = planned ? recorded(target) : Map.of();
+        Map<Integer, String> recorded = planned ? record.of(target) : Map.of();
         Map<String, Integer> now = null;
-        if (previous.isEmpty() && !record.isEmpty() && !follows(target, record)) {
+        if (previous.isEmpty() && !recorded.isEmpty() && !follows(target, recorded)) {
             now = attnums(relation);
-            target = asRecorded(target, record, now, names);
+            target = renames.asRecorded(target, recorded, now, names);
         }
-        List<ColumnRenames.Rename> followed = new ArrayList<>();
-        if (!record.isEmpty() && (!gone(target, names).isEmpty() || !unknown(relation, target).isEmpty())) {
+        List<ColumnRenames.Rename> renamed = List.of();
+        if (!recorded.isEmpty() && (!gone(target, names).isEmpty() || !unknown(relation, target).isEmpty())) {
             now = now != null ? now : attnums(relation);
-            target = renames(relation, target, table, names, record, now, ddl, followed);
+            renamed = ColumnRenames.find(names, recorded, now);
+            for (Map.Entry<Integer, String> freed : ColumnRenames.freed(renamed, recorded, now).entrySet()) {
+                Optional<ApplyTarget.Column> column = target.column(freed.getValue());
+                if (column.isPresent()) {
+                    target = dropped(relation, target, table, column.get(), policy.dropColumn(), freed.getKey());
+                } else {
+                    record.dropped(target, freed.getKey());
+                    target = target.withoutColumn(freed.getValue()); // an omitted column: nothing on the target
+                }
+            }
+            target = renamed.isEmpty() ? target : renames.follow(relation, target, renamed, policy.renameColumn());
         }
         List<ApplyTarget.Column> gone = gone(target, names);
         List<RelationColumn> unknown = unknown(relation, target);
-        if (!gone.isEmpty() && !unknown.isEmpty() && !settled(gone, unknown, record, now)) {
+        if (!gone.isEmpty() && !unknown.isEmpty() && !settled(gone, unknown, recorded, now)) {
             throw new SchemaDriftException(relation.qualifiedName(), gone.stream().map(ApplyTarget.Column::sourceName)
                     .toList(), "columns were renamed, or dropped while " + unknown.stream().map(RelationColumn::name)
-                    .toList() + " were added, and the source's attnums cannot tell which (" + (record.isEmpty()
+                    .toList() + " were added, and the source's attnums cannot tell which (" + (recorded.isEmpty()
                     ? "godwit has no record of them for this table" : "the source has renamed or dropped them again"
                     + " since") + "); if it was a rename, rename the column on the target (ALTER TABLE " + table
                     + " RENAME COLUMN …) and resume; otherwise apply the drop and the add to the target by hand, and"
                     + " resume. Columns", false);
         }
         for (ApplyTarget.Column column : gone) {
-            Integer attnum = attnumOf(record, column.sourceName());
+            Integer attnum = ColumnRecord.attnumOf(recorded, column.sourceName());
             if (attnum != null && now != null && now.containsValue(attnum)) {
                 // the column lives on under a name this message does not show: renamed since, and maybe again
                 throw new SchemaDriftException(relation.qualifiedName(), List.of(column.sourceName()), "a column is gone"
@@ -100,32 +108,32 @@ final class SchemaDrift {
                         + " once while the stream lagged); rename it on the target (ALTER TABLE " + table + " RENAME"
                         + " COLUMN …) to the name it has in the stream at this point and resume. Columns", false);
             }
-            target = dropped(relation, target, table, column, ddl.dropColumn(), attnum);
+            target = dropped(relation, target, table, column, policy.dropColumn(), attnum);
         }
         for (RelationColumn current : relation.columns()) {
-            String before = followed.stream().filter(r -> r.to().equals(current.name())).map(ColumnRenames.Rename::from)
+            String before = renamed.stream().filter(r -> r.to().equals(current.name())).map(ColumnRenames.Rename::from)
                     .findFirst().orElse(current.name());
             Optional<RelationColumn> was = previous.flatMap(p -> p.columns().stream()
                     .filter(c -> c.name().equals(before)).findFirst());
             if (was.isPresent() && (was.get().typeOid() != current.typeOid()
                     || was.get().typeModifier() != current.typeModifier()) && target.column(current.name()).isPresent()) {
-                target = retyped(relation, target, table, current, ddl.alterColumnType());
+                target = retyped(relation, target, table, current, policy.alterColumnType());
             }
         }
         for (RelationColumn column : unknown) {
-            Optional<String> onTarget = targetColumnType(target, column.name());
+            Optional<String> onTarget = ddl.columnType(target, column.name());
             if (onTarget.isPresent()) {
                 target = target.withColumn(column.name(), onTarget.get());
-            } else if (ddl.addColumn() == DdlPolicy.Action.APPLY) {
+            } else if (policy.addColumn() == DdlPolicy.Action.APPLY) {
                 target = added(relation, target, table, column, planned);
-            } else if (ddl.addColumn() == DdlPolicy.Action.IGNORE) {
+            } else if (policy.addColumn() == DdlPolicy.Action.IGNORE) {
                 log.warn("cdc: column {} added to {} is left out of the target (cdc.ddl.addColumn: ignore)",
                         column.name(), relation.qualifiedName());
                 if (planned) {
                     Optional<SourceColumns.Column> source = options.sourceColumns().column(relation.namespace(),
                             relation.name(), column.name());
                     if (source.isPresent()) {
-                        record(target, source.get().attnum(), column.name());
+                        record.added(target, source.get().attnum(), column.name());
                     }
                 }
                 target = target.withOmitted(column.name());
@@ -153,155 +161,20 @@ final class SchemaDrift {
                 && record.values().containsAll(target.omittedColumns());
     }
 
-    /**
-     * The target as of the record, which is as of the checkpoint: the plan was made from the source's catalog at this
-     * run's start, so a column renamed on the source while godwit was stopped has its new name in the plan, while
-     * the target (and the stream, until it reaches the rename) still has the old one. A column whose target name a
-     * transformation rule makes keeps the plan's mapping: once the message shows its new name, the rule was changed
-     * to it after CDC stopped on the rename, and the record follows.
-     */
-    private ApplyTarget asRecorded(ApplyTarget target, Map<Integer, String> record, Map<String, Integer> now,
-                                   List<String> names) throws SQLException {
-        List<String> known = new ArrayList<>(target.columns().stream().map(ApplyTarget.Column::sourceName).toList());
-        known.addAll(target.omittedColumns());
-        for (String name : known) {
-            Integer attnum = now.get(name);
-            String was = attnum == null ? null : record.get(attnum);
-            if (was == null || was.equals(name) || known.contains(was)) {
-                continue;
-            }
-            if (target.column(name).filter(c -> !c.targetName().equals(name)).isEmpty()) {
-                target = target.withRenamedColumn(name, was);
-            } else if (names.contains(name) && !names.contains(was)) {
-                pipeline.flush();
-                options.sourceColumns().renamed(conn, target.targetKey(), attnum, was, name);
-                record.put(attnum, name);
-                log.info("cdc: column {} of {}.{} renamed to {} (attnum {}): followed through the task's changed"
-                        + " transformation rule", was, target.sourceSchema(), target.sourceName(), name, attnum);
-            }
-        }
-        return target;
-    }
-
-    /** Follows the renames the attnums show, first dropping a column gone from the source whose name one takes. */
-    private ApplyTarget renames(Relation relation, ApplyTarget target, String table, List<String> names,
-                                Map<Integer, String> record, Map<String, Integer> now, DdlPolicy ddl,
-                                List<ColumnRenames.Rename> followed) throws SQLException {
-        List<ColumnRenames.Rename> renames = ColumnRenames.find(names, record, now);
-        if (renames.isEmpty()) {
-            return target;
-        }
-        for (Map.Entry<Integer, String> e : Map.copyOf(record).entrySet()) {
-            boolean freed = !now.containsValue(e.getKey())
-                    && renames.stream().anyMatch(r -> r.to().equals(e.getValue()));
-            Optional<ApplyTarget.Column> column = target.column(e.getValue());
-            if (freed && column.isPresent()) {
-                target = dropped(relation, target, table, column.get(), ddl.dropColumn(), e.getKey());
-            } else if (freed) {
-                forget(target, e.getKey());
-                target = target.withoutColumn(e.getValue()); // an omitted column: nothing on the target
-            }
-        }
-        Set<String> taken = new HashSet<>();
-        target.columns().forEach(c -> taken.add(c.sourceName()));
-        taken.addAll(target.omittedColumns());
-        Optional<List<ColumnRenames.Rename>> order = ColumnRenames.ordered(renames, taken);
-        if (order.isEmpty()) {
-            throw new SchemaDriftException(relation.qualifiedName(), renames.stream().map(ColumnRenames.Rename::from)
-                    .toList(), "columns swapped names on the source (" + renames.stream().map(r -> r.from() + " → "
-                    + r.to()).toList() + "); rename them alike on " + table + " by hand, through a third name, and"
-                    + " resume. Columns", false);
-        }
-        for (ColumnRenames.Rename rename : order.get()) {
-            target = renamed(relation, target, table, rename, ddl.renameColumn());
-            followed.add(rename);
-        }
-        return target;
-    }
-
-    /**
-     * RENAME COLUMN: renamed on the target when its column carries the source name; followed without DDL when the
-     * target has the new name already (renamed by hand after a stop) or the column is not written to the target.
-     */
-    private ApplyTarget renamed(Relation relation, ApplyTarget target, String table, ColumnRenames.Rename rename,
-                                DdlPolicy.Action action) throws SQLException {
-        Optional<ApplyTarget.Column> written = target.column(rename.from());
-        String change = "column " + rename.from() + " of " + relation.qualifiedName() + " renamed to " + rename.to();
-        if (written.isPresent()) {
-            ApplyTarget.Column column = written.get();
-            if (!column.targetName().equals(rename.from())) {
-                List<String> rules = target.nameRules().getOrDefault(rename.from(), List.of());
-                throw new SchemaDriftException(relation.qualifiedName(), List.of(rename.from()), "column "
-                        + rename.from() + " was renamed to " + rename.to() + " on the source, but its target column "
-                        + column.targetName() + " is named by " + (rules.isEmpty() ? "a transformation rule"
-                        : "the transformation rule " + String.join(", ", rules)) + ", which godwit does not rewrite;"
-                        + " change that rule's column-name to " + rename.to() + " in the task's table mappings (and"
-                        + " rename " + table + "." + column.targetName() + " by hand if the rule then names it"
-                        + " otherwise), and resume. Columns", false);
-            }
-            boolean done = targetColumnType(target, rename.to()).isPresent()
-                    && targetColumnType(target, rename.from()).isEmpty();
-            if (!done && action != DdlPolicy.Action.APPLY) {
-                throw new SchemaDriftException(relation.qualifiedName(), List.of(rename.from()), "column "
-                        + rename.from() + " was renamed to " + rename.to() + " on the source; to follow, set"
-                        + " cdc.ddl.renameColumn: apply, or rename it on the target by hand (ALTER TABLE " + table
-                        + " RENAME COLUMN " + SqlText.identifier(rename.from()) + " TO " + SqlText.identifier(rename.to())
-                        + "), and resume. Columns", false);
-            }
-            if (!done) {
-                execute(List.of("ALTER TABLE " + table + " RENAME COLUMN " + SqlText.identifier(rename.from()) + " TO "
-                        + SqlText.identifier(rename.to())));
-            }
-        }
-        pipeline.flush();
-        options.sourceColumns().renamed(conn, target.targetKey(), rename.attnum(), rename.from(), rename.to());
-        recorded(target).put(rename.attnum(), rename.to());
-        log.info("cdc: {} (attnum {}): {}", change, rename.attnum(), written.isPresent()
-                ? "renamed on " + table + " alike" : "not written to the target, followed");
-        return target.withRenamedColumn(rename.from(), rename.to());
-    }
-
     /** Whether the attnums settle what is gone and what is new: each gone one recorded, each new one unrecorded. */
     private static boolean settled(List<ApplyTarget.Column> gone, List<RelationColumn> unknown,
                                    Map<Integer, String> record, Map<String, Integer> now) {
         if (record.isEmpty() || now == null) {
             return false;
         }
-        boolean goneKnown = gone.stream().allMatch(c -> attnumOf(record, c.sourceName()) != null);
+        boolean goneKnown = gone.stream().allMatch(c -> ColumnRecord.attnumOf(record, c.sourceName()) != null);
         boolean newKnown = unknown.stream().allMatch(c -> now.get(c.name()) != null
                 && (!record.containsKey(now.get(c.name())) || record.get(now.get(c.name())).equals(c.name())));
         return goneKnown && newKnown;
     }
 
-    private static Integer attnumOf(Map<Integer, String> record, String name) {
-        return record.entrySet().stream().filter(e -> e.getValue().equals(name)).map(Map.Entry::getKey).findFirst()
-                .orElse(null);
-    }
-
-    private Map<Integer, String> recorded(ApplyTarget target) throws SQLException {
-        Map<Integer, String> known = recorded.get(target.targetKey());
-        if (known == null) {
-            pipeline.flush();
-            known = new HashMap<>(options.sourceColumns().recorded(conn, target.targetKey()));
-            recorded.put(target.targetKey(), known);
-        }
-        return known;
-    }
-
     private Map<String, Integer> attnums(Relation relation) throws SQLException {
         return options.sourceColumns().attnums(relation.namespace(), relation.name());
-    }
-
-    private void record(ApplyTarget target, int attnum, String name) throws SQLException {
-        pipeline.flush();
-        options.sourceColumns().added(conn, target.targetKey(), attnum, name);
-        recorded(target).put(attnum, name);
-    }
-
-    private void forget(ApplyTarget target, int attnum) throws SQLException {
-        pipeline.flush();
-        options.sourceColumns().dropped(conn, target.targetKey(), attnum);
-        recorded(target).remove(attnum);
     }
 
     /** ADD COLUMN: existing rows take the value the source gave its existing rows, then the default and NOT NULL. */
@@ -330,9 +203,9 @@ final class SchemaDrift {
                 statements.add("ALTER TABLE " + table + " ALTER COLUMN " + name + " SET NOT NULL");
             }
         }
-        execute(statements);
+        ddl.execute(statements);
         if (planned && source.isPresent()) {
-            record(target, source.get().attnum(), column.name());
+            record.added(target, source.get().attnum(), column.name());
         }
         log.info("cdc: column {} added to {} as on the source ({})", column.name(), table, type);
         return target.withColumn(column.name(), type);
@@ -344,11 +217,11 @@ final class SchemaDrift {
         String name = SqlText.identifier(column.targetName());
         switch (action) {
             case APPLY -> {
-                execute(List.of("ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + name));
+                ddl.execute(List.of("ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + name));
                 log.info("cdc: column {} dropped from {} as on the source", column.targetName(), table);
             }
             case IGNORE -> {
-                execute(List.of("ALTER TABLE " + table + " ALTER COLUMN " + name + " DROP NOT NULL"));
+                ddl.execute(List.of("ALTER TABLE " + table + " ALTER COLUMN " + name + " DROP NOT NULL"));
                 log.warn("cdc: column {} dropped on the source is kept on {} (cdc.ddl.dropColumn: ignore); new rows get"
                         + " NULL in it", column.targetName(), table);
             }
@@ -357,7 +230,7 @@ final class SchemaDrift {
                             + " them on the target), or drop them from " + table + " by hand, and resume. Columns", false);
         }
         if (attnum != null) {
-            forget(target, attnum);
+            record.dropped(target, attnum);
         }
         return target.withoutColumn(column.sourceName());
     }
@@ -367,7 +240,7 @@ final class SchemaDrift {
                                 DdlPolicy.Action action) throws SQLException {
         ApplyTarget.Column mapped = target.column(column.name()).orElseThrow();
         String to = resolveType(relation, column);
-        String from = targetColumnType(target, mapped.targetName()).orElse(mapped.targetType());
+        String from = ddl.columnType(target, mapped.targetName()).orElse(mapped.targetType());
         if (from.equals(to)) {
             return target.withColumnType(column.name(), to);
         }
@@ -378,30 +251,9 @@ final class SchemaDrift {
                     + table + " by hand (ALTER TABLE … ALTER COLUMN … TYPE " + to + ") and resume. Columns", false);
         }
         String name = SqlText.identifier(mapped.targetName());
-        execute(List.of("ALTER TABLE " + table + " ALTER COLUMN " + name + " TYPE " + to + " USING " + name + "::" + to));
+        ddl.execute(List.of("ALTER TABLE " + table + " ALTER COLUMN " + name + " TYPE " + to + " USING " + name + "::" + to));
         log.info("cdc: column {} of {} altered from {} to {} as on the source", mapped.targetName(), table, from, to);
         return target.withColumnType(column.name(), to);
-    }
-
-    private void execute(List<String> statements) throws SQLException {
-        pipeline.flush();
-        try (Statement s = conn.createStatement()) {
-            for (String sql : statements) {
-                s.execute(sql);
-            }
-        }
-    }
-
-    private Optional<String> targetColumnType(ApplyTarget target, String column) throws SQLException {
-        pipeline.flush();
-        try (PreparedStatement ps = conn.prepareStatement("SELECT format_type(atttypid, atttypmod) FROM pg_attribute"
-                + " WHERE attrelid = ?::regclass AND attname = ? AND attnum > 0 AND NOT attisdropped")) {
-            ps.setString(1, SqlText.qualified(target.targetSchema(), target.targetName()));
-            ps.setString(2, column);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-            }
-        }
     }
 
     private String resolveType(Relation relation, RelationColumn column) throws SQLException {

@@ -39,6 +39,15 @@ class ColumnRenamesTest {
     }
 
     @Test
+    void aColumnDroppedForAnotherToTakeItsNameIsDroppedFirst() {
+        // b dropped, then a renamed to b: b's attnum is gone from the source, and a rename takes its name
+        List<Rename> renames = ColumnRenames.find(List.of("id", "b"), Map.of(1, "id", 2, "a", 3, "b"),
+                Map.of("id", 1, "b", 2));
+        assertEquals(List.of(new Rename(2, "a", "b")), renames);
+        assertEquals(Map.of(3, "b"), ColumnRenames.freed(renames, Map.of(1, "id", 2, "a", 3, "b"), Map.of("id", 1, "b", 2)));
+    }
+
+    @Test
     void renamesRunWhereTheirNewNameIsFree() {
         List<Rename> chain = List.of(new Rename(2, "a", "b"), new Rename(3, "b", "c"));
         assertEquals(Optional.of(List.of(new Rename(3, "b", "c"), new Rename(2, "a", "b"))),
