@@ -38,7 +38,7 @@ public final class SourceColumnRecord {
      * name: a source column is recorded when the target has the column the mapping writes it to (or the mapping
      * leaves it out). The plan is read again at each run's start, so a column renamed on the source while godwit was
      * stopped has its new name there and the old one on the target: it is left out, and a rename of it cannot be
-     * told from a drop and an add (CDC stops on it with the fix, as before).
+     * told from a drop and an add (CDC stops on it, as it did before godwit kept this record).
      */
     static void fillMissing(ControlSourceColumns record, List<PlannedTable> tables, SourceCatalog targetCatalog,
                             Connection target) throws SQLException {

@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.run;
 
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.cdc.SourceColumnRecord;
 import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.cutover.CutoverReport;
 import dev.godwit.orchestrator.failure.FailureKind;
@@ -16,7 +17,6 @@ import dev.godwit.orchestrator.preflight.Preflight;
 import dev.godwit.orchestrator.preflight.PreflightContext;
 import dev.godwit.orchestrator.preflight.PreflightPrinter;
 import dev.godwit.orchestrator.preflight.PreflightReport;
-import dev.godwit.orchestrator.cdc.SourceColumnRecord;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.ControlSourceColumns;
 import dev.godwit.orchestrator.state.DesiredState;
