@@ -120,13 +120,15 @@ final class TableMapper {
             }
             include.ifPresent(r -> applied.add(r.ref()));
             String targetName = Precedence.rename(column.name(), winners, applied);
+            List<String> nameRules = targetName.equals(column.name()) ? List.of() : winners.stream()
+                    .filter(r -> r.action() instanceof TransformAction.NameChange).map(r -> r.ref().label()).toList();
             Optional<TransformationRule> retype = first(winners, TransformAction.ChangeDataType.class);
             columns.add(retype.map(rule -> {
                 applied.add(rule.ref());
                 return retyped(table, column, sourceType, targetName,
                         ((TransformAction.ChangeDataType) rule.action()).type(), rule.ref());
             }).orElseGet(() -> new ColumnMapping(column.name(), targetName, column.type(), column.type(),
-                    SqlText.identifier(column.name()), false, false)));
+                    SqlText.identifier(column.name()), false, false)).withNameRules(nameRules));
         }
         return columns;
     }

@@ -225,6 +225,7 @@ final class SettingsParser {
         return new DdlPolicy(action(node, path, "addColumn", true, d.addColumn()),
                 action(node, path, "dropColumn", true, d.dropColumn()),
                 action(node, path, "alterColumnType", false, d.alterColumnType()),
+                action(node, path, "renameColumn", false, d.renameColumn()),
                 action(node, path, "createTable", true, d.createTable()),
                 indexAction(node, path, d.indexes()));
     }

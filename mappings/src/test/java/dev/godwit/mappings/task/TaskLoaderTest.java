@@ -142,12 +142,16 @@ class TaskLoaderTest {
     @Test
     void cdcDdlSaysWhatEachKindOfChangeDoes() throws Exception {
         assertEquals(new DdlPolicy(DdlPolicy.Action.STOP, DdlPolicy.Action.IGNORE, DdlPolicy.Action.APPLY,
-                        DdlPolicy.Action.IGNORE, DdlPolicy.Action.IGNORE),
+                        DdlPolicy.Action.STOP, DdlPolicy.Action.IGNORE, DdlPolicy.Action.IGNORE),
                 load(task("settings: {cdc: {allowAdditiveDdl: false, ddl: {dropColumn: ignore, alterColumnType: Apply,"
-                        + " createTable: ignore, indexes: ignore}}}"))
-                        .settings().cdc().ddl());
+                        + " renameColumn: stop, createTable: ignore, indexes: ignore}}}")).settings().cdc().ddl());
+        assertEquals(DdlPolicy.Action.APPLY, load(task("settings: {cdc: {ddl: {dropColumn: apply}}}")).settings().cdc()
+                .ddl().renameColumn(), "a rename is followed by default");
         List<TaskProblem> problems = problems(task("settings: {cdc: {ddl: {alterColumnType: ignore}}}"));
         assertEquals("settings.cdc.ddl.alterColumnType", problems.get(0).location());
+        assertTrue(problems.get(0).message().contains("expected apply or stop"), problems.get(0).message());
+        problems = problems(task("settings: {cdc: {ddl: {renameColumn: ignore}}}"));
+        assertEquals("settings.cdc.ddl.renameColumn", problems.get(0).location());
         assertTrue(problems.get(0).message().contains("expected apply or stop"), problems.get(0).message());
         assertEquals("found 'stop'; expected apply or ignore",
                 problems(task("settings: {cdc: {ddl: {indexes: stop}}}")).get(0).message());

@@ -8,6 +8,7 @@ import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.orchestrator.state.ControlApplyExceptions;
 import dev.godwit.orchestrator.state.ControlCheckpoint;
 import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.ControlSourceColumns;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.catalog.CatalogReader;
 import dev.godwit.workers.catalog.SourceCatalog;
@@ -106,6 +107,7 @@ public final class CdcPhase {
             r.syncLsn().ifPresent(l -> syncLsns.put(r.tableKey(), l));
         }
         SourceCatalog targetCatalog = new CatalogReader(control).read();
+        SourceColumnRecord.fillMissing(new ControlSourceColumns(schema, task.name()), tables, targetCatalog, control);
         Routing routing = new Routing(tables, targetCatalog, syncLsns);
         boolean keepsPartitions = tables.stream().anyMatch(t -> t.isPartitioned()
                 && t.mapping().partitionRule() instanceof dev.godwit.mappings.partition.PartitionRule.Keep);
@@ -197,7 +199,8 @@ public final class CdcPhase {
                 return Outcome.STOP_POINT;
             }
             ApplyOptions options = ApplyOptions.defaults().withConflicts(task.settings().applyConflicts())
-                    .withDdl(task.settings().cdc().ddl()).withSourceColumns(new SourceCatalogColumns(source))
+                    .withDdl(task.settings().cdc().ddl()).withSourceColumns(new SourceCatalogColumns(source,
+                            new ControlSourceColumns(this.control, task.name()), new TaskStore(this.control, task.name())))
                     .withErrorPolicy(task.settings().errorPolicy());
             ChangeApplier applier = new ChangeApplier(t, routing, checkpoint, options,
                     new ControlApplyExceptions(this.control, task.name()));

@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.run;
 
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.cdc.SourceColumnRecord;
 import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.cutover.CutoverReport;
 import dev.godwit.orchestrator.failure.FailureKind;
@@ -17,6 +18,7 @@ import dev.godwit.orchestrator.preflight.PreflightContext;
 import dev.godwit.orchestrator.preflight.PreflightPrinter;
 import dev.godwit.orchestrator.preflight.PreflightReport;
 import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.ControlSourceColumns;
 import dev.godwit.orchestrator.state.DesiredState;
 import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.Phase;
@@ -380,6 +382,7 @@ public final class MigrationRunner {
                 store.addTable(t, table.mapping().targetKey(), table.source().schema() + "." + table.source().name());
                 indexes.record(t, table.mapping().targetKey(), table.plainIndexes());
             }
+            SourceColumnRecord.recordPlan(new ControlSourceColumns(control, task.name()), plan.tables(), t);
             int ordinal = 0;
             for (Plan.ScheduledUnit u : plan.schedule()) {
                 CopyUnit unit = u.unit();

@@ -185,3 +185,15 @@ CREATE TABLE IF NOT EXISTS ${schema}.source_index (
     name       text NOT NULL,
     PRIMARY KEY (task, table_key, name)
 );
+
+-- per target table, the source column each of its columns follows: by attnum, which PostgreSQL keeps across a RENAME
+-- COLUMN (a dropped column's is never reused, an added one gets a new one), under the source name the target last
+-- followed. Written with the plan and, in the apply transaction, with each column DDL godwit follows; it is what
+-- tells a rename from a drop and an add during CDC
+CREATE TABLE IF NOT EXISTS ${schema}.source_column (
+    task         text NOT NULL REFERENCES ${schema}.task (name) ON DELETE CASCADE,
+    table_key    text NOT NULL,
+    attnum       smallint NOT NULL,
+    column_name  text NOT NULL,
+    PRIMARY KEY (task, table_key, attnum)
+);

@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * @param ddl                      what a source table changing shape does on the target ({@link SchemaDrift}); a
  *                                 kind that stops ends the applier with a {@link SchemaDriftException}
  * @param sourceColumns            how a column looks in the source's catalog now (for the value a column added on
- *                                 the source gave the rows it had, and its default)
+ *                                 the source gave the rows it had, its default, and its attnum) and the task's record
+ *                                 of the attnum each target column follows (to tell a rename from a drop and an add)
  * @param typeResolver             the target type for a new source column when additive DDL is allowed; when it
  *                                 answers empty, a {@code Type} message's name is used, else {@code format_type()}
  *                                 on the target (right for built-in types, whose OIDs are fixed)

@@ -31,10 +31,13 @@ import java.util.Set;
  *                       row image identifies them by, one row at a time (REPLICA IDENTITY FULL without a key)
  * @param syncLsn        when the table was copied under a later snapshot than the stream's start: changes of source
  *                       transactions whose {@code Begin.finalLsn} is below it are already in the copy and skipped
+ * @param nameRules      by source column name, the transformation rules that name its target column otherwise
+ *                       ({@code rule-name (rules[i])}), for the message when such a column is renamed on the source
  */
 public record ApplyTarget(String sourceSchema, String sourceName, String targetSchema, String targetName,
                           List<Column> columns, Set<String> omittedColumns, Map<String, String> sourceTypes,
-                          List<AddedColumn> addedColumns, List<String> keyColumns, Optional<Lsn> syncLsn) {
+                          List<AddedColumn> addedColumns, List<String> keyColumns, Optional<Lsn> syncLsn,
+                          Map<String, List<String>> nameRules) {
 
     /** A source column written to the target column {@code targetName}, its text value cast to {@code targetType}. */
     public record Column(String sourceName, String targetName, String targetType) {
@@ -57,12 +60,20 @@ public record ApplyTarget(String sourceSchema, String sourceName, String targetS
         sourceTypes = Map.copyOf(sourceTypes);
         addedColumns = List.copyOf(addedColumns);
         keyColumns = List.copyOf(keyColumns);
+        nameRules = Map.copyOf(nameRules);
         for (String key : keyColumns) {
             if (columns.stream().noneMatch(c -> c.targetName().equals(key))) {
                 throw new IllegalArgumentException("key column " + key + " of " + targetSchema + "." + targetName
                         + " is not filled from a source column; rows cannot be found by it");
             }
         }
+    }
+
+    public ApplyTarget(String sourceSchema, String sourceName, String targetSchema, String targetName,
+                       List<Column> columns, Set<String> omittedColumns, Map<String, String> sourceTypes,
+                       List<AddedColumn> addedColumns, List<String> keyColumns, Optional<Lsn> syncLsn) {
+        this(sourceSchema, sourceName, targetSchema, targetName, columns, omittedColumns, sourceTypes, addedColumns,
+                keyColumns, syncLsn, Map.of());
     }
 
     /**
@@ -77,6 +88,7 @@ public record ApplyTarget(String sourceSchema, String sourceName, String targetS
         List<Column> columns = new ArrayList<>();
         List<AddedColumn> added = new ArrayList<>();
         Set<String> written = new java.util.HashSet<>();
+        Map<String, List<String>> nameRules = new LinkedHashMap<>();
         for (ColumnMapping c : mapping.columns()) {
             if (generatedTargetColumns.contains(c.targetName())) {
                 continue;
@@ -87,6 +99,9 @@ public record ApplyTarget(String sourceSchema, String sourceName, String targetS
             } else {
                 columns.add(new Column(c.sourceName(), c.targetName(), c.targetType()));
                 written.add(c.sourceName());
+                if (!c.nameRules().isEmpty()) {
+                    nameRules.put(c.sourceName(), c.nameRules());
+                }
             }
         }
         Map<String, String> sourceTypes = new LinkedHashMap<>();
@@ -106,7 +121,7 @@ public record ApplyTarget(String sourceSchema, String sourceName, String targetS
                 ? mapping.definedPrimaryKey().map(k -> k.columns()).orElse(List.of())
                 : targetKeyColumns;
         return new ApplyTarget(mapping.source().schema(), mapping.source().name(), mapping.targetSchema(),
-                mapping.targetName(), columns, omitted, sourceTypes, added, keys, syncLsn);
+                mapping.targetName(), columns, omitted, sourceTypes, added, keys, syncLsn, nameRules);
     }
 
     /** {@code schema.name} of the target, unquoted, for messages. */
@@ -126,16 +141,18 @@ public record ApplyTarget(String sourceSchema, String sourceName, String targetS
         Map<String, String> types = new LinkedHashMap<>(sourceTypes);
         types.put(name, type);
         return new ApplyTarget(sourceSchema, sourceName, targetSchema, targetName, more, omittedColumns, types,
-                addedColumns, keyColumns, syncLsn);
+                addedColumns, keyColumns, syncLsn, nameRules);
     }
 
-    /** This target without the column written from {@code sourceName} (dropped on the source). */
+    /** This target without the column written (or omitted) from {@code sourceName} (dropped on the source). */
     public ApplyTarget withoutColumn(String sourceName) {
         List<Column> fewer = columns.stream().filter(c -> !c.sourceName().equals(sourceName)).toList();
         Map<String, String> types = new LinkedHashMap<>(sourceTypes);
         types.remove(sourceName);
-        return new ApplyTarget(this.sourceSchema, this.sourceName, targetSchema, targetName, fewer, omittedColumns,
-                types, addedColumns, keyColumns, syncLsn);
+        Set<String> omitted = new java.util.HashSet<>(omittedColumns);
+        omitted.remove(sourceName);
+        return new ApplyTarget(this.sourceSchema, this.sourceName, targetSchema, targetName, fewer, omitted,
+                types, addedColumns, keyColumns, syncLsn, nameRules);
     }
 
     /** This target with the column written from {@code sourceName} of another type (altered on both sides). */
@@ -145,7 +162,33 @@ public record ApplyTarget(String sourceSchema, String sourceName, String targetS
         Map<String, String> types = new LinkedHashMap<>(sourceTypes);
         types.put(sourceName, type);
         return new ApplyTarget(this.sourceSchema, this.sourceName, targetSchema, targetName, changed, omittedColumns,
-                types, addedColumns, keyColumns, syncLsn);
+                types, addedColumns, keyColumns, syncLsn, nameRules);
+    }
+
+    /**
+     * This target with source column {@code from} known as {@code to}: a written column keeps its target name unless
+     * that was the source name (then the target column is renamed alike, key included); an omitted one stays omitted.
+     */
+    public ApplyTarget withRenamedColumn(String from, String to) {
+        List<Column> renamed = columns.stream().map(c -> c.sourceName().equals(from)
+                ? new Column(to, c.targetName().equals(from) ? to : c.targetName(), c.targetType()) : c).toList();
+        List<String> keys = keyColumns.stream().map(k -> k.equals(from) && column(from)
+                .filter(c -> c.targetName().equals(from)).isPresent() ? to : k).toList();
+        Map<String, String> types = new LinkedHashMap<>();
+        sourceTypes.forEach((name, type) -> types.put(name.equals(from) ? to : name, type));
+        Set<String> omitted = new java.util.HashSet<>(omittedColumns);
+        if (omitted.remove(from)) {
+            omitted.add(to);
+        }
+        Map<String, List<String>> rules = new LinkedHashMap<>();
+        nameRules.forEach((name, r) -> rules.put(name.equals(from) ? to : name, r));
+        return new ApplyTarget(this.sourceSchema, this.sourceName, targetSchema, targetName, renamed, omitted, types,
+                addedColumns, keys, syncLsn, rules);
+    }
+
+    /** {@code schema.name} of the target, unquoted: how the task's state names the table. */
+    public String targetKey() {
+        return targetSchema + "." + targetName;
     }
 
     /** This target leaving out a source column (one added on the source that the target ignores). */
@@ -153,6 +196,6 @@ public record ApplyTarget(String sourceSchema, String sourceName, String targetS
         Set<String> more = new java.util.HashSet<>(omittedColumns);
         more.add(sourceName);
         return new ApplyTarget(this.sourceSchema, this.sourceName, targetSchema, targetName, columns, more,
-                sourceTypes, addedColumns, keyColumns, syncLsn);
+                sourceTypes, addedColumns, keyColumns, syncLsn, nameRules);
     }
 }
