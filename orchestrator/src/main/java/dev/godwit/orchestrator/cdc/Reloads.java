@@ -362,9 +362,7 @@ final class Reloads implements AutoCloseable {
         confirm.run();
         List<String> keys = joining.keys();
         ReloadLedger.Entry entry = inControlTransaction(() -> {
-            for (PlannedTable t : joining.tables()) {
-                store.addTable(control, t.mapping().targetKey(), t.source().schema() + "." + t.source().name());
-            }
+            TaskTables.record(control, scope.schema(), scope.task().name(), joining.tables());
             long id = ledger.request(control, keys, "new source tables");
             store.event(control, "INFO", "cdc", "new source tables " + keys + " join the task (cdc.ddl.createTable:"
                     + " apply): created on the target and published; reload " + id + " copies them");

@@ -2,7 +2,7 @@ package dev.godwit.orchestrator.run;
 
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.mappings.task.Task;
-import dev.godwit.orchestrator.cdc.SourceColumnRecord;
+import dev.godwit.orchestrator.cdc.TaskTables;
 import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.cutover.CutoverReport;
 import dev.godwit.orchestrator.failure.FailureKind;
@@ -18,11 +18,9 @@ import dev.godwit.orchestrator.preflight.PreflightContext;
 import dev.godwit.orchestrator.preflight.PreflightPrinter;
 import dev.godwit.orchestrator.preflight.PreflightReport;
 import dev.godwit.orchestrator.state.ControlSchema;
-import dev.godwit.orchestrator.state.ControlSourceColumns;
 import dev.godwit.orchestrator.state.DesiredState;
 import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.Phase;
-import dev.godwit.orchestrator.state.SourceIndexes;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.copy.CopyUnit;
 import dev.godwit.workers.pg.PgConnector;
@@ -377,12 +375,7 @@ public final class MigrationRunner {
         try {
             store.create(t, task.type().spelling(), task.settings().slotName(), task.settings().publicationName(),
                     Owners.self());
-            SourceIndexes indexes = new SourceIndexes(control, task.name());
-            for (PlannedTable table : plan.tables()) {
-                store.addTable(t, table.mapping().targetKey(), table.source().schema() + "." + table.source().name());
-                indexes.record(t, table.mapping().targetKey(), table.plainIndexes());
-            }
-            SourceColumnRecord.recordPlan(new ControlSourceColumns(control, task.name()), plan.tables(), t);
+            TaskTables.record(t, control, task.name(), plan.tables());
             int ordinal = 0;
             for (Plan.ScheduledUnit u : plan.schedule()) {
                 CopyUnit unit = u.unit();
