@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
                 ValidateCommand.class,
                 CutoverCommand.class,
                 ReloadCommand.class,
+                RepairCommand.class,
                 CleanupCommand.class,
                 CommandLine.HelpCommand.class},
         footer = "%nExit codes: 0 success, 1 the run failed, 2 bad command line or task file, 3 preflight blockers, "

@@ -2,7 +2,6 @@ package dev.godwit.orchestrator.load;
 
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.orchestrator.plan.PlannedTable;
-import dev.godwit.workers.copy.CopyWorker;
 import dev.godwit.workers.pg.ExportedSnapshot;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
@@ -98,11 +97,7 @@ public final class ReloadCopy {
                 empty(t);
                 long rows = 0;
                 for (PlannedTable table : tables) {
-                    TableCopy copy = TableCopy.of(table);
-                    for (String relation : sourceRelations(s, table)) {
-                        rows += CopyWorker.pipe(s, t, copy.statements(relation, Optional.empty(), false), n -> { })
-                                .rows();
-                    }
+                    rows += ChunkCopy.copy(s, t, table, Optional.empty());
                 }
                 s.commit();
                 log.info("reload: {} rows of {} copied under the snapshot at {}", rows, keys(), slot.consistentPoint());
@@ -156,7 +151,7 @@ public final class ReloadCopy {
      * The relations that hold the table's rows, each read {@code FROM ONLY}: a partitioned table's leaves as the
      * source has them now (partitions created since the plan included), else the table itself.
      */
-    private static List<String> sourceRelations(Connection s, PlannedTable table) throws SQLException {
+    static List<String> sourceRelations(Connection s, PlannedTable table) throws SQLException {
         String self = SqlText.qualified(table.source().schema(), table.source().name());
         if (!table.isPartitioned()) {
             return List.of(self);

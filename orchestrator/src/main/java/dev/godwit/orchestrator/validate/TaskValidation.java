@@ -39,10 +39,22 @@ public final class TaskValidation {
         if (runsElsewhere) {
             return validator.run(content, ValidationPosition.hold(holdTimeout), tables);
         }
+        return withLocalApplier(task, source, target, control,
+                () -> validator.run(content, ValidationPosition.hold(holdTimeout), tables));
+    }
+
+    /** Work that needs an applier to hold, run while this process applies the task's changes itself. */
+    interface Work<T> {
+        T run() throws Exception;
+    }
+
+    /** With no process running the task, this one applies its changes for as long as {@code work} runs. */
+    static <T> T withLocalApplier(Task task, PgConnector source, PgConnector target, ControlSchema control, Work<T> work)
+            throws Exception {
         LocalApplier applier = LocalApplier.start(task, source, target, control);
-        ValidationReport report;
+        T result;
         try {
-            report = validator.run(content, ValidationPosition.hold(holdTimeout), tables);
+            result = work.run();
         } catch (Exception e) {
             // the applier's own failure says more than "nobody answered the hold"
             Exception cause = applier.failure().orElse(e);
@@ -56,6 +68,6 @@ public final class TaskValidation {
             throw cause;
         }
         applier.close();
-        return report;
+        return result;
     }
 }

@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.validate;
 
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.workers.pg.Lsn;
+import dev.godwit.workers.validate.Chunk;
 import dev.godwit.workers.validate.ChunkResult;
 import dev.godwit.workers.validate.TableOutcome;
 
@@ -9,6 +10,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -49,7 +52,7 @@ public final class ValidationStore {
             long detailed = 0;
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.table("validation_result")
                     + " (run_id, table_key, unit_id, source_rows, target_rows, source_hash, target_hash, state, millis,"
-                    + " key_range) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " key_range, lower_key, upper_key, null_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (TableOutcome t : report.tables()) {
                     for (ChunkResult r : t.chunks()) {
                         if (!r.equal() && ++detailed > maxDetails) {
@@ -69,6 +72,9 @@ public final class ValidationStore {
                         ps.setString(8, r.state());
                         ps.setLong(9, r.millis());
                         ps.setString(10, r.range());
+                        ps.setString(11, r.chunk().lower().orElse(null));
+                        ps.setString(12, r.chunk().upper().orElse(null));
+                        ps.setBoolean(13, r.chunk().nullKeys());
                         ps.addBatch();
                     }
                 }
@@ -111,14 +117,18 @@ public final class ValidationStore {
         }
     }
 
-    /** The latest validation, for status. */
-    public record LastRun(long id, String state, java.time.Instant startedAt, Optional<Lsn> sourceLsn, boolean content,
-                          int differences) {
+    /** A chunk that a validation found different, as recorded; no bounds for a run recorded by an older godwit. */
+    public record DifferentChunk(String tableKey, String state, String range, Optional<Chunk> chunk) {
     }
 
-    public Optional<LastRun> latest(Connection c) throws SQLException {
+    /** The latest finished validation that compared contents. */
+    public Optional<LastRun> latestContent(Connection c) throws SQLException {
+        return last(c, " AND content AND state IN ('EQUAL', 'DIFFERENT')");
+    }
+
+    private Optional<LastRun> last(Connection c, String condition) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, state, started_at, source_lsn::text, content, differences"
-                + " FROM " + schema.table("validation_run") + " WHERE task = ? ORDER BY id DESC LIMIT 1")) {
+                + " FROM " + schema.table("validation_run") + " WHERE task = ?" + condition + " ORDER BY id DESC LIMIT 1")) {
             ps.setString(1, task);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -128,5 +138,34 @@ public final class ValidationStore {
                         Optional.ofNullable(rs.getString(4)).map(Lsn::parse), rs.getBoolean(5), rs.getInt(6)));
             }
         }
+    }
+
+    /** The differing chunks a run recorded (at most {@code validation.failureMaxCount} of them), in table order. */
+    public List<DifferentChunk> differentChunks(Connection c, long runId) throws SQLException {
+        List<DifferentChunk> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT table_key, state, key_range, unit_id, lower_key,"
+                + " upper_key, null_keys FROM " + schema.table("validation_result")
+                + " WHERE run_id = ? AND state <> 'EQUAL' ORDER BY table_key, unit_id::int")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    boolean nullKeys = rs.getBoolean(7);
+                    Optional<Chunk> chunk = rs.wasNull() ? Optional.empty() : Optional.of(new Chunk(
+                            Integer.parseInt(rs.getString(4)), Optional.ofNullable(rs.getString(5)),
+                            Optional.ofNullable(rs.getString(6)), nullKeys));
+                    out.add(new DifferentChunk(rs.getString(1), rs.getString(2), rs.getString(3), chunk));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The latest validation, for status. */
+    public record LastRun(long id, String state, java.time.Instant startedAt, Optional<Lsn> sourceLsn, boolean content,
+                          int differences) {
+    }
+
+    public Optional<LastRun> latest(Connection c) throws SQLException {
+        return last(c, "");
     }
 }

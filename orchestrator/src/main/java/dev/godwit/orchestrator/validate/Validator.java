@@ -12,7 +12,6 @@ import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.pg.ExportedSnapshot;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
-import dev.godwit.workers.pg.SnapshotSlot;
 import dev.godwit.workers.validate.ChunkResult;
 import dev.godwit.workers.validate.Comparison;
 import dev.godwit.workers.validate.TableOutcome;
@@ -77,30 +76,16 @@ public final class Validator {
             Optional<Lsn> lsn;
             List<TableOutcome> outcomes;
             if (position instanceof ValidationPosition.ApplierHold hold) {
-                // while the applier is held, a server going away ends the validation at once instead of being waited
-                // for: a source shutting down waits for the held applier to confirm what it was sent
-                PgConnector source = this.source.waitingForRestarts(Duration.ZERO);
-                PgConnector target = this.target.waitingForRestarts(Duration.ZERO);
-                try (HoldRequest request = HoldRequest.place(target, control, new TaskStore(control, task.name()),
-                        hold.timeout())) {
-                    log.info("validation: asking the applier to pause");
-                    request.awaitReached(Lsn.INVALID, hold.timeout());
-                    try (SnapshotSlot slot = SnapshotSlot.create(source, temporarySlotName(), true)) {
-                        lsn = Optional.of(slot.consistentPoint());
-                        request.moveTo(slot.consistentPoint());
-                        nudge(source);
-                        log.info("validation: source snapshot at {}; waiting for the applier to apply everything before it",
-                                slot.consistentPoint());
-                        request.awaitReached(slot.consistentPoint(), hold.timeout());
-                        log.info("validation: the applier holds at {}; comparing {} tables", slot.consistentPoint(), compared.size());
-                        outcomes = new Comparison(source, target, slot.snapshotName(), options).run(compared);
-                        if (!request.stillHeld(slot.consistentPoint())) {
-                            throw new GodwitException(FailureKind.FAILED, "the hold on the applier lapsed while the target"
-                                    + " was read (its lease could not be renewed), so the comparison is not at one position;"
-                                    + " run validate again");
-                        }
-                    }
-                }
+                Held at = HeldPosition.run(task, source, target, control, hold.timeout(), "validation",
+                        (source, target, slot, held) -> {
+                            log.info("validation: comparing {} tables", compared.size());
+                            List<TableOutcome> found = new Comparison(source, target, slot.snapshotName(), options)
+                                    .run(compared);
+                            held.ensure();
+                            return new Held(slot.consistentPoint(), found);
+                        });
+                lsn = Optional.of(at.position());
+                outcomes = at.outcomes();
             } else {
                 try (ExportedSnapshot snapshot = ExportedSnapshot.export(source)) {
                     lsn = currentLsn();
@@ -131,6 +116,10 @@ public final class Validator {
         }
     }
 
+    /** What the comparison at the held position found, and where. */
+    private record Held(Lsn position, List<TableOutcome> outcomes) {
+    }
+
     static String summary(ValidationReport r) {
         String at = r.sourceLsn().map(l -> " at source position " + l).orElse("");
         if (r.equal()) {
@@ -142,7 +131,7 @@ public final class Validator {
     }
 
     /** The task's tables: a table the selection rules match that has not joined the task yet is not compared. */
-    private Plan plan() throws SQLException {
+    Plan plan() throws SQLException {
         Plan plan;
         try (Connection s = source.open("validation plan")) {
             plan = Planner.forSource(task, s);
@@ -203,24 +192,7 @@ public final class Validator {
         return out;
     }
 
-    /** A temporary slot of this process: its name must not clash with another validation's on the same server. */
-    private String temporarySlotName() {
-        String suffix = "_v" + ProcessHandle.current().pid();
-        String base = task.settings().slotName();
-        return (base.length() + suffix.length() > 63 ? base.substring(0, 63 - suffix.length()) : base) + suffix;
-    }
 
-    /**
-     * A little WAL after the snapshot's position, so that an idle applier hears (from the server's keepalive) that
-     * nothing commits before it any more; the heartbeat would do the same within its interval.
-     */
-    private static void nudge(PgConnector source) {
-        try (Connection s = source.open("validation"); Statement st = s.createStatement()) {
-            st.execute("SELECT pg_logical_emit_message(false, 'godwit_validation', 'hold')");
-        } catch (SQLException | RuntimeException e) {
-            log.debug("could not emit a logical message on the source; the heartbeat will move the position", e);
-        }
-    }
 
     private Optional<Lsn> currentLsn() {
         try (Connection s = source.open("validation"); Statement st = s.createStatement();

@@ -111,6 +111,11 @@ CREATE TABLE IF NOT EXISTS ${schema}.validation_result (
 );
 -- the chunk's key range as the report names it (unit_id is the chunk's ordinal within its table)
 ALTER TABLE ${schema}.validation_result ADD COLUMN IF NOT EXISTS key_range text;
+-- the chunk's bounds as key text (inclusive lower, exclusive upper; null for an open end) and whether it is the chunk
+-- of NULL keys: 'godwit repair' copies again exactly the chunks a content validation found different
+ALTER TABLE ${schema}.validation_result ADD COLUMN IF NOT EXISTS lower_key text;
+ALTER TABLE ${schema}.validation_result ADD COLUMN IF NOT EXISTS upper_key text;
+ALTER TABLE ${schema}.validation_result ADD COLUMN IF NOT EXISTS null_keys boolean;
 
 -- a request to the running applier to pause before the first source transaction committed at or after hold_lsn
 -- (validation reads both sides at that position); reached_lsn is set by the applier once it has paused there

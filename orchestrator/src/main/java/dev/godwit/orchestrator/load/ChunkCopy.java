@@ -1,0 +1,30 @@
+package dev.godwit.orchestrator.load;
+
+import dev.godwit.orchestrator.plan.PlannedTable;
+import dev.godwit.workers.copy.CopyWorker;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/** Copies the rows of a planned table that a source predicate selects, as the full load copies a unit. */
+public final class ChunkCopy {
+    private ChunkCopy() {
+    }
+
+    /**
+     * @param s               a source session whose transaction reads the snapshot to copy from
+     * @param t               the target session, in the transaction the rows go into
+     * @param sourcePredicate over the source relation's columns; empty for every row
+     * @return the rows copied
+     */
+    public static long copy(Connection s, Connection t, PlannedTable table, Optional<String> sourcePredicate)
+            throws SQLException {
+        TableCopy copy = TableCopy.of(table);
+        long rows = 0;
+        for (String relation : ReloadCopy.sourceRelations(s, table)) {
+            rows += CopyWorker.pipe(s, t, copy.statements(relation, sourcePredicate, false), n -> { }).rows();
+        }
+        return rows;
+    }
+}
