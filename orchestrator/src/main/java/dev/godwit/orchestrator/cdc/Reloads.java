@@ -150,6 +150,11 @@ final class Reloads implements AutoCloseable {
         this.options = options;
         this.ledger = new ReloadLedger(scope.schema(), scope.task().name());
         this.store = new TaskStore(scope.schema(), scope.task().name());
+        // a stream started again by this process (a reconnect) may start short of a reload's sync position with a
+        // routing read before that reload: the copy's changes are dropped here as after finish()
+        for (ReloadLedger.Entry done : ledger.done(control)) {
+            done.syncLsn().ifPresent(s -> settled.add(new Settled(Set.copyOf(done.tables()), new HashSet<>(), s)));
+        }
         List<ReloadLedger.Entry> copying = ledger.copying(control);
         if (!copying.isEmpty()) {
             active = new Active(copying.get(0));

@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a table lock (the copy's TRUNCATE, or the applier's ALTER TABLE, waits), advisory locks taken by an
  * {@code ENABLE ALWAYS} trigger of the reload's target session (its COPY stops at a chosen row; the held-back changes
  * stop at their first UPDATE), or the control schema's {@code reload} row turned {@code done}. The gate is let go once
- * godwit is dead: the orphaned target session then finds its client gone and rolls back, as after a real crash.
+ * godwit is dead: the orphaned target session then finds its client gone and rolls back, as after a real crash. A
+ * reconnect within the process, right after a reload, is aimed the same way.
  */
 @ExtendWith(PgExtension.class)
 class ChangeKillIT {
@@ -307,6 +308,81 @@ class ChangeKillIT {
         }
     }
 
+    /**
+     * Not a kill but its sibling: the applier's target session ends (a reconnect within the same process) right
+     * after a reload committed, while the applier is still short of the reload's sync position. The stream starts
+     * again from the checkpoint, before that position, with the routing the process read before the reload: the
+     * reloaded table's changes that the copy already holds must still be skipped, not applied a second time.
+     *
+     * <p>Uncommitted target rows of {@code markers} stop the applier at the same markers written on the source: at
+     * "gate-1" while the copy's slot waits for an open source transaction (so its sync position comes after), and at
+     * "gate-2", written before that position, once the reload is done; there its session is terminated.
+     */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aReconnectShortOfAReloadsSyncPositionSkipsWhatTheCopyHolds(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute(SourceWriter.SCHEMA);
+        Path task = CdcTasks.write(dir, "reloadreconnect", source, target, """
+                parallelism: 2
+                cdc:
+                  heartbeatInterval: 2s
+                validation:
+                  enabled: false
+                """);
+        Process godwit = Godwit.start(dir, "start", task.toString());
+        SourceWriter writer = new SourceWriter(source, 41, 10);
+        try (Connection gate1 = target.connect(); Connection gate2 = target.connect(); Connection open = source.connect()) {
+            Godwit.awaitLog(dir, STREAMING, WAIT);
+            gate1.setAutoCommit(false);
+            gate2.setAutoCommit(false);
+            exec(gate1, "INSERT INTO markers VALUES ('gate-1')");
+            exec(gate2, "INSERT INTO markers VALUES ('gate-2')");
+            String gate2Xid = query(gate2, "SELECT txid_current()");
+            open.setAutoCommit(false);
+            exec(open, "SELECT txid_current()"); // the copy's slot is consistent only after this transaction
+            writer.awaitTransactions(writer.transactions() + 50, WAIT);
+            CompletableFuture<CliRun> reload = CompletableFuture.supplyAsync(() ->
+                    CliRun.of("reload", task.toString(), "accounts"));
+            await(() -> "copying".equals(value(target, "SELECT state FROM godwit.reload WHERE id = 1")),
+                    "reload 1 copying", godwit);
+            String waiting = "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                    + " WHERE NOT l.granted AND l.locktype = 'transactionid' AND a.application_name = 'godwit cdc apply'";
+            SourceWriter.mark(source, "gate-1");
+            await(() -> number(target, waiting) == 1, "the applier stopped at gate-1", godwit);
+            writer.awaitTransactions(writer.transactions() + 50, WAIT);
+            SourceWriter.mark(source, "gate-2");
+            writer.awaitTransactions(writer.transactions() + 50, WAIT);
+            open.rollback();
+            Godwit.awaitLog(dir, Pattern.compile("rows of \\[public.accounts\\] copied under the snapshot"), WAIT);
+            gate1.rollback();
+            await(() -> "done".equals(value(target, "SELECT state FROM godwit.reload WHERE id = 1"))
+                    && number(target, waiting + " AND l.transactionid::text = '" + gate2Xid + "'") == 1,
+                    "reload 1 done and the applier stopped at gate-2", godwit);
+            assertTrue(number(target, "SELECT count(*) FROM godwit.checkpoint c, godwit.reload r"
+                    + " WHERE r.id = 1 AND c.lsn < r.sync_lsn") == 1, "the applier is short of the sync position");
+            assertEquals("1", target.value("SELECT count(pg_terminate_backend(a.pid)) FROM pg_locks l"
+                    + " JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted"
+                    + " AND l.transactionid::text = '" + gate2Xid + "'"));
+            gate2.rollback();
+            Godwit.awaitLog(dir, Pattern.compile("reconnecting from the checkpoint"), WAIT);
+            CliRun done = reload.get(120, TimeUnit.SECONDS);
+            assertEquals(ExitCodes.OK, done.exitCode(), done::toString);
+            writer.awaitTransactions(writer.transactions() + 100, WAIT);
+            writer.close();
+            SourceWriter.mark(source, "after-reconnect");
+            CdcIT.awaitEqual(source, target, WAIT);
+            assertTrue(godwit.isAlive(), "godwit streams on after the reconnect");
+        } catch (AssertionError | Exception e) {
+            System.err.println("godwit log:\n" + Godwit.log(dir));
+            throw e;
+        } finally {
+            writer.close();
+            Godwit.stopOrKill(task, godwit);
+        }
+    }
+
     // ---------------------------------------------------------------- reload gates
 
     /**
@@ -524,6 +600,13 @@ class ChangeKillIT {
     private static void exec(Connection c, String sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
+        }
+    }
+
+    private static String query(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 
