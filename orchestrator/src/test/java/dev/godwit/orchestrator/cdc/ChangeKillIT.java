@@ -110,7 +110,9 @@ class ChangeKillIT {
             CompletableFuture<CliRun> followed = null;
             for (int i = 0; i < plan.size(); i++) {
                 ReloadMoment moment = plan.get(i);
-                boolean fresh = i == 0 || plan.get(i - 1) == ReloadMoment.COMMITTED || moment.compareTo(plan.get(i - 1)) <= 0;
+                // a new request after the last one committed, or where the plan starts a reload's life again
+                boolean fresh = i == 0 || plan.get(i - 1) == ReloadMoment.COMMITTED
+                        || moment.compareTo(plan.get(i - 1)) <= 0;
                 writer.awaitTransactions(writer.transactions() + 20 + random.nextInt(60), WAIT);
                 try (Connection gate = target.connect()) {
                     gate.setAutoCommit(false);
@@ -134,8 +136,10 @@ class ChangeKillIT {
                     awaitMoment(target, gate, writer, source, moment, request, random, godwit);
                     godwit.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                     String state = value(target, "SELECT state FROM godwit.reload WHERE id = " + request);
-                    String table = value(target, "SELECT state FROM godwit.table_state WHERE table_key = 'public.accounts'");
-                    landed.add(seconds(began) + " s " + moment + " (reload " + request + " " + state + ", accounts " + table + ")");
+                    String table = value(target, "SELECT state FROM godwit.table_state"
+                            + " WHERE table_key = 'public.accounts'");
+                    landed.add(seconds(began) + " s " + moment + " (reload " + request + " " + state + ", accounts "
+                            + table + ")");
                     assertEquals(expectedState(moment), state, "reload " + request + " when killed at " + moment);
                     assertEquals(moment == ReloadMoment.COMMITTED || moment == ReloadMoment.TAKING ? "ready" : "reloading",
                             table, "public.accounts when killed at " + moment);
@@ -268,7 +272,8 @@ class ChangeKillIT {
                         }
                         godwit.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                         gate.rollback();
-                        landed.add(seconds(began) + " s " + step.ddl().replace("ALTER TABLE items ", "") + " / " + moment + " (on the target: "
+                        landed.add(seconds(began) + " s " + step.ddl().replace("ALTER TABLE items ", "") + " / "
+                                + moment + " (on the target: "
                                 + (number(target, column) == appliedCount ? "applied" : "not yet") + ")");
                         if (moment == DdlMoment.APPLYING) {
                             assertEquals(1 - appliedCount, number(target, column), "rolled back with the kill");
