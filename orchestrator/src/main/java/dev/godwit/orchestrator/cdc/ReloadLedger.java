@@ -82,6 +82,11 @@ public final class ReloadLedger {
         return queryAll(c, "state = 'copying' ORDER BY id");
     }
 
+    /** The requests done, each with its sync position. */
+    public List<Entry> done(Connection c) throws SQLException {
+        return queryAll(c, "state = 'done' ORDER BY id");
+    }
+
     public void copying(Connection c, long id) throws SQLException {
         update(c, id, "state = 'copying', started_at = coalesce(started_at, now())");
     }

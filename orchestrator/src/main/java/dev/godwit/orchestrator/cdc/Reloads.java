@@ -157,6 +157,11 @@ final class Reloads implements AutoCloseable {
         this.ledger = new ReloadLedger(scope.schema(), scope.task().name());
         this.store = new TaskStore(scope.schema(), scope.task().name());
         this.newTables = new NewTables(scope.task(), scope.source(), scope.target(), store, Instant::now);
+        // a stream started again by this process (a reconnect) may start short of a reload's sync position with a
+        // routing read before that reload: the copy's changes are dropped here as after finish()
+        for (ReloadLedger.Entry done : ledger.done(control)) {
+            done.syncLsn().ifPresent(s -> settled.add(new Settled(Set.copyOf(done.tables()), new HashSet<>(), s)));
+        }
         List<ReloadLedger.Entry> copying = ledger.copying(control);
         if (!copying.isEmpty()) {
             active = new Active(copying.get(0));

@@ -9,6 +9,7 @@ import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
 import dev.godwit.workers.pg.Lsn;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,12 +45,40 @@ public final class Routing implements Function<PgOutputMessage.Relation, Optiona
             List<String> keyColumns = target.primaryKey().map(pk -> pk.columns()).orElse(List.of());
             Set<String> generated = target.columns().stream().filter(Column::isGenerated).map(Column::name)
                     .collect(Collectors.toSet());
-            ApplyTarget apply = ApplyTarget.from(t.mapping(), keyColumns, Optional.ofNullable(syncLsns.get(key)), generated);
+            ApplyTarget apply = asOnTheTarget(ApplyTarget.from(t.mapping(), keyColumns,
+                    Optional.ofNullable(syncLsns.get(key)), generated), target, generated);
             bySourceName.put(name(t.source().schema(), t.source().name()), apply);
             for (Table partition : t.partitions()) {
                 bySourceName.put(name(partition.schema(), partition.name()), apply);
             }
         }
+    }
+
+    /**
+     * The columns the target table has, which may differ from the plan's: the plan reads the source as it is now, while
+     * the target holds the shape of the checkpoint. A column added or dropped on the source whose first change in the
+     * new shape is not applied yet (godwit was stopped, or killed while it applied it, which rolled it back) is in the
+     * plan but not on the target, or on the target but no longer in the plan. Starting from the target's shape, the
+     * next Relation message shows the change and {@code cdc.ddl} decides, as for a change that arrives while streaming;
+     * starting from the plan's, changes would be written to a column the target lacks, or a dropped column kept.
+     */
+    private static ApplyTarget asOnTheTarget(ApplyTarget apply, Table target, Set<String> generated) {
+        Set<String> onTarget = target.columns().stream().map(Column::name).collect(Collectors.toSet());
+        Set<String> known = new HashSet<>(generated);
+        for (ApplyTarget.Column c : apply.columns()) {
+            known.add(c.targetName());
+            if (!onTarget.contains(c.targetName()) && !apply.keyColumns().contains(c.targetName())) {
+                apply = apply.withoutColumn(c.sourceName());
+            }
+        }
+        apply.addedColumns().forEach(c -> known.add(c.targetName()));
+        known.addAll(apply.omittedColumns()); // a source column a mapping leaves out stays out
+        for (Column c : target.columns()) {
+            if (!known.contains(c.name())) {
+                apply = apply.withColumn(c.name(), c.type());
+            }
+        }
+        return apply;
     }
 
     @Override

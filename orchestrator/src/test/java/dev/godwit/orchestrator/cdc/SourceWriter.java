@@ -36,11 +36,21 @@ public final class SourceWriter implements AutoCloseable {
     private final AtomicLong transactions = new AtomicLong();
     private final Thread thread;
     private final long firstNewId;
+    private final int maxPauseMillis;
     private volatile Throwable failure;
 
     /** @param seed also keeps the new keys of different writers apart */
     public SourceWriter(TestDatabase db, long seed) {
+        this(db, seed, 3);
+    }
+
+    /**
+     * @param maxPauseMillis the writer pauses up to this long (less one) after each transaction: more keeps a test that
+     *                       restarts godwit often from piling up a backlog on a busy machine
+     */
+    public SourceWriter(TestDatabase db, long seed, int maxPauseMillis) {
         this.db = db;
+        this.maxPauseMillis = maxPauseMillis;
         this.firstNewId = 1_000_000L * seed;
         this.thread = new Thread(() -> run(new Random(seed)), "source-writer");
         thread.setDaemon(true);
@@ -98,7 +108,7 @@ public final class SourceWriter implements AutoCloseable {
                 }
                 c.commit();
                 transactions.incrementAndGet();
-                Thread.sleep(random.nextInt(3));
+                Thread.sleep(random.nextInt(maxPauseMillis));
             }
         } catch (SQLException | InterruptedException e) {
             failure = e;
