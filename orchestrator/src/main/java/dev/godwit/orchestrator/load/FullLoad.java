@@ -160,7 +160,7 @@ final class FullLoad {
         try {
             return new CopyWorker().copy(connections[0], connections[1], snapshotName, statements,
                     freeze ? table.truncateStatement() : null,
-                    (c, r) -> store.unitDone(c, u.unitId(), r.rows(), r.bytes(), r.millis()),
+                    (c, r) -> store.unitDone(c, u.unitId(), r.rows(), r.sourceRows(), r.bytes(), r.millis()),
                     progress::bytes);
         } catch (SQLException e) {
             progress.bytes(before - progress.bytesCopied());

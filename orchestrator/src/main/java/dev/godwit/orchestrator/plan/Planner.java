@@ -30,6 +30,12 @@ import java.util.OptionalLong;
  * table of its own, as in AWS DMS.
  */
 public final class Planner {
+    /**
+     * A table below this is never split only to balance the workers: a load this small ends within a second or two
+     * anyway, and a table copied as one unit is loaded with COPY FREEZE when godwit created it.
+     */
+    static final long MIN_BALANCED_SPLIT_BYTES = 64L * 1024 * 1024;
+
     private final CopyUnitPlanner units;
 
     public Planner(CopyUnitPlanner units) {
@@ -56,13 +62,22 @@ public final class Planner {
         for (TableMapping m : outcome.tables()) {
             selected.put(catalog.table(m.source().schema(), m.source().name()).orElseThrow().oid(), m);
         }
-        List<PlannedTable> planned = new ArrayList<>();
+        record Selected(Table table, TableMapping mapping) {
+        }
+        List<Selected> tables = new ArrayList<>();
+        long totalBytes = 0;
         for (TableMapping m : outcome.tables()) {
             Table table = catalog.table(m.source().schema(), m.source().name()).orElseThrow();
-            if (table.isPartition() && travelsWithRoot(table, catalog, selected)) {
-                continue;
+            if (!(table.isPartition() && travelsWithRoot(table, catalog, selected))) {
+                tables.add(new Selected(table, m));
+                totalBytes += table.kind() == TableKind.PARTITIONED
+                        ? leaves(table, catalog).stream().mapToLong(Table::sizeBytes).sum() : table.sizeBytes();
             }
-            planned.add(planTable(task, catalog, table, m));
+        }
+        CopyUnitPlanner splitter = units.balancedFor(totalBytes, Parallelism.of(task.settings()), MIN_BALANCED_SPLIT_BYTES);
+        List<PlannedTable> planned = new ArrayList<>();
+        for (Selected s : tables) {
+            planned.add(planTable(task, catalog, s.table(), s.mapping(), splitter));
         }
         planned.sort(Comparator.comparingLong((PlannedTable t) -> t.mapping().loadOrder()).reversed()
                 .thenComparing(Comparator.comparingLong(PlannedTable::sizeBytes).reversed())
@@ -75,7 +90,8 @@ public final class Planner {
         return new Plan(task, catalog, planned, outcome.warnings(), objects.created(), all);
     }
 
-    private PlannedTable planTable(Task task, SourceCatalog catalog, Table table, TableMapping m) throws SQLException {
+    private PlannedTable planTable(Task task, SourceCatalog catalog, Table table, TableMapping m, CopyUnitPlanner units)
+            throws SQLException {
         List<Table> leaves = table.kind() == TableKind.PARTITIONED ? leaves(table, catalog) : List.of();
         List<CopyUnit> tableUnits = new ArrayList<>();
         List<String> notes = new ArrayList<>();

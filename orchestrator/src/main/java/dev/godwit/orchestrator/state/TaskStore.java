@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /** Reads and writes one task's rows in the control schema. Every method runs in the caller's transaction. */
@@ -38,9 +39,16 @@ public final class TaskStore {
                           java.time.OffsetDateTime createdAt, java.time.OffsetDateTime updatedAt, boolean released) {
     }
 
-    /** One unit of the ledger. */
+    /**
+     * One unit of the ledger.
+     *
+     * @param rows       the rows the target's COPY wrote (0 until done)
+     * @param sourceRows the rows the source's COPY sent; empty until done, and for a unit copied by a godwit that did
+     *                   not record them
+     */
     public record UnitRow(String unitId, String tableKey, String sourceRelation, String kind, Optional<String> predicate,
-                          long estimatedBytes, int ordinal, boolean done, long rows, long bytes, long millis) {
+                          long estimatedBytes, int ordinal, boolean done, long rows, long bytes, long millis,
+                          OptionalLong sourceRows) {
     }
 
     /** One table's load state. */
@@ -130,15 +138,21 @@ public final class TaskStore {
         }
     }
 
-    /** Marks a unit copied; called inside the unit's target transaction, so ledger and data commit together. */
-    public void unitDone(Connection c, String unitId, long rows, long bytes, long millis) throws SQLException {
+    /**
+     * Marks a unit copied with the rows both COPYs reported (the target's written, the source's sent); called inside
+     * the unit's target transaction, so ledger, counts and data commit together and the validation after the load can
+     * compare the counts instead of counting the tables again.
+     */
+    public void unitDone(Connection c, String unitId, long rows, long sourceRows, long bytes, long millis) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("unit") + " SET state = 'done', rows_copied = ?,"
-                + " bytes_copied = ?, millis = ?, copied_at = now() WHERE task = ? AND unit_id = ? AND state = 'pending'")) {
+                + " source_rows = ?, bytes_copied = ?, millis = ?, copied_at = now()"
+                + " WHERE task = ? AND unit_id = ? AND state = 'pending'")) {
             ps.setLong(1, rows);
-            ps.setLong(2, bytes);
-            ps.setLong(3, millis);
-            ps.setString(4, task);
-            ps.setString(5, unitId);
+            ps.setLong(2, sourceRows);
+            ps.setLong(3, bytes);
+            ps.setLong(4, millis);
+            ps.setString(5, task);
+            ps.setString(6, unitId);
             if (ps.executeUpdate() != 1) {
                 // a unit copied twice would duplicate rows: refuse to commit the second copy
                 throw new SQLException("unit " + unitId + " of task " + task + " is not pending in the ledger", "55000");
@@ -148,8 +162,8 @@ public final class TaskStore {
 
     /** Forgets the copied units of one table (its target rows are truncated in the same transaction). */
     public void resetTable(Connection c, String tableKey) throws SQLException {
-        ControlStatements.update(c, "UPDATE " + schema.table("unit") + " SET state = 'pending', rows_copied = NULL, bytes_copied = NULL,"
-                + " millis = NULL, copied_at = NULL WHERE task = ? AND table_key = ?", task, tableKey);
+        ControlStatements.update(c, "UPDATE " + schema.table("unit") + " SET state = 'pending', rows_copied = NULL, source_rows = NULL,"
+                + " bytes_copied = NULL, millis = NULL, copied_at = NULL WHERE task = ? AND table_key = ?", task, tableKey);
         ControlStatements.update(c, "UPDATE " + schema.table("table_state") + " SET state = 'pending', sync_lsn = NULL, rows_copied = 0,"
                 + " bytes_copied = 0, started_at = NULL, finished_at = NULL WHERE task = ? AND table_key = ?", task, tableKey);
     }
@@ -171,18 +185,22 @@ public final class TaskStore {
     public List<UnitRow> units(Connection c) throws SQLException {
         List<UnitRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT unit_id, table_key, source_relation, kind, predicate, estimated_bytes,"
-                + " ordinal, state = 'done', coalesce(rows_copied, 0), coalesce(bytes_copied, 0), coalesce(millis, 0) FROM " + schema.table("unit")
+                + " ordinal, state = 'done', coalesce(rows_copied, 0), coalesce(bytes_copied, 0), coalesce(millis, 0), source_rows FROM " + schema.table("unit")
                 + " WHERE task = ? ORDER BY ordinal")) {
             ps.setString(1, task);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new UnitRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             Optional.ofNullable(rs.getString(5)), rs.getLong(6), rs.getInt(7), rs.getBoolean(8),
-                            rs.getLong(9), rs.getLong(10), rs.getLong(11)));
+                            rs.getLong(9), rs.getLong(10), rs.getLong(11), sourceRows(rs.getLong(12), rs.wasNull())));
                 }
             }
         }
         return out;
+    }
+
+    private static OptionalLong sourceRows(long value, boolean missing) {
+        return missing ? OptionalLong.empty() : OptionalLong.of(value);
     }
 
     public List<TableRow> tables(Connection c) throws SQLException {

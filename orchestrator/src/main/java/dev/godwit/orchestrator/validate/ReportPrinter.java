@@ -18,7 +18,7 @@ public final class ReportPrinter {
     public void printText(ValidationReport report, PrintWriter out) {
         out.printf("Validation run %d%s, %s%n%n", report.runId(),
                 report.sourceLsn().map(l -> " at source position " + l).orElse(""),
-                report.content() ? "row counts and contents" : "row counts (--content also compares contents)");
+                header(report));
         int width = Math.max(5, report.tables().stream().mapToInt(t -> t.tableKey().length()).max().orElse(5));
         out.printf(Locale.ROOT, "  %-" + width + "s  %14s  %14s  %-9s  %8s%n", "table", "source rows", "target rows", "state", "seconds");
         for (TableOutcome t : report.tables()) {
@@ -44,6 +44,14 @@ public final class ReportPrinter {
         out.flush();
     }
 
+    private static String header(ValidationReport report) {
+        if (report.fromCopy()) {
+            return "row counts from the copy: per unit, the rows the source's COPY sent against the rows the target's"
+                    + " COPY wrote ('godwit validate' counts both sides again)";
+        }
+        return report.content() ? "row counts and contents" : "row counts (--content also compares contents)";
+    }
+
     private static String rows(long rows) {
         return rows < 0 ? "table missing" : String.format(Locale.ROOT, "%,d rows", rows);
     }
@@ -53,6 +61,7 @@ public final class ReportPrinter {
         doc.put("runId", report.runId());
         doc.put("sourceLsn", report.sourceLsn().map(Object::toString).orElse(null));
         doc.put("content", report.content());
+        doc.put("method", report.method());
         doc.put("equal", report.equal());
         doc.put("differingChunks", report.differing());
         doc.put("seconds", report.elapsed().toMillis() / 1000.0);

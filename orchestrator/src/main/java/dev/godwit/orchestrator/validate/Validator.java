@@ -92,26 +92,9 @@ public final class Validator {
                     outcomes = new Comparison(source, target, snapshot.name(), options).run(compared);
                 }
             }
-            List<ChunkResult> differing = outcomes.stream().flatMap(o -> o.differing().stream()).toList();
-            ValidationReport report = new ValidationReport(runId, lsn, content, outcomes,
-                    differing.stream().limit(Math.max(0, settings.failureMaxCount())).toList(), differing.size(),
-                    Duration.ofNanos(System.nanoTime() - started));
-            try (Connection t = target.open("validation")) {
-                store.finish(t, report);
-                new TaskStore(control, task.name()).event(t, report.equal() ? "INFO" : "ERROR", "validation", summary(report));
-            }
-            if (report.equal()) {
-                log.info("validation: {}", summary(report));
-            } else {
-                log.error("validation: {}", summary(report));
-            }
-            return report;
+            return finish(store, runId, lsn, content, false, outcomes, started);
         } catch (SQLException | InterruptedException | RuntimeException e) {
-            try (Connection t = target.open("validation")) {
-                store.failed(t, runId);
-            } catch (RuntimeException | SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            failed(store, runId, e);
             throw e;
         }
     }
@@ -120,14 +103,70 @@ public final class Validator {
     private record Held(Lsn position, List<TableOutcome> outcomes) {
     }
 
+    /**
+     * Right after a full load, without reading the tables: compares, per unit of the ledger, the rows the source's
+     * COPY sent under the load's snapshot with the rows the target's COPY wrote, and records the run like any other.
+     *
+     * @return empty, with nothing recorded, when a unit of the ledger has no source count (copied by an older godwit):
+     *         then the tables must be counted
+     */
+    public Optional<ValidationReport> fromCopyCounts() throws SQLException {
+        long started = System.nanoTime();
+        Optional<List<TableOutcome>> outcomes;
+        try (Connection t = target.open("validation")) {
+            outcomes = CopyCounts.outcomes(new TaskStore(control, task.name()).units(t));
+        }
+        if (outcomes.isEmpty()) {
+            return Optional.empty();
+        }
+        ValidationStore store = new ValidationStore(control, task.name());
+        long runId;
+        try (Connection t = target.open("validation")) {
+            runId = store.begin(t, false);
+        }
+        try {
+            return Optional.of(finish(store, runId, Optional.empty(), false, true, outcomes.get(), started));
+        } catch (SQLException | RuntimeException e) {
+            failed(store, runId, e);
+            throw e;
+        }
+    }
+
+    private ValidationReport finish(ValidationStore store, long runId, Optional<Lsn> lsn, boolean content,
+                                    boolean fromCopy, List<TableOutcome> outcomes, long started) throws SQLException {
+        List<ChunkResult> differing = outcomes.stream().flatMap(o -> o.differing().stream()).toList();
+        ValidationReport report = new ValidationReport(runId, lsn, content, fromCopy, outcomes,
+                differing.stream().limit(Math.max(0, task.settings().validation().failureMaxCount())).toList(),
+                differing.size(), Duration.ofNanos(System.nanoTime() - started));
+        try (Connection t = target.open("validation")) {
+            store.finish(t, report);
+            new TaskStore(control, task.name()).event(t, report.equal() ? "INFO" : "ERROR", "validation", summary(report));
+        }
+        if (report.equal()) {
+            log.info("validation: {}", summary(report));
+        } else {
+            log.error("validation: {}", summary(report));
+        }
+        return report;
+    }
+
+    private void failed(ValidationStore store, long runId, Exception e) {
+        try (Connection t = target.open("validation")) {
+            store.failed(t, runId);
+        } catch (RuntimeException | SQLException suppressed) {
+            e.addSuppressed(suppressed);
+        }
+    }
+
     static String summary(ValidationReport r) {
         String at = r.sourceLsn().map(l -> " at source position " + l).orElse("");
         if (r.equal()) {
-            return r.tables().size() + (r.tables().size() == 1 ? " table" : " tables") + " equal" + at + (r.content() ? " (rows and contents)" : " (row counts)");
+            return r.tables().size() + (r.tables().size() == 1 ? " table" : " tables") + " equal" + at + " (" + r.method() + ")";
         }
         return "DIFFERENCES in " + r.differingTables().size() + " of " + r.tables().size() + " tables" + at + ": "
                 + r.differingTables().stream().map(TableOutcome::tableKey).collect(Collectors.joining(", "))
-                + " (" + r.differing() + (r.differing() == 1 ? " chunk differs" : " chunks differ") + "; run " + r.runId() + ")";
+                + " (" + r.method() + "; " + r.differing() + (r.differing() == 1 ? " chunk differs" : " chunks differ")
+                + "; run " + r.runId() + ")";
     }
 
     /** The task's tables: a table the selection rules match that has not joined the task yet is not compared. */

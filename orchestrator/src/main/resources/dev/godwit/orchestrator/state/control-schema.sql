@@ -50,6 +50,9 @@ CREATE TABLE IF NOT EXISTS ${schema}.unit (
     copied_at        timestamptz,
     PRIMARY KEY (task, unit_id)
 );
+-- the rows the source's COPY sent for the unit (rows_copied: the rows the target's COPY wrote), written with the unit's
+-- data: the validation after a full load compares the two instead of counting both sides again
+ALTER TABLE ${schema}.unit ADD COLUMN IF NOT EXISTS source_rows bigint;
 
 -- the CDC checkpoint: the end LSN of the last source transaction applied, written with its changes
 CREATE TABLE IF NOT EXISTS ${schema}.checkpoint (

@@ -89,6 +89,13 @@ class FullLoadCrashIT {
         for (String t : tables) {
             assertEquals(source.fingerprint(t), target.fingerprint(t), t);
         }
+        for (String t : tables) {
+            long rows = source.count(t);
+            assertEquals(rows + " " + rows, target.value("SELECT sum(source_rows) || ' ' || sum(rows_copied) FROM godwit.unit"
+                    + " WHERE table_key = 'public." + t + "'"), "the rows both COPYs reported for " + t + ", kept across the kills");
+        }
+        assertEquals("EQUAL", target.value("SELECT state FROM godwit.validation_run ORDER BY id DESC LIMIT 1"),
+                "the validation after the load, from the recorded counts");
         assertEquals("DONE", target.value("SELECT phase FROM godwit.task"));
         assertEquals("6", target.value("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace"),
                 "foreign keys created once");

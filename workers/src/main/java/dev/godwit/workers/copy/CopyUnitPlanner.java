@@ -49,6 +49,27 @@ public final class CopyUnitPlanner {
         }
     }
 
+    private CopyUnitPlanner(CopyUnitPlanner other, long splitThresholdBytes) {
+        this.source = other.source;
+        this.serverMajor = other.serverMajor;
+        this.splitThresholdBytes = splitThresholdBytes;
+        this.blockSize = other.blockSize;
+        this.minimumPieces = other.minimumPieces;
+    }
+
+    /**
+     * This planner for a load of {@code totalBytes} shared by {@code workers}: a table bigger than one worker's share
+     * (and than {@code minimumBytes}) is split too, even below the split threshold, because as one unit it keeps one
+     * worker copying it alone long after the others have run out of units.
+     */
+    public CopyUnitPlanner balancedFor(long totalBytes, int workers, long minimumBytes) {
+        if (workers <= 1) {
+            return this;
+        }
+        long share = Math.max(Math.max(1, minimumBytes), totalBytes / workers);
+        return share >= splitThresholdBytes ? this : new CopyUnitPlanner(this, share);
+    }
+
     /** The units of one relation, and a note when a relation that should have been split could not be. */
     public Split split(Table table, ParallelLoad parallelLoad) throws SQLException {
         String base = table.schema() + "." + table.name();

@@ -26,8 +26,14 @@ public final class CopyWorker {
         void run(Connection target, CopyResult result) throws SQLException;
     }
 
-    /** What one unit moved. */
-    public record CopyResult(long rows, long bytes, long millis) {
+    /**
+     * What one unit moved.
+     *
+     * @param rows       the rows the target's COPY wrote (its command tag)
+     * @param sourceRows the rows the source's COPY sent (its command tag), read under the snapshot: equal to
+     *                   {@code rows} unless something on the target (a trigger) kept rows out
+     */
+    public record CopyResult(long rows, long sourceRows, long bytes, long millis) {
     }
 
     /**
@@ -51,7 +57,7 @@ public final class CopyWorker {
             }
             Piped piped = pipe(source, target, statements, progress);
             source.commit();
-            CopyResult result = new CopyResult(piped.rows(), piped.bytes(), (System.nanoTime() - start) / 1_000_000);
+            CopyResult result = new CopyResult(piped.rows(), piped.sourceRows(), piped.bytes(), (System.nanoTime() - start) / 1_000_000);
             beforeCommit.run(target, result);
             target.commit();
             return result;
@@ -65,8 +71,11 @@ public final class CopyWorker {
         }
     }
 
-    /** Rows and bytes one COPY moved. */
-    public record Piped(long rows, long bytes) {
+    /**
+     * What one COPY moved: the rows the target wrote, the rows the source sent, both from the servers' command tags,
+     * and the bytes passed on.
+     */
+    public record Piped(long rows, long sourceRows, long bytes) {
     }
 
     /**
@@ -108,7 +117,13 @@ public final class CopyWorker {
             cancelQuietly(reader, writer);
             throw e;
         }
-        return new Piped(writer.endCopy(), bytes);
+        long written = writer.endCopy();
+        // the driver reads the source's command tag ("COPY n") before it hands out the end of the stream
+        long sent = reader.getHandledRowCount();
+        if (sent < 0) {
+            throw new SQLException("the source's COPY ended without reporting its row count: " + statements.copyOut(), "XX000");
+        }
+        return new Piped(written, sent, bytes);
     }
 
     private static void cancelQuietly(CopyOut reader, CopyIn writer) {

@@ -35,6 +35,7 @@ class SnapshotCopyIT {
                 CopyWorker.CopyResult result = new CopyWorker().copy(s, t, slot.snapshotName(), statements, null,
                         (c, r) -> { }, bytes -> { });
                 assertEquals(5000, result.rows());
+                assertEquals(5000, result.sourceRows(), "the source's COPY reports the rows it sent under the snapshot");
             }
         }
         assertEquals(5000, target.count("t"));
@@ -42,6 +43,32 @@ class SnapshotCopyIT {
         assertEquals("f", source.value("SELECT active FROM pg_replication_slots WHERE slot_name = 'godwit_snaptest'"),
                 "the slot outlives the snapshot's connection, ready for CDC");
         source.execute("SELECT pg_drop_replication_slot('godwit_snaptest')");
+    }
+
+    @Test
+    void bothEndsReportTheirOwnRowCountsAndTheLedgerSeesThemBeforeTheCommit(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE t (id int, v text)", "INSERT INTO t SELECT g, 'x' FROM generate_series(1, 1000) g");
+        target.execute("CREATE TABLE t (id int, v text)", "CREATE TABLE ledger (sent bigint, written bigint)",
+                "CREATE FUNCTION odd_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF NEW.id % 2 = 0 THEN RETURN NULL; END IF; RETURN NEW; END $$",
+                "CREATE TRIGGER odd_only BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION odd_only()");
+        CopyStatements statements = CopyStatements.of(List.of("\"id\"", "\"v\""), "\"public\".\"t\"",
+                List.of("\"id\" <= 900"), "\"public\".\"t\"", List.of("\"id\"", "\"v\""), true, false);
+        try (Connection s = source.connect(); Connection t = target.connect()) {
+            CopyWorker.CopyResult result = new CopyWorker().copy(s, t, null, statements, null, (c, r) -> {
+                try (var ps = c.prepareStatement("INSERT INTO ledger VALUES (?, ?)")) {
+                    ps.setLong(1, r.sourceRows());
+                    ps.setLong(2, r.rows());
+                    ps.executeUpdate();
+                }
+            }, b -> { });
+            assertEquals(900, result.sourceRows());
+            assertEquals(450, result.rows(), "the target's trigger kept the even rows out");
+        }
+        assertEquals("900 450", target.value("SELECT sent || ' ' || written FROM ledger"));
+        assertEquals(450, target.count("t"));
     }
 
     @Test
