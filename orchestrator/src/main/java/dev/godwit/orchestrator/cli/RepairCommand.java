@@ -13,7 +13,6 @@ import dev.godwit.workers.pg.PgConnector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -30,16 +29,12 @@ final class RepairCommand implements Callable<Integer> {
     @Mixin
     TaskArgument task;
 
-    @Option(names = "--hold-timeout", paramLabel = "SECONDS", defaultValue = "600",
-            description = "How long to wait for the applier to reach the repair's position, and the longest the applier"
-                    + " stays paused for it (default: ${DEFAULT-VALUE}).")
-    long holdTimeoutSeconds;
+    @Mixin
+    HoldTimeout holdTimeout;
 
     @Override
     public Integer call() throws Exception {
-        if (holdTimeoutSeconds < 1) {
-            throw new GodwitException(FailureKind.BAD_INPUT, "--hold-timeout must be at least 1 second");
-        }
+        Duration hold = holdTimeout.value();
         Task loaded = task.load();
         ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
         TaskStore store = new TaskStore(control, loaded.name());
@@ -60,7 +55,7 @@ final class RepairCommand implements Callable<Integer> {
         }
         boolean streams = loaded.type().hasCdc();
         Repair.Result result = new Repair(loaded, source, target, control)
-                .run(streams, streams && Owners.runsElsewhere(row), Duration.ofSeconds(holdTimeoutSeconds));
+                .run(streams, streams && Owners.runsElsewhere(row), hold);
         PrintWriter out = spec.commandLine().getOut();
         if (result.chunks() == 0 && result.notRepaired().isEmpty()) {
             out.println("Nothing to repair: the latest content validation (run " + result.repairedRun()

@@ -42,16 +42,12 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--table", paramLabel = "NAME", description = "Compare only this target table (schema.name, or the name alone); repeatable.")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--hold-timeout", paramLabel = "SECONDS", defaultValue = "600",
-            description = "How long to wait for the applier to reach the validation's position, and the longest the applier"
-                    + " stays paused for it (default: ${DEFAULT-VALUE}).")
-    long holdTimeoutSeconds;
+    @Mixin
+    HoldTimeout holdTimeout;
 
     @Override
     public Integer call() throws Exception {
-        if (holdTimeoutSeconds < 1) {
-            throw new GodwitException(FailureKind.BAD_INPUT, "--hold-timeout must be at least 1 second");
-        }
+        Duration hold = holdTimeout.value();
         Task loaded = task.load();
         ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
         TaskStore store = new TaskStore(control, loaded.name());
@@ -70,7 +66,7 @@ final class ValidateCommand implements Callable<Integer> {
         boolean streams = loaded.type().hasCdc() && row.phase() != Phase.CUT_OVER && row.phase() != Phase.DONE;
         ValidationReport report = new TaskValidation(loaded, source, target, control)
                 .run(content || loaded.settings().validation().contentHash(), tables, streams,
-                        streams && Owners.runsElsewhere(row), Duration.ofSeconds(holdTimeoutSeconds));
+                        streams && Owners.runsElsewhere(row), hold);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             new ReportPrinter().printJson(report, out);
