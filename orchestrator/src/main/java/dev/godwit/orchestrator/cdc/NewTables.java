@@ -130,21 +130,30 @@ final class NewTables {
                 }
                 return Optional.empty();
             }
-            Set<String> joining = new LinkedHashSet<>(recorded);
-            joining.addAll(keys);
-            SchemaScript with = fresh.restrictedTo(joining).script();
-            Set<String> without = new HashSet<>();
-            SchemaPlan current = fresh.restrictedTo(recorded);
-            SchemaScript before = current.script();
-            before.preData().forEach(st -> without.add(st.sql()));
-            before.postDataInOrder().forEach(st -> without.add(st.sql()));
-            boolean fallback = TargetBehaviour.needsFallback(task, control);
-            List<SchemaScript.Statement> ddl = new ArrayList<>();
-            with.preData().stream().filter(st -> !without.contains(st.sql())).forEach(ddl::add);
-            with.postData(g -> !(fallback && g.name().equals(SchemaScript.ACTION_FOREIGN_KEYS))).stream()
-                    .filter(st -> !without.contains(st.sql())).forEach(ddl::add);
-            return Optional.of(new Joining(fresh.restrictedTo(new HashSet<>(keys)), beyond, ddl));
+            return Optional.of(new Joining(fresh.restrictedTo(new HashSet<>(keys)), beyond,
+                    ddl(fresh, recorded, keys, TargetBehaviour.needsFallback(task, control))));
         }
+    }
+
+    /**
+     * The statements a script of the task's tables and the new ones has beyond the script of the task's tables alone,
+     * in the script's order; without replica mode, the foreign keys with an action wait for the cutover as the
+     * others do.
+     */
+    private static List<SchemaScript.Statement> ddl(SchemaPlan fresh, Set<String> recorded, List<String> keys,
+                                                    boolean fallback) {
+        Set<String> joining = new LinkedHashSet<>(recorded);
+        joining.addAll(keys);
+        SchemaScript with = fresh.restrictedTo(joining).script();
+        SchemaScript before = fresh.restrictedTo(recorded).script();
+        Set<String> known = new HashSet<>();
+        before.preData().forEach(st -> known.add(st.sql()));
+        before.postDataInOrder().forEach(st -> known.add(st.sql()));
+        List<SchemaScript.Statement> ddl = new ArrayList<>();
+        with.preData().stream().filter(st -> !known.contains(st.sql())).forEach(ddl::add);
+        with.postData(g -> !(fallback && g.name().equals(SchemaScript.ACTION_FOREIGN_KEYS))).stream()
+                .filter(st -> !known.contains(st.sql())).forEach(ddl::add);
+        return ddl;
     }
 
     /**

@@ -312,8 +312,13 @@ final class Reloads implements AutoCloseable {
                     return;
                 }
                 Optional<NewTables.Joining> joining = newTables.look(control);
-                if (joining.isPresent() && newTables.prepare(joining.get(), control)) {
-                    join(joining.get(), applier, confirm);
+                if (joining.isPresent()) {
+                    // the target DDL (a foreign key to a task table, say) must not wait for the applier's open group
+                    applier.commitPending();
+                    confirm.run();
+                    if (newTables.prepare(joining.get(), control)) {
+                        join(joining.get(), applier, confirm);
+                    }
                 }
             }
             return;

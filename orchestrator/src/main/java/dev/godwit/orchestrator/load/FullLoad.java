@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,6 +39,9 @@ import java.util.concurrent.atomic.AtomicReference;
 final class FullLoad {
     private static final Logger log = LoggerFactory.getLogger(FullLoad.class);
 
+    /** duplicate_table, duplicate_object, invalid_table_definition ("multiple primary keys … are not allowed") */
+    private static final Set<String> ALREADY_THERE = Set.of("42P07", "42710", "42P16");
+
     private final PgConnector source;
     private final PgConnector target;
     private final TaskStore store;
@@ -48,18 +52,20 @@ final class FullLoad {
     private final Retry retry;
 
     /**
-     * @param freezeSingleUnits a table copied as one unit is truncated and loaded with COPY FREEZE in the unit's own
-     *                          transaction: only when godwit created the table, so nothing references it yet
+     * @param createdTables godwit created the target tables (DROP_AND_CREATE): a table copied as one unit is then
+     *                      truncated and loaded with COPY FREEZE in the unit's own transaction, since nothing
+     *                      references it yet; otherwise the target keeps tables of its own, whose keys and indexes
+     *                      may already be there, and post-data leaves those as they are
      */
     FullLoad(PgConnector source, PgConnector target, TaskStore store, Map<String, TableCopy> tables,
-             Map<String, SchemaScript.Group> postData, int parallelism, boolean freezeSingleUnits) {
+             Map<String, SchemaScript.Group> postData, int parallelism, boolean createdTables) {
         this.source = source;
         this.target = target;
         this.store = store;
         this.tables = tables;
         this.postData = postData;
         this.parallelism = parallelism;
-        this.freezeSingleUnits = freezeSingleUnits;
+        this.freezeSingleUnits = createdTables;
         this.retry = Retry.of("copy-unit", RetryConfig.custom()
                 .maxAttempts(4)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30)))
@@ -182,7 +188,11 @@ final class FullLoad {
                 if (group != null) {
                     for (SchemaScript.Statement statement : group.statements()) {
                         log.debug("{}: {}", tableKey, statement.description());
-                        s.execute(statement.sql());
+                        if (freezeSingleUnits) {
+                            s.execute(statement.sql());
+                        } else {
+                            executeUnlessPresent(s, tableKey, statement);
+                        }
                     }
                 }
                 s.execute("ANALYZE " + tables.get(tableKey).targetRelation());
@@ -196,6 +206,25 @@ final class FullLoad {
                     e instanceof SQLException s ? s.getSQLState() : null, e));
         }
         return null;
+    }
+
+    /**
+     * A table the target kept (TRUNCATE_BEFORE_LOAD, DO_NOTHING) may have its key or index already: the statement is
+     * tried under a savepoint, and one that finds its object there ("already exists", a second primary key) is left.
+     */
+    private static void executeUnlessPresent(Statement s, String tableKey, SchemaScript.Statement statement)
+            throws SQLException {
+        s.execute("SAVEPOINT post_data");
+        try {
+            s.execute(statement.sql());
+            s.execute("RELEASE SAVEPOINT post_data");
+        } catch (SQLException e) {
+            if (!ALREADY_THERE.contains(e.getSQLState())) {
+                throw e;
+            }
+            s.execute("ROLLBACK TO SAVEPOINT post_data");
+            log.info("{}: {} kept as the target has it ({})", tableKey, statement.description(), e.getMessage());
+        }
     }
 
     private static java.util.concurrent.ThreadFactory named(String prefix) {

@@ -89,7 +89,7 @@ class CopyCountValidationIT {
         TestDatabase target = lab.newDatabase(17);
         source.execute("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t SELECT g, repeat(md5(g::text), 8) FROM generate_series(1, 9000) g", "ANALYZE");
         // a trigger of the user's own target schema keeps one row out: the target's COPY writes one row fewer
-        target.execute("CREATE TABLE t (id int, v text)", """
+        target.execute("CREATE TABLE t (id int PRIMARY KEY, v text)", """
                 CREATE FUNCTION skip_one() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
                   IF NEW.id = 4321 THEN RETURN NULL; END IF;
