@@ -83,7 +83,7 @@ public final class MigrationRunner {
 
         void claimed() {
             stop = new StopSignal(target, store, cutovers, Owners.self(), task.settings().cdc().stopAt());
-            governor = SlotGovernor.watch(task, source, target, store, stop::request);
+            governor = SlotGovernor.watch(task, source, target, store, stop::end);
         }
 
         FullLoadSteps load() {
