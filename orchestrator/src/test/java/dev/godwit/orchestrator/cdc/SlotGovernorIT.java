@@ -143,6 +143,90 @@ class SlotGovernorIT {
                 status.out());
     }
 
+    /**
+     * A full load stopped part way, then the source writes more WAL than the budget while the task is stopped: the
+     * resumed run (onBudget pause-load) reaches the full-load step but takes no unit, and stops cleanly when asked;
+     * with the budget raised in the task file the next resume finishes the load and streams.
+     */
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void overTheBudgetPauseLoadTakesNoNewUnitUntilTheBudgetAllowsIt(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE big (id int PRIMARY KEY, pad text NOT NULL)",
+                "INSERT INTO big SELECT g, repeat('x', 100) FROM generate_series(1, 200000) g", "ANALYZE big");
+        String settings = """
+                parallelism: 1
+                splitThreshold: 64kB
+                validation:
+                  enabled: false
+                slot:
+                  maxRetainedWal: 40MB
+                  onBudget: pause-load
+                """;
+        Path task = CdcTasks.write(dir, "pause", source, target, settings);
+        Process godwit = Godwit.start(dir, "start", task.toString());
+        try {
+            awaitUnitsDone(target, 1);
+            assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
+            assertTrue(godwit.waitFor(60, TimeUnit.SECONDS), "the run stops");
+            assertEquals(ExitCodes.OK, godwit.exitValue(), () -> Godwit.log(dir));
+        } finally {
+            godwit.destroyForcibly();
+        }
+        assertTrue(Long.parseLong(target.value("SELECT count(*) FROM godwit.unit WHERE state <> 'done'")) > 0,
+                "the load was stopped part way");
+
+        while (retained(source, "godwit_pause") <= 48 * MB) {
+            source.execute("INSERT INTO big SELECT max(id) + 1, 'burst' FROM big", "SELECT pg_switch_wal()");
+        }
+        Process paused = Godwit.start(dir, "resume", task.toString());
+        try {
+            Godwit.awaitLog(dir, Pattern.compile("slot governor: the full load takes no new unit"), Duration.ofSeconds(60));
+            Godwit.awaitLogCount(dir, Pattern.compile("full load: \\d+ units, 1 at a time"), 2, Duration.ofSeconds(60));
+            assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
+            assertTrue(paused.waitFor(60, TimeUnit.SECONDS), "a paused load stops when asked");
+            assertEquals(ExitCodes.OK, paused.exitValue(), () -> Godwit.log(dir));
+        } finally {
+            paused.destroyForcibly();
+        }
+        // the resume copies the part-copied table again under a new snapshot: its units start over, and none was taken
+        assertEquals("0", unitsDone(target), "no unit was taken while the load was paused");
+        String events = slotEvents(target);
+        assertTrue(events.contains("WARN: the full load takes no new unit until the slot retains less than the budget"
+                + " again (onBudget pause-load)"), events);
+
+        CdcTasks.write(dir, "pause", source, target, settings.replace("40MB", "1GB"));
+        Process resumed = Godwit.start(dir, "resume", task.toString());
+        try {
+            Godwit.awaitLogCount(dir, STREAMING, 1, Duration.ofSeconds(180));
+            assertEquals("0", target.value("SELECT count(*) FROM godwit.unit WHERE state <> 'done'"));
+            assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
+            assertTrue(resumed.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            resumed.destroyForcibly();
+        }
+    }
+
+    private static String unitsDone(TestDatabase target) {
+        return target.value("SELECT count(*) FROM godwit.unit WHERE state = 'done'");
+    }
+
+    private static void awaitUnitsDone(TestDatabase target, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try {
+                if (Long.parseLong(unitsDone(target)) >= count) {
+                    return;
+                }
+            } catch (IllegalStateException e) {
+                // the control schema is not there yet
+            }
+            assertTrue(System.nanoTime() < deadline, "no unit was copied");
+            Thread.sleep(50);
+        }
+    }
+
     private static String slotEvents(TestDatabase target) {
         return target.value("SELECT coalesce(string_agg(level || ': ' || message, E'\\n' ORDER BY id), '')"
                 + " FROM godwit.event WHERE step = 'slot'");
