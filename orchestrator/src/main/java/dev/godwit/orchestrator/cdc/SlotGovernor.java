@@ -117,17 +117,18 @@ public final class SlotGovernor implements AutoCloseable {
                 return;
             }
             String slotName = task.settings().slotName();
-            SlotVerdict verdict;
+            Optional<SlotInspector.SlotState> slot;
+            OptionalLong maxKeep;
             try (Connection s = source.open("slot governor")) {
-                verdict = SlotVerdict.of(slotName, SlotInspector.slot(s, slotName),
-                        SlotInspector.maxSlotWalKeepSize(s), task.settings().slot());
+                slot = SlotInspector.slot(s, slotName);
+                maxKeep = SlotInspector.maxSlotWalKeepSize(s);
             }
-            if (verdict.level() == SlotVerdict.Level.LOST && verdict.why().contains("no longer exists") && !missingOnce) {
+            if (slot.isEmpty() && !missingOnce) {
                 missingOnce = true;
                 return;
             }
             missingOnce = false;
-            act(verdict);
+            act(SlotVerdict.of(slotName, slot, maxKeep, task.settings().slot()));
         } catch (SQLException | RuntimeException e) {
             log.debug("slot governor: could not read the slot this time", e);
         }
