@@ -208,6 +208,35 @@ class SlotGovernorIT {
         }
     }
 
+    /** The cutover drops the slot on purpose: the governor stands down and the run ends well, with no slot event. */
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aCutoverThatDropsTheSlotIsNotTakenForALostSlot(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE items (id int PRIMARY KEY, doc text NOT NULL)", "INSERT INTO items VALUES (1, 'a')");
+        Path task = CdcTasks.write(dir, "cut", source, target, """
+                validation:
+                  enabled: false
+                slot:
+                  maxRetainedWal: 1GB
+                  onBudget: stop
+                """);
+        Process godwit = Godwit.start(dir, "start", task.toString());
+        try {
+            Godwit.awaitLog(dir, STREAMING, Duration.ofSeconds(120));
+            CliRun cutover = CliRun.of("cutover", task.toString());
+            assertEquals(ExitCodes.OK, cutover.exitCode(), cutover + "\n" + Godwit.log(dir));
+            assertTrue(godwit.waitFor(60, TimeUnit.SECONDS), "godwit ends after the cutover");
+            assertEquals(ExitCodes.OK, godwit.exitValue(), () -> Godwit.log(dir));
+        } finally {
+            godwit.destroyForcibly();
+        }
+        assertEquals("0", source.value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'godwit_cut'"));
+        assertEquals("", slotEvents(target));
+        assertTrue(!Godwit.log(dir).contains("slot governor"), Godwit.log(dir));
+    }
+
     private static String unitsDone(TestDatabase target) {
         return target.value("SELECT count(*) FROM godwit.unit WHERE state = 'done'");
     }
