@@ -35,6 +35,12 @@ public record SlotVerdict(Level level, String why) {
                     + " dropped while the task ran)");
         }
         SlotState s = slot.get();
+        if (s.isLost() && !"lost".equals(s.walStatus())) {
+            String reason = s.invalidationReason().orElse("?");
+            return new SlotVerdict(Level.LOST, "replication slot " + slotName + " was invalidated by the source"
+                    + " (invalidation_reason " + reason + ("idle_timeout".equals(reason)
+                    ? ": unused for longer than idle_replication_slot_timeout" : "") + ")");
+        }
         if (s.isLost()) {
             return new SlotVerdict(Level.LOST, "replication slot " + slotName + " was invalidated by the source"
                     + " (wal_status lost: it retained more WAL than max_slot_wal_keep_size"

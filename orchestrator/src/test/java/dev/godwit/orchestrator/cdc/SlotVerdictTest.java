@@ -19,7 +19,7 @@ class SlotVerdictTest {
 
     private static Optional<SlotState> slot(String walStatus, long retained, OptionalLong safe) {
         return Optional.of(new SlotState(true, true, Lsn.parse("0/1000000"), Lsn.parse("0/1000000"), walStatus,
-                retained, safe));
+                retained, safe, "lost".equals(walStatus) ? Optional.of("wal_removed") : Optional.empty()));
     }
 
     private static SlotVerdict judge(Optional<SlotState> slot, OptionalLong maxKeep, SlotSettings settings) {
@@ -66,6 +66,11 @@ class SlotVerdictTest {
         assertEquals(Level.LOST, lost.level());
         assertEquals("replication slot godwit_t was invalidated by the source (wal_status lost: it retained more WAL"
                 + " than max_slot_wal_keep_size = 64 MB allows)", lost.why());
+        SlotVerdict idle = judge(Optional.of(new SlotState(true, false, Lsn.parse("0/1000000"), Lsn.parse("0/1000000"),
+                "reserved", MB, OptionalLong.empty(), Optional.of("idle_timeout"))), OptionalLong.empty(), NO_BUDGET);
+        assertEquals(Level.LOST, idle.level());
+        assertEquals("replication slot godwit_t was invalidated by the source (invalidation_reason idle_timeout: unused"
+                + " for longer than idle_replication_slot_timeout)", idle.why());
         SlotVerdict gone = judge(Optional.empty(), OptionalLong.empty(), BUDGET_100MB);
         assertEquals(Level.LOST, gone.level());
         assertTrue(gone.why().contains("no longer exists on the source"), gone.why());
