@@ -26,13 +26,14 @@ final class SettingsParser {
     static final List<String> KEYS = List.of("parallelism", "controlSchema", "targetTablePrepMode", "splitThreshold",
             "allowLossyTypeChanges", "slotName", "publicationName", "cdc", "errorPolicy", "applyConflicts",
             "validation", "cutover", "partitions", "targetSchema", "failOnNoTablesCaptured", "privileges", "ownership",
-            "dmsTaskSettings");
+            "slot", "dmsTaskSettings");
     private static final List<String> CUTOVER_KEYS = List.of("maxLag", "catchUpTimeout", "keepReplication", "fenceSql",
             "unfenceSql", "validate");
     private static final List<String> CDC_KEYS = List.of("startPosition", "heartbeatInterval", "allowAdditiveDdl",
             "stopAt", "ddl");
     private static final List<String> VALIDATION_KEYS = List.of("enabled", "contentHash", "threadCount",
             "partitionSize", "failureMaxCount");
+    private static final List<String> SLOT_KEYS = List.of("maxRetainedWal", "onBudget");
     private static final List<String> CONFLICT_KEYS = List.of("insertExisting", "updateMissing", "deleteMissing");
     private static final int MAX_NAME = 63;
 
@@ -161,8 +162,10 @@ final class SettingsParser {
                 doc.text(s.get("ownership"), Doc.child(path, "ownership")).flatMap(text -> AccessSettings.Ownership
                         .parse(text).or(() -> unknown(path, "ownership", text, AccessSettings.Ownership.spellings())))
                         .orElse(d.access().ownership()));
+        SlotSettings slot = slot(s.get("slot"), Doc.child(path, "slot"), d.slot());
         return new Settings(parallelism, controlSchema, prepMode, splitThreshold, lossy, slotName, publicationName, cdc,
-                errorPolicy, conflicts, validation, cutover, partitions, targetSchema, failOnNoTables, access, ignored);
+                errorPolicy, conflicts, validation, cutover, partitions, targetSchema, failOnNoTables, access, slot,
+                ignored);
     }
 
     /** Reports a value that is not one of the allowed ones; empty, so the default stands while the error is shown. */
@@ -179,6 +182,28 @@ final class SettingsParser {
             }
             return true;
         });
+    }
+
+    private SlotSettings slot(JsonNode node, String path, SlotSettings d) {
+        if (doc.object(node, path).isEmpty()) {
+            return d;
+        }
+        doc.checkKeys(node, path, SLOT_KEYS, "slot setting");
+        String budgetPath = Doc.child(path, "maxRetainedWal");
+        OptionalLong budget = doc.text(node.get("maxRetainedWal"), budgetPath).map(text -> {
+            OptionalLong bytes = TextValues.bytes(text);
+            if (bytes.isEmpty() || bytes.getAsLong() == 0) {
+                doc.error(budgetPath, "found '" + text + "'; expected a size such as 50GB or 512MB (binary units),"
+                        + " greater than zero");
+                return d.maxRetainedWal();
+            }
+            return bytes;
+        }).orElse(d.maxRetainedWal());
+        SlotSettings.OnBudget onBudget = doc.text(node.get("onBudget"), Doc.child(path, "onBudget"))
+                .flatMap(text -> SlotSettings.OnBudget.parse(text)
+                        .or(() -> unknown(path, "onBudget", text, SlotSettings.OnBudget.spellings())))
+                .orElse(d.onBudget());
+        return new SlotSettings(budget, onBudget);
     }
 
     private CdcSettings cdc(JsonNode node, String path, CdcSettings d) {

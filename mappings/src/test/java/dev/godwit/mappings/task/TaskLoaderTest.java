@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Map;
 import java.util.Optional;
 
@@ -197,6 +198,19 @@ class TaskLoaderTest {
     }
 
     @Test
+    void theSlotBudgetIsASizeAndItsPolicyOneOfThree() throws Exception {
+        assertEquals(SlotSettings.defaults(), load(task("")).settings().slot());
+        SlotSettings slot = load(task("settings: {slot: {maxRetainedWal: 50GB, onBudget: pause-load}}")).settings().slot();
+        assertEquals(OptionalLong.of(50L << 30), slot.maxRetainedWal());
+        assertEquals(SlotSettings.OnBudget.PAUSE_LOAD, slot.onBudget());
+        List<String> rendered = problems(task("settings: {slot: {maxRetainedWal: 0, onBudget: drop}}")).stream()
+                .map(p -> p.location() + ": " + p.message()).toList();
+        assertEquals(List.of("settings.slot.maxRetainedWal: found '0'; expected a size such as 50GB or 512MB (binary"
+                        + " units), greater than zero",
+                "settings.slot.onBudget: unknown value 'drop'; expected one of: warn, pause-load, stop"), rendered);
+    }
+
+    @Test
     void aDmsTaskSettingsFileLeavesPrivilegesAndOwnershipAtTheirDefaults() throws Exception {
         Files.writeString(dir.resolve("dms.json"), "{\"FullLoadSettings\": {\"TargetTablePrepMode\": \"DROP_AND_CREATE\"}}");
         assertEquals(AccessSettings.defaults(), load(task("settings: dms.json")).settings().access());
@@ -285,7 +299,7 @@ class TaskLoaderTest {
                 "settings.paralelism: unknown setting 'paralelism'; did you mean 'parallelism'?; expected one of:"
                         + " parallelism, controlSchema, targetTablePrepMode, splitThreshold, allowLossyTypeChanges,"
                         + " slotName, publicationName, cdc, errorPolicy, applyConflicts, validation, cutover, partitions,"
-                        + " targetSchema, failOnNoTablesCaptured, privileges, ownership, dmsTaskSettings, or a DMS"
+                        + " targetSchema, failOnNoTablesCaptured, privileges, ownership, slot, dmsTaskSettings, or a DMS"
                         + " task-settings section",
                 "settings.splitThreshold: found 'lots'; expected a size such as 1GB, 512MB or 64kB (binary units),"
                         + " greater than zero"), rendered);

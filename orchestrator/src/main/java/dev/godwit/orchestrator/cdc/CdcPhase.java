@@ -333,12 +333,12 @@ public final class CdcPhase {
         try (Connection s = source.open("slot check")) {
             SlotInspector.SlotState slot = SlotInspector.slot(s, task.settings().slotName()).orElse(SlotInspector.SlotState.absent());
             if (!slot.exists()) {
-                throw new GodwitException(FailureKind.FAILED, "replication slot " + task.settings().slotName()
+                throw new GodwitException(FailureKind.SLOT_LOST, "replication slot " + task.settings().slotName()
                         + " does not exist on the source: the changes since " + start + " cannot be streamed. The target "
                         + "must be loaded again (godwit cleanup --all, then godwit start).");
             }
             if (slot.isLost()) {
-                throw new GodwitException(FailureKind.FAILED, "replication slot " + task.settings().slotName()
+                throw new GodwitException(FailureKind.SLOT_LOST, "replication slot " + task.settings().slotName()
                         + " was invalidated by the source (wal_status lost, max_slot_wal_keep_size exceeded): changes "
                         + "after " + start + " are gone. The target must be loaded again.");
             }

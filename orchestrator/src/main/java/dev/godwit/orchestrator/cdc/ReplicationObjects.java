@@ -28,7 +28,8 @@ public final class ReplicationObjects {
         return done;
     }
 
-    private static String dropSlot(Connection source, String slot) throws SQLException {
+    /** Drops the slot when it exists and no process uses it; says what became of it. */
+    static String dropSlot(Connection source, String slot) throws SQLException {
         try (PreparedStatement ps = source.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
             ps.setString(1, slot);
             try (ResultSet rs = ps.executeQuery()) {

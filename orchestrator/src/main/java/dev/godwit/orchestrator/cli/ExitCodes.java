@@ -3,7 +3,6 @@ package dev.godwit.orchestrator.cli;
 import dev.godwit.mappings.task.TaskFileException;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
-import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.workers.pg.ConnectionFailure;
 import picocli.CommandLine;
 
@@ -23,6 +22,8 @@ public final class ExitCodes {
     public static final int VALIDATION_DIFFERENCES = 4;
     /** A server could not be reached, refused the login, or the role lacks a privilege. */
     public static final int ACCESS = 5;
+    /** The task's replication slot is gone or unusable: the target must be loaded again. */
+    public static final int SLOT_LOST = 6;
 
     private ExitCodes() {
     }
@@ -49,6 +50,7 @@ public final class ExitCodes {
             case PREFLIGHT_BLOCKERS -> PREFLIGHT_BLOCKERS;
             case VALIDATION_DIFFERENCES -> VALIDATION_DIFFERENCES;
             case ACCESS -> ACCESS;
+            case SLOT_LOST -> SLOT_LOST;
         };
     }
 

@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
                 CleanupCommand.class,
                 CommandLine.HelpCommand.class},
         footer = "%nExit codes: 0 success, 1 the run failed, 2 bad command line or task file, 3 preflight blockers, "
-                + "4 validation differences, 5 cannot connect, log in, or missing privilege. See docs/cli.md.")
+                + "4 validation differences, 5 cannot connect, log in, or missing privilege, 6 the replication slot is "
+                + "lost (load the target again). See docs/cli.md.")
 public final class GodwitCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;

@@ -11,5 +11,11 @@ public enum FailureKind {
     /** Validation found differences between source and target. */
     VALIDATION_DIFFERENCES,
     /** A server could not be reached, refused the login, or the role lacks a privilege. */
-    ACCESS
+    ACCESS,
+    /**
+     * The task's replication slot is gone or unusable (invalidated by the source, dropped behind godwit's back, or
+     * dropped by the slot governor's {@code stop} policy): the changes since the checkpoint cannot be streamed, and
+     * the target must be loaded again.
+     */
+    SLOT_LOST
 }

@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * Copies every pending unit of the ledger under one exported snapshot, N at a time, biggest first; as soon as all
@@ -37,6 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * ready mark) while other tables are still copying. Foreign keys come last.
  */
 final class FullLoad {
+    /** How often a paused load looks whether it may go on. */
+    private static final Duration PAUSE_POLL = Duration.ofMillis(500);
     private static final Logger log = LoggerFactory.getLogger(FullLoad.class);
 
     /** duplicate_table, duplicate_object, invalid_table_definition ("multiple primary keys … are not allowed") */
@@ -77,7 +80,7 @@ final class FullLoad {
 
     /** Copies the pending units of the ledger and readies every table; returns when all is done or throws the first failure. */
     void run(String snapshotName, LoadProgress progress, List<UnitRow> ledger, List<String> tablesToReady,
-             java.util.function.BooleanSupplier stopRequested) throws Exception {
+             BooleanSupplier stopRequested, BooleanSupplier paused) throws Exception {
         Map<String, AtomicInteger> remaining = new HashMap<>();
         Map<String, Long> unitsPerTable = new HashMap<>();
         for (UnitRow u : ledger) {
@@ -107,7 +110,8 @@ final class FullLoad {
                     try (Connection s = source.open("copy"); Connection t = target.open("copy")) {
                         Connection[] connections = {s, t};
                         UnitRow unit;
-                        while (failure.get() == null && !stopRequested.getAsBoolean() && (unit = queue.poll()) != null) {
+                        while (failure.get() == null && mayTakeUnit(stopRequested, paused)
+                                && (unit = queue.poll()) != null) {
                             UnitRow u = unit;
                             boolean single = unitsPerTable.get(u.tableKey()) == 1;
                             CopyWorker.CopyResult r = Retry.decorateCheckedSupplier(retry,
@@ -148,6 +152,14 @@ final class FullLoad {
             }
             throw new IllegalStateException(f);
         }
+    }
+
+    /** Waits while the load is paused; false once a stop is asked for. */
+    private static boolean mayTakeUnit(BooleanSupplier stopRequested, BooleanSupplier paused) throws InterruptedException {
+        while (paused.getAsBoolean() && !stopRequested.getAsBoolean()) {
+            Thread.sleep(PAUSE_POLL.toMillis());
+        }
+        return !stopRequested.getAsBoolean();
     }
 
     private CopyWorker.CopyResult copyUnit(Connection[] connections, String snapshotName, UnitRow u, boolean single,

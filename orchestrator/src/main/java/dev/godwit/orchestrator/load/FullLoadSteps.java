@@ -139,9 +139,10 @@ public final class FullLoadSteps implements AutoCloseable {
      * Copies every pending unit under the snapshot and readies each table as its last unit lands, then lets the
      * snapshot go.
      *
+     * @param paused while true, no new unit is taken (the slot governor's {@code pause-load})
      * @return false when a stop was asked for: the units in progress were committed, the rest wait for a resume
      */
-    public boolean copy(BooleanSupplier stopRequested) throws Exception {
+    public boolean copy(BooleanSupplier stopRequested, BooleanSupplier paused) throws Exception {
         int parallelism = Parallelism.of(task.settings());
         Map<String, SchemaScript.Group> postData = new HashMap<>();
         for (SchemaScript.Group g : script.postData()) {
@@ -154,7 +155,7 @@ public final class FullLoadSteps implements AutoCloseable {
         try (LoadSnapshot held = snapshot; ProgressDisplay display = new ProgressDisplay(progress)) {
             new FullLoad(source, target, store, copies, postData, parallelism,
                     task.settings().targetTablePrepMode() == TargetTablePrepMode.DROP_AND_CREATE)
-                    .run(held.name(), progress, ledger, notReady, stopRequested);
+                    .run(held.name(), progress, ledger, notReady, stopRequested, paused);
         } finally {
             snapshot = null;
         }

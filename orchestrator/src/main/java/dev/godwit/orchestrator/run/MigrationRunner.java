@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.run;
 
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.cdc.SlotGovernor;
 import dev.godwit.orchestrator.cdc.TaskTables;
 import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.cutover.CutoverReport;
@@ -71,6 +72,7 @@ public final class MigrationRunner {
         final boolean positioned;
         SchemaPlan planned;
         StopSignal stop;
+        SlotGovernor governor;
         FullLoadSteps load;
         Optional<CutoverReport> cutover = Optional.empty();
 
@@ -81,6 +83,7 @@ public final class MigrationRunner {
 
         void claimed() {
             stop = new StopSignal(target, store, cutovers, Owners.self(), task.settings().cdc().stopAt());
+            governor = SlotGovernor.watch(task, source, target, store, stop::end);
         }
 
         FullLoadSteps load() {
@@ -96,8 +99,9 @@ public final class MigrationRunner {
 
         @Override
         public void close() throws Exception {
-            try (StopSignal s = stop; FullLoadSteps l = load) {
-                // both let go of what they hold (the stop watch, a snapshot still open after a failure)
+            // closed in reverse: the slot governor last, so that a slot it is to drop is no longer streamed from
+            try (SlotGovernor g = governor; StopSignal s = stop; FullLoadSteps l = load) {
+                // each lets go of what it holds (the watches, a snapshot still open after a failure)
             }
         }
     }
@@ -217,7 +221,7 @@ public final class MigrationRunner {
             return true;
         }));
         steps.put(MigrationStep.FULL_LOAD, Step.when(load, loadedBefore, () -> {
-            if (run.load().copy(run.stop::requested)) {
+            if (run.load().copy(run.stop::requested, run.governor::loadPaused)) {
                 return true;
             }
             stopped(run, "full load", run.load().progressLine());
@@ -246,7 +250,13 @@ public final class MigrationRunner {
             }
             return true;
         }));
-        if (new StepLoop(task.type(), target, control, store).run(steps) && !task.type().hasCdc()) {
+        boolean ran;
+        try {
+            ran = new StepLoop(task.type(), target, control, store).run(steps);
+        } catch (Exception e) {
+            throw run.governor == null ? e : run.governor.failureOr(e);
+        }
+        if (ran && !task.type().hasCdc()) {
             recordEnd("INFO", "ended: the full load is done");
         }
     }
@@ -262,8 +272,10 @@ public final class MigrationRunner {
             String kind = e instanceof GodwitException g ? g.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                     : "failed";
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().replace('\n', ' ').strip();
+            // a lost slot cannot be resumed from: its message says how to start again
+            boolean resumable = !(e instanceof GodwitException g && g.kind() == FailureKind.SLOT_LOST);
             recordEnd("ERROR", "ended by an error (" + kind + "): " + (why.endsWith(".") ? why.substring(0, why.length() - 1)
-                    : why) + ". Once the cause is fixed: godwit resume " + task.file());
+                    : why) + (resumable ? ". Once the cause is fixed: godwit resume " + task.file() : ""));
             throw e;
         }
     }
@@ -295,6 +307,9 @@ public final class MigrationRunner {
     }
 
     private void stopped(Run run, String where, String progress) throws SQLException {
+        if (run.governor != null && run.governor.failure().isPresent()) {
+            throw run.governor.failure().get(); // the governor stopped the run: it ends as a failure, not a stop
+        }
         try (Connection t = target.open("control")) {
             store.event(t, "INFO", TaskStore.RUN_STEP, "stopped in " + where + " (" + run.stop.reason() + "): " + progress
                     + "; 'godwit resume " + task.file() + "' continues it");

@@ -105,6 +105,13 @@ final class StopSignal implements AutoCloseable {
         }
     }
 
+    /** A stop that ends the run as a failure (the slot governor's): the run says how to go on, not this. */
+    void end(String why) {
+        if (reason.compareAndSet(null, why)) {
+            log.info("stopping the run ({}): finishing the work at hand", why);
+        }
+    }
+
     private void installSignalHandlers() {
         try {
             Signal.handle(new Signal("TERM"), s -> request("SIGTERM"));

@@ -26,6 +26,7 @@ class CliTest {
             assertTrue(run.out().contains("  " + verb + " "), () -> verb + " missing from\n" + run.out());
         }
         assertTrue(run.out().replaceAll("\\s+", " ").contains("3 preflight blockers"), run::toString);
+        assertTrue(run.out().replaceAll("\\s+", " ").contains("6 the replication slot is lost"), run::toString);
     }
 
     @ParameterizedTest
