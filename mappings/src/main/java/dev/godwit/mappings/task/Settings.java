@@ -24,13 +24,15 @@ import java.util.Optional;
  * @param targetSchema           when set, every table lands in this schema (DMS {@code TargetMetadata.TargetSchema})
  * @param failOnNoTablesCaptured a mapping that selects nothing is an error rather than a warning
  * @param access                 whether grants and owners of the source's objects are carried
+ * @param metrics                whether and how Prometheus metrics are served while the task runs
  * @param ignoredDmsKeys         DMS task-settings keys that do not apply to godwit, as {@code Section.Key}; for debug logs
  */
 public record Settings(int parallelism, String controlSchema, TargetTablePrepMode targetTablePrepMode,
                        long splitThresholdBytes, boolean allowLossyTypeChanges, String slotName,
                        String publicationName, CdcSettings cdc, ErrorPolicy errorPolicy, ApplyConflicts applyConflicts,
                        ValidationSettings validation, CutoverSettings cutover, PartitionSettings partitions, Optional<String> targetSchema,
-                       boolean failOnNoTablesCaptured, AccessSettings access, List<String> ignoredDmsKeys) {
+                       boolean failOnNoTablesCaptured, AccessSettings access, MetricsSettings metrics,
+                       List<String> ignoredDmsKeys) {
 
     public static final String DEFAULT_CONTROL_SCHEMA = "godwit";
     public static final long DEFAULT_SPLIT_THRESHOLD = 1L << 30;
@@ -44,7 +46,8 @@ public record Settings(int parallelism, String controlSchema, TargetTablePrepMod
         String derived = defaultReplicationName(taskName);
         return new Settings(0, DEFAULT_CONTROL_SCHEMA, TargetTablePrepMode.DROP_AND_CREATE, DEFAULT_SPLIT_THRESHOLD,
                 false, derived, derived, CdcSettings.defaults(), ErrorPolicy.STOP, ApplyConflicts.strict(),
-                ValidationSettings.defaults(), CutoverSettings.defaults(), PartitionSettings.keepAll(), Optional.empty(), true, AccessSettings.defaults(), List.of());
+                ValidationSettings.defaults(), CutoverSettings.defaults(), PartitionSettings.keepAll(), Optional.empty(), true, AccessSettings.defaults(),
+                MetricsSettings.defaults(), List.of());
     }
 
     /**

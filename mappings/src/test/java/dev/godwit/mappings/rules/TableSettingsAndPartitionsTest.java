@@ -32,7 +32,7 @@ class TableSettingsAndPartitionsTest {
         Settings d = Settings.defaults("t");
         return new Settings(d.parallelism(), d.controlSchema(), d.targetTablePrepMode(), d.splitThresholdBytes(),
                 d.allowLossyTypeChanges(), d.slotName(), d.publicationName(), d.cdc(), d.errorPolicy(),
-                d.applyConflicts(), d.validation(), d.cutover(), partitions, d.targetSchema(), d.failOnNoTablesCaptured(), d.access(),
+                d.applyConflicts(), d.validation(), d.cutover(), partitions, d.targetSchema(), d.failOnNoTablesCaptured(), d.access(), d.metrics(),
                 d.ignoredDmsKeys());
     }
 
