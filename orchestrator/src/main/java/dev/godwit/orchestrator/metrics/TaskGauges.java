@@ -95,6 +95,8 @@ final class TaskGauges {
         gauge(registry, "godwit.validation.differences", null, "differing chunks of the latest finished validation",
                 g -> g.reading().validationDifferences().isPresent() ? g.reading().validationDifferences().getAsLong()
                         : Double.NaN);
+        gauge(registry, "godwit.validation.finished.timestamp.seconds", "seconds", "when the latest finished validation"
+                + " finished", g -> g.reading().validationFinished().map(i -> i.toEpochMilli() / 1000.0).orElse(Double.NaN));
         for (CutoverState state : CutoverState.values()) {
             Gauge.builder("godwit.cutover.state", this, g -> g.reading().cutover().filter(state::equals).isPresent() ? 1 : 0)
                     .tag("state", state.stored()).description("1 for the state of the latest cutover request")

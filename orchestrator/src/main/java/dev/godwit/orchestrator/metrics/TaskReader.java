@@ -66,7 +66,7 @@ final class TaskReader {
                     .map(CutoverLedger.Entry::state);
             Validation validation = validation(t);
             return new TaskReading(at, Optional.of(row.get().phase()), tables(t), cdc, received(t), safeWalSize,
-                    validation.chunks(), validation.differences(), cutover);
+                    validation.chunks(), validation.differences(), validation.finished(), cutover);
         }
     }
 
@@ -102,15 +102,17 @@ final class TaskReader {
     private Validation validation(Connection t) throws SQLException {
         long run;
         long differences;
-        try (PreparedStatement ps = t.prepareStatement("SELECT id, differences FROM " + control.table("validation_run")
+        Instant finished;
+        try (PreparedStatement ps = t.prepareStatement("SELECT id, differences, finished_at FROM " + control.table("validation_run")
                 + " WHERE task = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1")) {
             ps.setString(1, task.name());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    return new Validation(Map.of(), OptionalLong.empty());
+                    return new Validation(Map.of(), OptionalLong.empty(), Optional.empty());
                 }
                 run = rs.getLong(1);
                 differences = rs.getLong(2);
+                finished = rs.getTimestamp(3).toInstant();
             }
         }
         Map<String, Long> chunks = new LinkedHashMap<>();
@@ -123,10 +125,10 @@ final class TaskReader {
                 }
             }
         }
-        return new Validation(chunks, OptionalLong.of(differences));
+        return new Validation(chunks, OptionalLong.of(differences), Optional.of(finished));
     }
 
-    private record Validation(Map<String, Long> chunks, OptionalLong differences) {
+    private record Validation(Map<String, Long> chunks, OptionalLong differences, Optional<Instant> finished) {
     }
 
     /** safe_wal_size is null without max_slot_wal_keep_size, and the column exists from PostgreSQL 13 on. */

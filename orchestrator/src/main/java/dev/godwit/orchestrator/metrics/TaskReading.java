@@ -22,11 +22,13 @@ import java.util.OptionalLong;
  * @param safeWalSize         the WAL the source can still write before the slot is in danger (PostgreSQL 13+)
  * @param validationChunks    chunks of the latest validation by result ({@code equal}, {@code rows}, …)
  * @param validationDifferences differing chunks of the latest validation, including those beyond the detail limit
+ * @param validationFinished  when the latest finished validation finished
  * @param cutover             the state of the latest cutover request
  */
 record TaskReading(Instant at, Optional<Phase> phase, List<TableLoad> tables, Optional<CdcStatus> cdc,
                    Optional<Lsn> received, OptionalLong safeWalSize, Map<String, Long> validationChunks,
-                   OptionalLong validationDifferences, Optional<CutoverState> cutover) {
+                   OptionalLong validationDifferences, Optional<Instant> validationFinished,
+                   Optional<CutoverState> cutover) {
 
     TaskReading {
         tables = List.copyOf(tables);
@@ -36,7 +38,7 @@ record TaskReading(Instant at, Optional<Phase> phase, List<TableLoad> tables, Op
     /** Nothing recorded yet: the control schema or the task's row is not there. */
     static TaskReading unrecorded(Instant at) {
         return new TaskReading(at, Optional.empty(), List.of(), Optional.empty(), Optional.empty(), OptionalLong.empty(),
-                Map.of(), OptionalLong.empty(), Optional.empty());
+                Map.of(), OptionalLong.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The estimated source bytes of the units copied and of those still to copy, over every table. */

@@ -47,12 +47,33 @@ class MetricsIT {
     @TempDir
     Path dir;
 
+    /**
+     * Holds the full load on its last step: the keys of the table whose copy finished last wait, on the target, for an
+     * advisory lock the test holds (an event trigger that fires for godwit's post-data once every unit is done), so
+     * the phase stays the full load with every unit copied until the test lets go.
+     */
+    private static final String HOLD_LAST_KEYS = """
+            CREATE FUNCTION hold_last_keys() RETURNS event_trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              -- nested: the inner condition is planned only once the control schema exists
+              IF to_regclass('godwit.unit') IS NOT NULL THEN
+                IF EXISTS (SELECT FROM godwit.unit) AND NOT EXISTS (SELECT FROM godwit.unit WHERE state <> 'done') THEN
+                  PERFORM pg_advisory_lock_shared(4242);
+                  PERFORM pg_advisory_unlock_shared(4242);
+                END IF;
+              END IF;
+            END $$;
+            CREATE EVENT TRIGGER hold_last_keys ON ddl_command_end EXECUTE FUNCTION hold_last_keys();
+            ALTER EVENT TRIGGER hold_last_keys ENABLE ALWAYS;
+            """;
+
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
-    void metricsDuringCdcAgreeWithTheControlSchemaAndTheSlot(PgLab lab) throws Exception {
+    void metricsDuringTheFullLoadAndCdcAgreeWithTheControlSchemaAndTheSlot(PgLab lab) throws Exception {
         TestDatabase source = lab.newDatabase(lab.dedicatedServer(17, Map.of("max_slot_wal_keep_size", "'1GB'"), List.of()));
         TestDatabase target = lab.newDatabase(17);
         source.execute(SourceWriter.SCHEMA);
+        target.execute(HOLD_LAST_KEYS);
         Path task = FullLoadFixtures.taskFile(dir, "metricstest", "full-load-and-cdc", source, target,
                 FullLoadFixtures.PUBLIC_TABLES, """
                         parallelism: 2
@@ -63,8 +84,16 @@ class MetricsIT {
                           interval: 1s
                         """);
         int port = freePort();
+        java.sql.Connection hold = target.connect();
+        hold.createStatement().execute("SELECT pg_advisory_lock(4242)");
         Process godwit = Godwit.start(dir, "start", task.toString(), "--metrics-port", Integer.toString(port));
         try (SourceWriter writer = new SourceWriter(source, 17)) {
+            Scrape load = awaitScrape(port, s -> s.has("godwit_phase", "phase", "full_load")
+                    && s.value("godwit_phase", "phase", "full_load") == 1 && allUnitsDone(s), Duration.ofSeconds(60));
+            assertEquals(0, load.value("godwit_phase", "phase", "cdc"));
+            assertEquals(0, load.value("godwit_full_load_eta_seconds"), "nothing left to copy");
+            assertTablesAsRecorded(target, load);
+            hold.close();
             Godwit.awaitLog(dir, STREAMING, Duration.ofSeconds(90));
             // the applier writes its rate every 10 s while it streams: the first such line is the last value to come
             Scrape cdc = awaitScrape(port, s -> s.has("godwit_phase", "phase", "cdc")
@@ -98,19 +127,7 @@ class MetricsIT {
             java.nio.file.Files.writeString(Path.of("target", "metrics-scrape.txt"), cdc.text());
 
             // the full load is over: every table's rows, bytes and units are what the control schema recorded
-            List<String> tables = target.column("SELECT table_key FROM godwit.table_state ORDER BY 1");
-            assertEquals(5, tables.size(), tables::toString);
-            for (String table : tables) {
-                String where = " FROM godwit.table_state WHERE table_key = '" + table + "'";
-                assertEquals(Double.parseDouble(target.value("SELECT rows_copied" + where)),
-                        cdc.value("godwit_full_load_rows", "table", table), table);
-                assertEquals(Double.parseDouble(target.value("SELECT bytes_copied" + where)),
-                        cdc.value("godwit_full_load_copied_bytes", "table", table), table);
-                String units = "SELECT count(*) FROM godwit.unit WHERE table_key = '" + table + "'";
-                assertEquals(Double.parseDouble(target.value(units)), cdc.value("godwit_full_load_units", "table", table));
-                assertEquals(Double.parseDouble(target.value(units + " AND state = 'done'")),
-                        cdc.value("godwit_full_load_units_done", "table", table));
-            }
+            assertTablesAsRecorded(target, cdc);
             // the writer runs from before the snapshot, so the exact count is the control schema's, compared above
             assertTrue(cdc.value("godwit_full_load_rows", "table", "public.accounts") > 19_000);
 
@@ -124,8 +141,11 @@ class MetricsIT {
             assertEquals(ExitCodes.OK, validate.exitCode(), validate::toString);
             long chunks = Long.parseLong(target.value("SELECT count(*) FROM godwit.validation_result WHERE run_id ="
                     + " (SELECT max(id) FROM godwit.validation_run)"));
-            Scrape validated = awaitScrape(port, s -> s.value("godwit_validation_chunks", "result", "equal") == chunks,
+            double finished = Double.parseDouble(target.value("SELECT extract(epoch FROM finished_at)"
+                    + " FROM godwit.validation_run ORDER BY id DESC LIMIT 1"));
+            Scrape validated = awaitScrape(port, s -> Math.abs(s.value("godwit_validation_finished_timestamp_seconds") - finished) < 0.002,
                     Duration.ofSeconds(30));
+            assertEquals(chunks, validated.value("godwit_validation_chunks", "result", "equal"));
             assertTrue(chunks >= 5);
             assertEquals(0, validated.value("godwit_validation_chunks", "result", "rows"));
             assertEquals(0, validated.value("godwit_validation_differences"));
@@ -134,10 +154,33 @@ class MetricsIT {
             System.err.println("godwit log:\n" + Godwit.log(dir));
             throw e;
         } finally {
+            hold.close();
             Godwit.stopOrKill(task, godwit);
         }
         assertEquals(0, godwit.exitValue());
         assertThrows(ConnectException.class, () -> scrape(port), "the endpoint closes with the run");
+    }
+
+    private static boolean allUnitsDone(Scrape s) {
+        List<String> units = s.samples().keySet().stream().filter(k -> k.startsWith("godwit_full_load_units{")).toList();
+        return !units.isEmpty() && units.stream().allMatch(k -> s.samples().get(k) > 0
+                && s.samples().get(k).equals(s.samples().get(k.replace("godwit_full_load_units{", "godwit_full_load_units_done{"))));
+    }
+
+    private static void assertTablesAsRecorded(TestDatabase target, Scrape scrape) {
+        List<String> tables = target.column("SELECT table_key FROM godwit.table_state ORDER BY 1");
+        assertEquals(5, tables.size(), tables::toString);
+        for (String table : tables) {
+            String where = " FROM godwit.table_state WHERE table_key = '" + table + "'";
+            assertEquals(Double.parseDouble(target.value("SELECT rows_copied" + where)),
+                    scrape.value("godwit_full_load_rows", "table", table), table);
+            assertEquals(Double.parseDouble(target.value("SELECT bytes_copied" + where)),
+                    scrape.value("godwit_full_load_copied_bytes", "table", table), table);
+            String units = "SELECT count(*) FROM godwit.unit WHERE table_key = '" + table + "'";
+            assertEquals(Double.parseDouble(target.value(units)), scrape.value("godwit_full_load_units", "table", table));
+            assertEquals(Double.parseDouble(target.value(units + " AND state = 'done'")),
+                    scrape.value("godwit_full_load_units_done", "table", table));
+        }
     }
 
     private static int freePort() throws IOException {
@@ -158,8 +201,12 @@ class MetricsIT {
         long deadline = System.nanoTime() + timeout.toNanos();
         Scrape last = null;
         while (System.nanoTime() < deadline) {
-            last = scrape(port);
-            if (condition.test(last)) {
+            try {
+                last = scrape(port);
+            } catch (ConnectException e) {
+                // the process is still starting: its endpoint opens before the run's first step
+            }
+            if (last != null && condition.test(last)) {
                 return last;
             }
             Thread.sleep(250);
