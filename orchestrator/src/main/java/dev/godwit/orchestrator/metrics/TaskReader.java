@@ -7,6 +7,7 @@ import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.CutoverState;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.workers.pg.ConnectionFailure;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
 
@@ -56,10 +57,14 @@ final class TaskReader {
             Optional<CdcStatus> cdc = Optional.empty();
             OptionalLong safeWalSize = OptionalLong.empty();
             if (task.type().hasCdc() && row.get().consistentPoint().isPresent()) {
+                // as in status: a source that cannot be reached leaves its values unknown, not the target's
                 try (Connection s = source.open("metrics")) {
                     cdc = Optional.of(CdcStatus.read(t, Optional.of(s), Optional.empty(), control, task.name(),
                             task.settings().slotName()));
                     safeWalSize = safeWalSize(s);
+                } catch (ConnectionFailure e) {
+                    cdc = Optional.of(CdcStatus.read(t, Optional.empty(), Optional.of(e.getMessage()), control,
+                            task.name(), task.settings().slotName()));
                 }
             }
             Optional<CutoverState> cutover = new CutoverLedger(control, task.name()).latest(t)
