@@ -131,6 +131,13 @@ class MetricsIT {
             // the writer runs from before the snapshot, so the exact count is the control schema's, compared above
             assertTrue(cdc.value("godwit_full_load_rows", "table", "public.accounts") > 19_000);
 
+            // OpenMetrics for a scraper that asks for it
+            HttpResponse<String> open = HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/metrics"))
+                    .header("Accept", "application/openmetrics-text; version=1.0.0").build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(open.headers().firstValue("Content-Type").orElse("").startsWith("application/openmetrics-text"));
+            assertTrue(open.body().contains("# TYPE godwit_cdc_apply_exceptions counter") && open.body().endsWith("# EOF\n"),
+                    open::body);
+
             // another run asking for the same port is refused before it touches the task
             CliRun taken = CliRun.of("resume", task.toString(), "--metrics-port", Integer.toString(port));
             assertEquals(ExitCodes.BAD_INPUT, taken.exitCode(), taken::toString);
