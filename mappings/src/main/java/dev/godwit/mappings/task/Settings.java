@@ -25,13 +25,14 @@ import java.util.Optional;
  * @param failOnNoTablesCaptured a mapping that selects nothing is an error rather than a warning
  * @param access                 whether grants and owners of the source's objects are carried
  * @param slot                   the WAL budget of the task's replication slot, and what exceeding it does
+ * @param metrics                whether and how Prometheus metrics are served while the task runs
  * @param ignoredDmsKeys         DMS task-settings keys that do not apply to godwit, as {@code Section.Key}; for debug logs
  */
 public record Settings(int parallelism, String controlSchema, TargetTablePrepMode targetTablePrepMode,
                        long splitThresholdBytes, boolean allowLossyTypeChanges, String slotName,
                        String publicationName, CdcSettings cdc, ErrorPolicy errorPolicy, ApplyConflicts applyConflicts,
                        ValidationSettings validation, CutoverSettings cutover, PartitionSettings partitions, Optional<String> targetSchema,
-                       boolean failOnNoTablesCaptured, AccessSettings access, SlotSettings slot,
+                       boolean failOnNoTablesCaptured, AccessSettings access, SlotSettings slot, MetricsSettings metrics,
                        List<String> ignoredDmsKeys) {
 
     public static final String DEFAULT_CONTROL_SCHEMA = "godwit";
@@ -47,7 +48,7 @@ public record Settings(int parallelism, String controlSchema, TargetTablePrepMod
         return new Settings(0, DEFAULT_CONTROL_SCHEMA, TargetTablePrepMode.DROP_AND_CREATE, DEFAULT_SPLIT_THRESHOLD,
                 false, derived, derived, CdcSettings.defaults(), ErrorPolicy.STOP, ApplyConflicts.strict(),
                 ValidationSettings.defaults(), CutoverSettings.defaults(), PartitionSettings.keepAll(), Optional.empty(), true, AccessSettings.defaults(),
-                SlotSettings.defaults(), List.of());
+                SlotSettings.defaults(), MetricsSettings.defaults(), List.of());
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -26,7 +27,7 @@ final class SettingsParser {
     static final List<String> KEYS = List.of("parallelism", "controlSchema", "targetTablePrepMode", "splitThreshold",
             "allowLossyTypeChanges", "slotName", "publicationName", "cdc", "errorPolicy", "applyConflicts",
             "validation", "cutover", "partitions", "targetSchema", "failOnNoTablesCaptured", "privileges", "ownership",
-            "slot", "dmsTaskSettings");
+            "slot", "metrics", "dmsTaskSettings");
     private static final List<String> CUTOVER_KEYS = List.of("maxLag", "catchUpTimeout", "keepReplication", "fenceSql",
             "unfenceSql", "validate");
     private static final List<String> CDC_KEYS = List.of("startPosition", "heartbeatInterval", "allowAdditiveDdl",
@@ -34,6 +35,7 @@ final class SettingsParser {
     private static final List<String> VALIDATION_KEYS = List.of("enabled", "contentHash", "threadCount",
             "partitionSize", "failureMaxCount");
     private static final List<String> SLOT_KEYS = List.of("maxRetainedWal", "onBudget");
+    private static final List<String> METRICS_KEYS = List.of("port", "interval");
     private static final List<String> CONFLICT_KEYS = List.of("insertExisting", "updateMissing", "deleteMissing");
     private static final int MAX_NAME = 63;
 
@@ -162,9 +164,10 @@ final class SettingsParser {
                 doc.text(s.get("ownership"), Doc.child(path, "ownership")).flatMap(text -> AccessSettings.Ownership
                         .parse(text).or(() -> unknown(path, "ownership", text, AccessSettings.Ownership.spellings())))
                         .orElse(d.access().ownership()));
+        MetricsSettings metrics = metrics(s.get("metrics"), Doc.child(path, "metrics"), d.metrics());
         SlotSettings slot = slot(s.get("slot"), Doc.child(path, "slot"), d.slot());
         return new Settings(parallelism, controlSchema, prepMode, splitThreshold, lossy, slotName, publicationName, cdc,
-                errorPolicy, conflicts, validation, cutover, partitions, targetSchema, failOnNoTables, access, slot,
+                errorPolicy, conflicts, validation, cutover, partitions, targetSchema, failOnNoTables, access, slot, metrics,
                 ignored);
     }
 
@@ -328,6 +331,16 @@ final class SettingsParser {
             doc.error(Doc.child(path, key), "found '" + text + "'; expected error or " + relaxed);
             return Optional.<Boolean>empty();
         }).orElse(fallback);
+    }
+
+    private MetricsSettings metrics(JsonNode node, String path, MetricsSettings d) {
+        if (doc.object(node, path).isEmpty()) {
+            return d;
+        }
+        doc.checkKeys(node, path, METRICS_KEYS, "metrics setting");
+        OptionalLong port = doc.integer(node.get("port"), Doc.child(path, "port"), 1, MetricsSettings.MAX_PORT);
+        return new MetricsSettings(port.isPresent() ? OptionalInt.of((int) port.getAsLong()) : d.port(),
+                duration(node, path, "interval").orElse(d.interval()));
     }
 
     private ValidationSettings validation(JsonNode node, String path, ValidationSettings d) {

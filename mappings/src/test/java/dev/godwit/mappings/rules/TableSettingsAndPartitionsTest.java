@@ -33,7 +33,7 @@ class TableSettingsAndPartitionsTest {
         return new Settings(d.parallelism(), d.controlSchema(), d.targetTablePrepMode(), d.splitThresholdBytes(),
                 d.allowLossyTypeChanges(), d.slotName(), d.publicationName(), d.cdc(), d.errorPolicy(),
                 d.applyConflicts(), d.validation(), d.cutover(), partitions, d.targetSchema(), d.failOnNoTablesCaptured(), d.access(),
-                d.slot(), d.ignoredDmsKeys());
+                d.slot(), d.metrics(), d.ignoredDmsKeys());
     }
 
     @Test

@@ -144,7 +144,7 @@ class TransformationTest {
         lenient = new Settings(lenient.parallelism(), lenient.controlSchema(), lenient.targetTablePrepMode(),
                 lenient.splitThresholdBytes(), true, lenient.slotName(), lenient.publicationName(), lenient.cdc(),
                 lenient.errorPolicy(), lenient.applyConflicts(), lenient.validation(), lenient.cutover(), lenient.partitions(),
-                lenient.targetSchema(), lenient.failOnNoTablesCaptured(), lenient.access(), lenient.slot(), lenient.ignoredDmsKeys());
+                lenient.targetSchema(), lenient.failOnNoTablesCaptured(), lenient.access(), lenient.slot(), lenient.metrics(), lenient.ignoredDmsKeys());
         MappingOutcome allowed = apply(rules, lenient, CATALOG);
         assertEquals(List.of(), allowed.errors());
         assertTrue(allowed.tables().get(0).column("placed_at").orElseThrow().lossy());

@@ -159,6 +159,16 @@ class TaskLoaderTest {
     }
 
     @Test
+    void metricsArePortAndIntervalAndOffByDefault() throws Exception {
+        assertEquals(MetricsSettings.defaults(), load(task("settings: {parallelism: 2}")).settings().metrics());
+        assertEquals(new MetricsSettings(java.util.OptionalInt.of(9187), Duration.ofSeconds(2)),
+                load(task("settings: {metrics: {port: 9187, interval: 2s}}")).settings().metrics());
+        List<TaskProblem> problems = problems(task("settings: {metrics: {port: 70000}}"));
+        assertEquals("settings.metrics.port", problems.get(0).location());
+        assertEquals("settings.metrics.path", problems(task("settings: {metrics: {path: /m}}")).get(0).location());
+    }
+
+    @Test
     void cdcStopAtIsAnLsnOrATime() throws Exception {
         assertEquals(Optional.of(new StopAt.Position("0/16B3748")),
                 load(task("settings: {cdc: {stopAt: 0/16b3748}}")).settings().cdc().stopAt());
@@ -299,7 +309,7 @@ class TaskLoaderTest {
                 "settings.paralelism: unknown setting 'paralelism'; did you mean 'parallelism'?; expected one of:"
                         + " parallelism, controlSchema, targetTablePrepMode, splitThreshold, allowLossyTypeChanges,"
                         + " slotName, publicationName, cdc, errorPolicy, applyConflicts, validation, cutover, partitions,"
-                        + " targetSchema, failOnNoTablesCaptured, privileges, ownership, slot, dmsTaskSettings, or a DMS"
+                        + " targetSchema, failOnNoTablesCaptured, privileges, ownership, slot, metrics, dmsTaskSettings, or a DMS"
                         + " task-settings section",
                 "settings.splitThreshold: found 'lots'; expected a size such as 1GB, 512MB or 64kB (binary units),"
                         + " greater than zero"), rendered);

@@ -1,5 +1,7 @@
 package dev.godwit.orchestrator.cli;
 
+import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.metrics.Metrics;
 import dev.godwit.orchestrator.run.MigrationRunner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,9 +19,15 @@ final class StartCommand implements Callable<Integer> {
     @Mixin
     TaskArgument task;
 
+    @Mixin
+    MetricsOption metrics;
+
     @Override
     public Integer call() throws Exception {
-        new MigrationRunner(task.load(), spec.commandLine().getOut()).start();
+        Task loaded = task.load();
+        try (AutoCloseable served = Metrics.serve(loaded, metrics.port()).orElse(null)) {
+            new MigrationRunner(loaded, spec.commandLine().getOut()).start();
+        }
         return ExitCodes.OK;
     }
 }

@@ -53,6 +53,13 @@ class CliTest {
     }
 
     @Test
+    void aMetricsPortOutOfRangeIsABadCommandLineNamingIt() {
+        CliRun run = CliRun.of("start", "x.yaml", "--metrics-port", "70000");
+        assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("--metrics-port 70000 is not a port; expected 1 to 65535"), run::toString);
+    }
+
+    @Test
     void aMissingTaskArgumentIsABadCommandLine() {
         CliRun run = CliRun.of("plan");
         assertEquals(ExitCodes.BAD_INPUT, run.exitCode(), run::toString);

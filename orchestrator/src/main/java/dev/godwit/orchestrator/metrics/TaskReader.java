@@ -1,0 +1,156 @@
+package dev.godwit.orchestrator.metrics;
+
+import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.cdc.CdcStatus;
+import dev.godwit.orchestrator.cutover.CutoverLedger;
+import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.CutoverState;
+import dev.godwit.orchestrator.state.Phase;
+import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.workers.pg.ConnectionFailure;
+import dev.godwit.workers.pg.Lsn;
+import dev.godwit.workers.pg.PgConnector;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Reads what {@code godwit status} reads, for the metrics: the control schema on the target and, once the task has a
+ * slot, the slot on the source. A new connection per reading: the poller runs every few seconds and must outlive a
+ * restart of either server without holding a session on them in between.
+ */
+final class TaskReader {
+    private final Task task;
+    private final ControlSchema control;
+    private final TaskStore store;
+    private final PgConnector source;
+    private final PgConnector target;
+
+    TaskReader(Task task) {
+        this.task = task;
+        this.control = new ControlSchema(task.settings().controlSchema());
+        this.store = new TaskStore(control, task.name());
+        this.source = new PgConnector("source", task.source());
+        this.target = new PgConnector("target", task.target());
+    }
+
+    TaskReading read() throws SQLException {
+        Instant at = Instant.now();
+        try (Connection t = target.open("metrics")) {
+            if (!control.exists(t)) {
+                return TaskReading.unrecorded(at);
+            }
+            Optional<TaskStore.TaskRow> row = store.find(t);
+            if (row.isEmpty()) {
+                return TaskReading.unrecorded(at);
+            }
+            Optional<CdcStatus> cdc = Optional.empty();
+            OptionalLong safeWalSize = OptionalLong.empty();
+            if (task.type().hasCdc() && row.get().consistentPoint().isPresent()) {
+                // as in status: a source that cannot be reached leaves its values unknown, not the target's
+                try (Connection s = source.open("metrics")) {
+                    cdc = Optional.of(CdcStatus.read(t, Optional.of(s), Optional.empty(), control, task.name(),
+                            task.settings().slotName()));
+                    safeWalSize = safeWalSize(s);
+                } catch (ConnectionFailure e) {
+                    cdc = Optional.of(CdcStatus.read(t, Optional.empty(), Optional.of(e.getMessage()), control,
+                            task.name(), task.settings().slotName()));
+                }
+            }
+            Optional<CutoverState> cutover = new CutoverLedger(control, task.name()).latest(t)
+                    .map(CutoverLedger.Entry::state);
+            Validation validation = validation(t);
+            return new TaskReading(at, Optional.of(row.get().phase()), tables(t), cdc, received(t), safeWalSize,
+                    validation.chunks(), validation.differences(), validation.finished(), cutover);
+        }
+    }
+
+    private List<TaskReading.TableLoad> tables(Connection t) throws SQLException {
+        Map<String, long[]> units = new HashMap<>();
+        for (TaskStore.UnitRow u : store.units(t)) {
+            long[] c = units.computeIfAbsent(u.tableKey(), k -> new long[4]);
+            c[1]++;
+            if (u.done()) {
+                c[0]++;
+                c[2] += u.estimatedBytes();
+            } else {
+                c[3] += u.estimatedBytes();
+            }
+        }
+        return store.tables(t).stream().map(r -> {
+            long[] c = units.getOrDefault(r.tableKey(), new long[4]);
+            return new TaskReading.TableLoad(r.tableKey(), r.rows(), r.bytes(), c[0], c[1], c[2], c[3]);
+        }).toList();
+    }
+
+    private Optional<Lsn> received(Connection t) throws SQLException {
+        try (PreparedStatement ps = t.prepareStatement("SELECT received_lsn::text FROM " + control.table("cdc_progress")
+                + " WHERE task = ?")) {
+            ps.setString(1, task.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(rs.getString(1)).map(Lsn::parse) : Optional.empty();
+            }
+        }
+    }
+
+    /** The latest finished validation: its chunks by result, and its count of differing chunks. */
+    private Validation validation(Connection t) throws SQLException {
+        long run;
+        long differences;
+        Instant finished;
+        try (PreparedStatement ps = t.prepareStatement("SELECT id, differences, finished_at FROM " + control.table("validation_run")
+                + " WHERE task = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1")) {
+            ps.setString(1, task.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new Validation(Map.of(), OptionalLong.empty(), Optional.empty());
+                }
+                run = rs.getLong(1);
+                differences = rs.getLong(2);
+                finished = rs.getTimestamp(3).toInstant();
+            }
+        }
+        Map<String, Long> chunks = new LinkedHashMap<>();
+        try (PreparedStatement ps = t.prepareStatement("SELECT state, count(*) FROM " + control.table("validation_result")
+                + " WHERE run_id = ? GROUP BY state")) {
+            ps.setLong(1, run);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    chunks.put(rs.getString(1).toLowerCase(Locale.ROOT), rs.getLong(2));
+                }
+            }
+        }
+        return new Validation(chunks, OptionalLong.of(differences), Optional.of(finished));
+    }
+
+    private record Validation(Map<String, Long> chunks, OptionalLong differences, Optional<Instant> finished) {
+    }
+
+    /** safe_wal_size is null without max_slot_wal_keep_size, and the column exists from PostgreSQL 13 on. */
+    private OptionalLong safeWalSize(Connection s) throws SQLException {
+        if (s.getMetaData().getDatabaseMajorVersion() < 13) {
+            return OptionalLong.empty();
+        }
+        try (PreparedStatement ps = s.prepareStatement("SELECT safe_wal_size FROM pg_replication_slots"
+                + " WHERE slot_name = ?")) {
+            ps.setString(1, task.settings().slotName());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    long v = rs.getLong(1);
+                    return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
+                }
+                return OptionalLong.empty();
+            }
+        }
+    }
+}
