@@ -7,6 +7,7 @@ import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.CutoverState;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.workers.cdc.stream.SlotInspector;
 import dev.godwit.workers.pg.ConnectionFailure;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
@@ -61,7 +62,7 @@ final class TaskReader {
                 try (Connection s = source.open("metrics")) {
                     cdc = Optional.of(CdcStatus.read(t, Optional.of(s), Optional.empty(), control, task.name(),
                             task.settings().slotName()));
-                    safeWalSize = safeWalSize(s);
+                    safeWalSize = cdc.get().slot().map(SlotInspector.SlotState::safeWalSize).orElse(OptionalLong.empty());
                 } catch (ConnectionFailure e) {
                     cdc = Optional.of(CdcStatus.read(t, Optional.empty(), Optional.of(e.getMessage()), control,
                             task.name(), task.settings().slotName()));
@@ -134,23 +135,5 @@ final class TaskReader {
     }
 
     private record Validation(Map<String, Long> chunks, OptionalLong differences, Optional<Instant> finished) {
-    }
-
-    /** safe_wal_size is null without max_slot_wal_keep_size, and the column exists from PostgreSQL 13 on. */
-    private OptionalLong safeWalSize(Connection s) throws SQLException {
-        if (s.getMetaData().getDatabaseMajorVersion() < 13) {
-            return OptionalLong.empty();
-        }
-        try (PreparedStatement ps = s.prepareStatement("SELECT safe_wal_size FROM pg_replication_slots"
-                + " WHERE slot_name = ?")) {
-            ps.setString(1, task.settings().slotName());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    long v = rs.getLong(1);
-                    return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(v);
-                }
-                return OptionalLong.empty();
-            }
-        }
     }
 }
