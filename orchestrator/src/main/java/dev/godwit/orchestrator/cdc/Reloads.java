@@ -54,7 +54,9 @@ import java.util.concurrent.TimeUnit;
  *       request is marked {@code done}, its tables {@code ready} with sync position S, and that transaction commits.
  *       The tables' next changes go to the applier as before, except, while the applier is still short of S (it lags,
  *       or restarted from an older checkpoint), those of transactions committing before S: the copy holds them. A
- *       restart after this commit skips them the same way, through the sync position in {@code table_state}.</li>
+ *       restart after this commit skips them the same way, through the sync position in {@code table_state}, and a
+ *       new stream of the same process (a reconnect, whose routing was read before the reload) through the finished
+ *       reloads of the ledger.</li>
  * </ol>
  * A crash before the copy commits leaves the request {@code copying}: the target holds the old rows, some of the
  * tables' changes were let go with the checkpoint, and the next stream holds the tables' changes back from its first
@@ -317,7 +319,7 @@ final class Reloads implements AutoCloseable {
                     applier.commitPending();
                     confirm.run();
                     if (newTables.prepare(joining.get(), control)) {
-                        join(joining.get(), applier, confirm);
+                        join(joining.get(), applier);
                     }
                 }
             }
@@ -364,12 +366,10 @@ final class Reloads implements AutoCloseable {
      * copying, in one control transaction, so that a restart holds their changes back from its first message and
      * copies them; then routed, here and in the applier.
      */
-    private void join(NewTables.Joining joining, ChangeApplier applier, Runnable confirm) throws Exception {
+    private void join(NewTables.Joining joining, ChangeApplier applier) throws Exception {
         try (Connection t = scope.target().open("new tables")) {
             targetCatalog = new CatalogReader(t).read();
         }
-        applier.commitPending();
-        confirm.run();
         List<String> keys = joining.keys();
         ReloadLedger.Entry entry = inControlTransaction(() -> {
             TaskTables.record(control, scope.schema(), scope.task().name(), joining.tables());
