@@ -23,7 +23,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,9 +41,6 @@ final class FullLoad {
     private static final Duration PAUSE_POLL = Duration.ofMillis(500);
     private static final Logger log = LoggerFactory.getLogger(FullLoad.class);
 
-    /** duplicate_table, duplicate_object, invalid_table_definition ("multiple primary keys … are not allowed") */
-    private static final Set<String> ALREADY_THERE = Set.of("42P07", "42710", "42P16");
-
     private final PgConnector source;
     private final PgConnector target;
     private final TaskStore store;
@@ -57,8 +53,8 @@ final class FullLoad {
     /**
      * @param createdTables godwit created the target tables (DROP_AND_CREATE): a table copied as one unit is then
      *                      truncated and loaded with COPY FREEZE in the unit's own transaction, since nothing
-     *                      references it yet; otherwise the target keeps tables of its own, whose keys and indexes
-     *                      may already be there, and post-data leaves those as they are
+     *                      references it yet; otherwise the target may keep tables of its own, and a kept table that
+     *                      has indexes keeps its keys and indexes instead of the source's
      */
     FullLoad(PgConnector source, PgConnector target, TaskStore store, Map<String, TableCopy> tables,
              Map<String, SchemaScript.Group> postData, int parallelism, boolean createdTables) {
@@ -197,14 +193,13 @@ final class FullLoad {
             store.setTableState(t, tableKey, TableState.LOADED);
             SchemaScript.Group group = postData.get(tableKey);
             try (Statement s = t.createStatement()) {
-                if (group != null) {
+                if (group != null && !freezeSingleUnits && hasIndexes(t, tables.get(tableKey).targetRelation())) {
+                    log.info("{}: keeps the keys and indexes the target table has ({} statements of the source's left"
+                            + " out)", tableKey, group.statements().size());
+                } else if (group != null) {
                     for (SchemaScript.Statement statement : group.statements()) {
                         log.debug("{}: {}", tableKey, statement.description());
-                        if (freezeSingleUnits) {
-                            s.execute(statement.sql());
-                        } else {
-                            executeUnlessPresent(s, tableKey, statement);
-                        }
+                        s.execute(statement.sql());
                     }
                 }
                 s.execute("ANALYZE " + tables.get(tableKey).targetRelation());
@@ -221,21 +216,17 @@ final class FullLoad {
     }
 
     /**
-     * A table the target kept (TRUNCATE_BEFORE_LOAD, DO_NOTHING) may have its key or index already: the statement is
-     * tried under a savepoint, and one that finds its object there ("already exists", a second primary key) is left.
+     * A table the target kept (TRUNCATE_BEFORE_LOAD, DO_NOTHING) that has indexes is the target's own definition, which
+     * those modes keep; a table godwit created has none before its post-data (which commits whole with its state).
      */
-    private static void executeUnlessPresent(Statement s, String tableKey, SchemaScript.Statement statement)
-            throws SQLException {
-        s.execute("SAVEPOINT post_data");
-        try {
-            s.execute(statement.sql());
-            s.execute("RELEASE SAVEPOINT post_data");
-        } catch (SQLException e) {
-            if (!ALREADY_THERE.contains(e.getSQLState())) {
-                throw e;
+    private static boolean hasIndexes(Connection t, String relation) throws SQLException {
+        try (java.sql.PreparedStatement ps = t.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indrelid = ?::regclass)")) {
+            ps.setString(1, relation);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
             }
-            s.execute("ROLLBACK TO SAVEPOINT post_data");
-            log.info("{}: {} kept as the target has it ({})", tableKey, statement.description(), e.getMessage());
         }
     }
 
