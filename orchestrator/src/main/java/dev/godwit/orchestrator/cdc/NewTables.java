@@ -20,15 +20,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Tables created on the source after the task was planned that its selection rules match (a deploy's new table, an
@@ -49,7 +51,7 @@ import java.util.function.Supplier;
  * No change of the table is lost in between: before step 2 none is published, and whatever is published before the
  * copy's snapshot is in the copy.
  */
-final class NewTables {
+final class NewTables implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NewTables.class);
     private static final long LOOK_EVERY_SECONDS = 5;
 
@@ -64,34 +66,65 @@ final class NewTables {
     private final PgConnector source;
     private final PgConnector target;
     private final TaskStore store;
-    private final Supplier<Instant> clock;
-    private Instant lastLook = Instant.EPOCH;
-    private String fingerprint;
+    /** Looks on a thread of its own: planning again can take seconds on a large catalog, which the applier must not wait for. */
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "new-tables");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<Joining> found = new AtomicReference<>();
+    private final AtomicReference<GodwitException> refused = new AtomicReference<>();
+    private volatile String fingerprint;
     /** Tables left out ({@code ignore}) or waiting for their owner to publish them: said once per stream. */
-    private final Set<String> said = new HashSet<>();
+    private final Set<String> said = ConcurrentHashMap.newKeySet();
 
-    NewTables(Task task, PgConnector source, PgConnector target, TaskStore store, Supplier<Instant> clock) {
+    private NewTables(Task task, PgConnector source, PgConnector target, TaskStore store) {
         this.task = task;
         this.source = source;
         this.target = target;
         this.store = store;
-        this.clock = clock;
+    }
+
+    /** Looks for new tables every few seconds until closed. */
+    static NewTables start(Task task, PgConnector source, PgConnector target, TaskStore store) {
+        NewTables tables = new NewTables(task, source, target, store);
+        tables.thread.scheduleWithFixedDelay(tables::lookQuietly, LOOK_EVERY_SECONDS, LOOK_EVERY_SECONDS,
+                TimeUnit.SECONDS);
+        return tables;
     }
 
     /**
-     * The tables to join now: empty until it is time to look and the source's tables changed since the last look
-     * (or a table waits to be published).
+     * The tables found to join, once (called by the applier between source transactions).
      *
-     * @param control a connection to the target, where the task's tables are recorded
-     * @throws GodwitException when a new table is found and {@code cdc.ddl.createTable} is {@code stop}
+     * @throws GodwitException when a new table was found and {@code cdc.ddl.createTable} is {@code stop}
      */
-    Optional<Joining> look(Connection control) throws SQLException {
-        if (Duration.between(lastLook, clock.get()).toSeconds() < LOOK_EVERY_SECONDS) {
-            return Optional.empty();
+    Optional<Joining> take() {
+        GodwitException stop = refused.get();
+        if (stop != null) {
+            throw stop;
         }
-        lastLook = clock.get();
+        return Optional.ofNullable(found.getAndSet(null));
+    }
+
+    /** A look that fails (a server restarting, say) is made again at the next turn. */
+    private void lookQuietly() {
+        try {
+            if (found.get() == null && refused.get() == null) {
+                look().ifPresent(found::set);
+            }
+        } catch (GodwitException e) {
+            refused.set(e);
+        } catch (Exception e) {
+            log.warn("cdc: looking for new source tables: {} (looked at again in {} s)", e.getMessage(),
+                    LOOK_EVERY_SECONDS);
+            fingerprint = null;
+        }
+    }
+
+    /** The tables to join: empty unless the source's tables changed since the last look (or one waits to be published). */
+    private Optional<Joining> look() throws SQLException {
         String now;
-        try (Connection s = source.open("new tables")) {
+        try (Connection s = source.open("new tables"); Connection control = target.open("new tables")) {
             now = fingerprint(s);
             if (now.equals(fingerprint)) {
                 return Optional.empty();
@@ -231,6 +264,16 @@ final class NewTables {
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1) + "/" + rs.getLong(2);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -158,7 +158,7 @@ final class Reloads implements AutoCloseable {
         this.options = options;
         this.ledger = new ReloadLedger(scope.schema(), scope.task().name());
         this.store = new TaskStore(scope.schema(), scope.task().name());
-        this.newTables = new NewTables(scope.task(), scope.source(), scope.target(), store, Instant::now);
+        this.newTables = NewTables.start(scope.task(), scope.source(), scope.target(), store);
         // a stream started again by this process (a reconnect) may start short of a reload's sync position with a
         // routing read before that reload: the copy's changes are dropped here as after finish()
         for (ReloadLedger.Entry done : ledger.done(control)) {
@@ -313,8 +313,8 @@ final class Reloads implements AutoCloseable {
                     begin(next.get(), applier, confirm);
                     return;
                 }
-                Optional<NewTables.Joining> joining = newTables.look(control);
-                if (joining.isPresent()) {
+                Optional<NewTables.Joining> joining = newTables.take();
+                if (joining.isPresent() && !store.tableKeys(control).containsAll(joining.get().keys())) {
                     // the target DDL (a foreign key to a task table, say) must not wait for the applier's open group
                     applier.commitPending();
                     confirm.run();
@@ -537,6 +537,7 @@ final class Reloads implements AutoCloseable {
                 }
             }
         }
+        newTables.close();
         copier.shutdownNow();
         try {
             copier.awaitTermination(30, TimeUnit.SECONDS);
