@@ -48,6 +48,8 @@ import java.util.concurrent.TimeUnit;
 final class IndexFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IndexFollower.class);
     private static final long LOOK_EVERY_SECONDS = 10;
+    /** As for new tables: the first look, which plans the task again, leaves a stream's first seconds to the applier. */
+    private static final long FIRST_LOOK_AFTER_SECONDS = 30;
 
     /** An index to create on the target table {@code table} ({@code schema.name}) once the applier has reached {@code after}. */
     private record Pending(String schema, String table, String name, String sql, boolean concurrently, Lsn after) {
@@ -80,7 +82,7 @@ final class IndexFollower implements AutoCloseable {
     static IndexFollower start(Task task, PgConnector source, PgConnector target, ControlSchema schema) {
         IndexFollower follower = new IndexFollower(task, source, target, schema);
         if (task.settings().cdc().ddl().indexes() == DdlPolicy.Action.APPLY) {
-            follower.thread.scheduleWithFixedDelay(follower::lookQuietly, 0, LOOK_EVERY_SECONDS,
+            follower.thread.scheduleWithFixedDelay(follower::lookQuietly, FIRST_LOOK_AFTER_SECONDS, LOOK_EVERY_SECONDS,
                     TimeUnit.SECONDS);
         }
         return follower;

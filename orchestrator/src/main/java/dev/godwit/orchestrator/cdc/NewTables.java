@@ -54,6 +54,11 @@ import java.util.concurrent.atomic.AtomicReference;
 final class NewTables implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NewTables.class);
     private static final long LOOK_EVERY_SECONDS = 5;
+    /**
+     * The first look waits: it plans the task again, which a stream that has just started (often to catch up after a
+     * stop) should not share its CPU with; a table created meanwhile loses nothing by joining later.
+     */
+    private static final long FIRST_LOOK_AFTER_SECONDS = 30;
 
     /** Tables to join, with the target DDL that creates them. */
     record Joining(SchemaPlan planned, List<PlannedTable> tables, List<SchemaScript.Statement> ddl) {
@@ -88,7 +93,7 @@ final class NewTables implements AutoCloseable {
     /** Looks for new tables every few seconds until closed. */
     static NewTables start(Task task, PgConnector source, PgConnector target, TaskStore store) {
         NewTables tables = new NewTables(task, source, target, store);
-        tables.thread.scheduleWithFixedDelay(tables::lookQuietly, LOOK_EVERY_SECONDS, LOOK_EVERY_SECONDS,
+        tables.thread.scheduleWithFixedDelay(tables::lookQuietly, FIRST_LOOK_AFTER_SECONDS, LOOK_EVERY_SECONDS,
                 TimeUnit.SECONDS);
         return tables;
     }
