@@ -22,15 +22,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Plain indexes (not backing a key or constraint) created or dropped on the source's task tables while changes
@@ -61,11 +59,7 @@ final class IndexFollower implements AutoCloseable {
     private final ControlSchema schema;
     private final TaskStore store;
     private final SourceIndexes indexes;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "index-follower");
-        t.setDaemon(true);
-        return t;
-    });
+    private PeriodicLook looking;
     private String fingerprint;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
 
@@ -82,8 +76,8 @@ final class IndexFollower implements AutoCloseable {
     static IndexFollower start(Task task, PgConnector source, PgConnector target, ControlSchema schema) {
         IndexFollower follower = new IndexFollower(task, source, target, schema);
         if (task.settings().cdc().ddl().indexes() == DdlPolicy.Action.APPLY) {
-            follower.thread.scheduleWithFixedDelay(follower::lookQuietly, FIRST_LOOK_AFTER_SECONDS, LOOK_EVERY_SECONDS,
-                    TimeUnit.SECONDS);
+            follower.looking = PeriodicLook.start("index-follower", Duration.ofSeconds(FIRST_LOOK_AFTER_SECONDS),
+                    Duration.ofSeconds(LOOK_EVERY_SECONDS), follower::lookQuietly);
         }
         return follower;
     }
@@ -236,11 +230,8 @@ final class IndexFollower implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.shutdownNow();
-        try {
-            thread.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (looking != null) {
+            looking.close();
         }
     }
 }

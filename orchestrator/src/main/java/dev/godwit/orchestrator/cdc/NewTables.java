@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -27,9 +28,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -72,11 +70,7 @@ final class NewTables implements AutoCloseable {
     private final PgConnector target;
     private final TaskStore store;
     /** Looks on a thread of its own: planning again can take seconds on a large catalog, which the applier must not wait for. */
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "new-tables");
-        t.setDaemon(true);
-        return t;
-    });
+    private PeriodicLook looking;
     private final AtomicReference<Joining> found = new AtomicReference<>();
     private final AtomicReference<GodwitException> refused = new AtomicReference<>();
     private volatile String fingerprint;
@@ -93,8 +87,8 @@ final class NewTables implements AutoCloseable {
     /** Looks for new tables every few seconds until closed. */
     static NewTables start(Task task, PgConnector source, PgConnector target, TaskStore store) {
         NewTables tables = new NewTables(task, source, target, store);
-        tables.thread.scheduleWithFixedDelay(tables::lookQuietly, FIRST_LOOK_AFTER_SECONDS, LOOK_EVERY_SECONDS,
-                TimeUnit.SECONDS);
+        tables.looking = PeriodicLook.start("new-tables", Duration.ofSeconds(FIRST_LOOK_AFTER_SECONDS),
+                Duration.ofSeconds(LOOK_EVERY_SECONDS), tables::lookQuietly);
         return tables;
     }
 
@@ -274,11 +268,6 @@ final class NewTables implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.shutdownNow();
-        try {
-            thread.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        looking.close();
     }
 }

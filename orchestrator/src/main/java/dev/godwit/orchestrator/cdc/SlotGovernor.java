@@ -17,9 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -42,11 +39,7 @@ public final class SlotGovernor implements AutoCloseable {
     private final PgConnector target;
     private final TaskStore store;
     private final Consumer<String> stopRun;
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "slot-governor");
-        t.setDaemon(true);
-        return t;
-    });
+    private PeriodicLook poller;
     private final AtomicReference<GodwitException> failure = new AtomicReference<>();
     private volatile SlotVerdict.Level last = SlotVerdict.Level.HEALTHY;
     private volatile boolean loadPaused;
@@ -74,8 +67,7 @@ public final class SlotGovernor implements AutoCloseable {
         SlotGovernor governor = new SlotGovernor(task, source, target, store, stopRun);
         if (task.type().hasCdc()) {
             governor.check();
-            governor.poller.scheduleWithFixedDelay(governor::check, POLL.toMillis(), POLL.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            governor.poller = PeriodicLook.start("slot-governor", POLL, POLL, governor::check);
         }
         return governor;
     }
@@ -202,11 +194,8 @@ public final class SlotGovernor implements AutoCloseable {
     /** Stops watching; with the {@code stop} policy, drops the slot once no walsender holds it. */
     @Override
     public void close() {
-        poller.shutdownNow();
-        try {
-            poller.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (poller != null) {
+            poller.stop(Duration.ofSeconds(10));
         }
         if (dropOnClose) {
             dropSlot();
