@@ -3,20 +3,17 @@ package dev.godwit.orchestrator.cli;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
-import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.orchestrator.validate.Repair;
 import dev.godwit.orchestrator.validate.ReportPrinter;
-import dev.godwit.workers.pg.PgConnector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -35,16 +32,9 @@ final class RepairCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration hold = holdTimeout.value();
-        Task loaded = task.load();
-        ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
-        TaskStore store = new TaskStore(control, loaded.name());
-        PgConnector source = new PgConnector("source", loaded.source()).waitingForRestarts();
-        PgConnector target = new PgConnector("target", loaded.target()).waitingForRestarts();
-        TaskStore.TaskRow row;
-        try (Connection t = target.open("repair")) {
-            row = TaskStates.require(t, control, store, loaded);
-            control.install(t);
-        }
+        RecordedTask opened = RecordedTask.open(task.load(), "repair");
+        Task loaded = opened.task();
+        TaskStore.TaskRow row = opened.row();
         if (row.phase() == Phase.CUT_OVER || row.phase() == Phase.DONE) {
             throw new GodwitException(FailureKind.BAD_INPUT, "task '" + loaded.name() + "' is cut over: the target is"
                     + " the primary now, and copying source rows over it would undo the application's writes");
@@ -54,7 +44,7 @@ final class RepairCommand implements Callable<Integer> {
                     + " finished (phase " + row.phase() + "); 'godwit resume " + loaded.file() + "' finishes it");
         }
         boolean streams = loaded.type().hasCdc();
-        Repair.Result result = new Repair(loaded, source, target, control)
+        Repair.Result result = new Repair(loaded, opened.source(), opened.target(), opened.control())
                 .run(streams, streams && Owners.runsElsewhere(row), hold);
         PrintWriter out = spec.commandLine().getOut();
         if (result.chunks() == 0 && result.notRepaired().isEmpty()) {

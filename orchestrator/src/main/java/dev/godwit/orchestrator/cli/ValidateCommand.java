@@ -3,14 +3,12 @@ package dev.godwit.orchestrator.cli;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
-import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.orchestrator.validate.ReportPrinter;
 import dev.godwit.orchestrator.validate.TaskValidation;
 import dev.godwit.orchestrator.validate.ValidationReport;
-import dev.godwit.workers.pg.PgConnector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +16,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,23 +45,16 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration hold = holdTimeout.value();
-        Task loaded = task.load();
-        ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
-        TaskStore store = new TaskStore(control, loaded.name());
-        PgConnector source = new PgConnector("source", loaded.source()).waitingForRestarts();
-        PgConnector target = new PgConnector("target", loaded.target()).waitingForRestarts();
-        TaskStore.TaskRow row;
-        try (Connection t = target.open("validate")) {
-            row = TaskStates.require(t, control, store, loaded);
-            control.install(t); // a task started by an older godwit lacks the validation tables
-        }
+        RecordedTask opened = RecordedTask.open(task.load(), "validate");
+        Task loaded = opened.task();
+        TaskStore.TaskRow row = opened.row();
         if (row.phase().compareTo(Phase.FULL_LOAD_DONE) < 0 && loaded.type().hasFullLoad()) {
             throw new GodwitException(FailureKind.BAD_INPUT, "the full load of task '" + loaded.name() + "' is not finished"
                     + " (phase " + row.phase() + "): there is nothing complete to compare yet; 'godwit resume "
                     + loaded.file() + "' finishes it");
         }
         boolean streams = loaded.type().hasCdc() && row.phase() != Phase.CUT_OVER && row.phase() != Phase.DONE;
-        ValidationReport report = new TaskValidation(loaded, source, target, control)
+        ValidationReport report = new TaskValidation(loaded, opened.source(), opened.target(), opened.control())
                 .run(content || loaded.settings().validation().contentHash(), tables, streams,
                         streams && Owners.runsElsewhere(row), hold);
         PrintWriter out = spec.commandLine().getOut();
