@@ -31,7 +31,7 @@ final class SettingsParser {
     private static final List<String> CUTOVER_KEYS = List.of("maxLag", "catchUpTimeout", "keepReplication", "fenceSql",
             "unfenceSql", "validate");
     private static final List<String> CDC_KEYS = List.of("startPosition", "heartbeatInterval", "allowAdditiveDdl",
-            "stopAt", "ddl");
+            "stopAt", "ddl", "applyParallelism");
     private static final List<String> VALIDATION_KEYS = List.of("enabled", "contentHash", "threadCount",
             "partitionSize", "failureMaxCount");
     private static final List<String> SLOT_KEYS = List.of("maxRetainedWal", "onBudget");
@@ -242,7 +242,10 @@ final class SettingsParser {
             }
             return at;
         });
-        return new CdcSettings(start.or(d::startPosition), heartbeat, ddl, stopAt.or(d::stopAt));
+        OptionalLong lanes = doc.integer(node.get("applyParallelism"), Doc.child(path, "applyParallelism"), 1,
+                CdcSettings.MAX_APPLY_PARALLELISM);
+        return new CdcSettings(start.or(d::startPosition), heartbeat, ddl, stopAt.or(d::stopAt),
+                lanes.isPresent() ? java.util.OptionalInt.of((int) lanes.getAsLong()) : d.applyParallelism());
     }
 
     private DdlPolicy ddl(JsonNode node, String path, DdlPolicy d) {

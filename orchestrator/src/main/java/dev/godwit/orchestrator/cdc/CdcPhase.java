@@ -12,9 +12,11 @@ import dev.godwit.orchestrator.state.ControlSourceColumns;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.catalog.CatalogReader;
 import dev.godwit.workers.catalog.SourceCatalog;
+import dev.godwit.workers.cdc.apply.Applier;
 import dev.godwit.workers.cdc.apply.ApplyOptions;
 import dev.godwit.workers.cdc.apply.ApplyTarget;
 import dev.godwit.workers.cdc.apply.ChangeApplier;
+import dev.godwit.workers.cdc.apply.ParallelApplier;
 import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
 import dev.godwit.workers.cdc.stream.ChangeStream;
 import dev.godwit.workers.cdc.stream.ChangeStreamException;
@@ -52,6 +54,8 @@ import java.util.function.Supplier;
 public final class CdcPhase {
     private static final Logger log = LoggerFactory.getLogger(CdcPhase.class);
     private static final Duration POLL = Duration.ofMillis(500);
+    /** Parallel apply moves its checkpoint between messages: an idle stream is looked at sooner. */
+    private static final Duration LANE_POLL = Duration.ofMillis(50);
     private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
     private static final Duration IDLE_RECORD_EVERY = Duration.ofSeconds(2);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -76,6 +80,8 @@ public final class CdcPhase {
     private boolean streamedSinceFailure;
     /** Which apply mode the log last named; said once, not at every reconnect. */
     private Boolean replicaLogged;
+    /** How many apply connections the log last named. */
+    private Integer lanesLogged;
 
     public CdcPhase(Task task, PgConnector source, PgConnector target, ControlSchema control,
                     Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing, Lsn startIfNoCheckpoint) {
@@ -202,11 +208,10 @@ public final class CdcPhase {
                     .withDdl(task.settings().cdc().ddl()).withSourceColumns(new SourceCatalogColumns(source,
                             new ControlSourceColumns(this.control, task.name()), new TaskStore(this.control, task.name())))
                     .withErrorPolicy(task.settings().errorPolicy());
-            ChangeApplier applier = new ChangeApplier(t, routing, checkpoint, options,
-                    new ControlApplyExceptions(this.control, task.name()));
             StreamOptions streamOptions = StreamOptions.of(task.settings().slotName(), task.settings().publicationName(), start)
                     .withIdleAcknowledgement(true);
-            try (ChangeStream stream = ChangeStream.open(source, streamOptions);
+            try (Applier applier = applier(t, replica, checkpoint, control, options);
+                 ChangeStream stream = ChangeStream.open(source, streamOptions);
                  Heartbeat heartbeat = Heartbeat.start(source, task.settings().cdc().heartbeatInterval());
                  IndexFollower indexes = reloadScope == null ? null : IndexFollower.start(task, source, target, this.control);
                  Reloads reloads = reloadScope == null ? null : new Reloads(reloadScope, control, options)) {
@@ -222,7 +227,7 @@ public final class CdcPhase {
                 StreamEvent held = null;
                 while (true) {
                     Lsn walEnd = stream.serverWalEnd(); // read before the queue is seen empty (see ApplyHold)
-                    StreamEvent event = held != null ? held : stream.poll(POLL);
+                    StreamEvent event = held != null ? held : stream.poll(applier instanceof ParallelApplier ? LANE_POLL : POLL);
                     held = null;
                     if (event == null) {
                         applier.commitPending();
@@ -233,18 +238,19 @@ public final class CdcPhase {
                                 lastIdle = Instant.now();
                             }
                             if (stream.queued() == 0 && hold.reachedWhileIdle(walEnd)) {
+                                applier.drain();
                                 hold.pause(stop);
                             }
                         }
                     } else if (event.message() instanceof PgOutputMessage.Begin begin && stopPoint.after(begin)) {
-                        applier.commitPending();
+                        applier.drain();
                         confirm(stream, applier);
                         log.info("cdc: stop point {} reached: applied every transaction committed up to it (the next"
                                 + " commits at {}, {})", stopPoint.current().orElseThrow(), begin.finalLsn(),
                                 begin.commitTime());
                         return Outcome.STOP_POINT;
                     } else if (event.message() instanceof PgOutputMessage.Begin begin && hold.holds(begin.finalLsn())) {
-                        applier.commitPending();
+                        applier.drain();
                         confirm(stream, applier);
                         hold.pause(stop);
                         held = event; // applied once the hold is released
@@ -277,14 +283,14 @@ public final class CdcPhase {
                             return Outcome.CAUGHT_UP;
                         }
                         if (event == null && stopPoint.reached(done)) {
-                            applier.commitPending();
+                            applier.drain();
                             confirm(stream, applier);
                             log.info("cdc: stop point {} reached: everything committed up to it is applied (at {})",
                                     stopPoint.current().orElseThrow(), done);
                             return Outcome.STOP_POINT;
                         }
                         if (stop.getAsBoolean()) {
-                            applier.commitPending();
+                            applier.drain();
                             confirm(stream, applier);
                             log.info("cdc: stopped after applying up to {}", applier.stats().lastCommittedEndLsn());
                             return Outcome.STOPPED;
@@ -318,7 +324,47 @@ public final class CdcPhase {
         return idle;
     }
 
-    private static void confirm(ChangeStream stream, ChangeApplier applier) {
+    /**
+     * The applier for this stream: on {@code cdc.applyParallelism} connections when that is more than one and every
+     * one of them runs in replica mode (foreign keys unchecked, so rows may land in another order than the source's);
+     * else on {@code t} alone, in source order.
+     */
+    private Applier applier(Connection t, boolean replica, ControlCheckpoint checkpoint, Connection control,
+                            ApplyOptions options) throws SQLException {
+        ControlApplyExceptions exceptions = new ControlApplyExceptions(this.control, task.name());
+        int lanes = task.settings().cdc().applyParallelism(task.settings().parallelism());
+        if (lanes > 1 && replica) {
+            List<Connection> connections = new java.util.ArrayList<>(List.of(t));
+            try {
+                for (int i = 1; i < lanes; i++) {
+                    Connection lane = target.open("cdc apply " + i);
+                    connections.add(lane);
+                    if (!ReplicaMode.enable(lane)) {
+                        throw new SQLException("replica mode refused on a second connection", "42501");
+                    }
+                }
+            } catch (SQLException e) {
+                for (Connection c : connections.subList(1, connections.size())) {
+                    c.close();
+                }
+                log.warn("cdc: applying on one connection: {}", e.getMessage());
+                return new ChangeApplier(t, routing, checkpoint, options, exceptions);
+            }
+            if (!Integer.valueOf(lanes).equals(lanesLogged)) {
+                lanesLogged = lanes;
+                log.info("cdc: applying on {} target connections; transactions that touch the same rows commit in"
+                        + " source order", lanes);
+            }
+            return new ParallelApplier(connections, routing, checkpoint, control, options, exceptions);
+        }
+        if (lanes > 1 && !Integer.valueOf(1).equals(lanesLogged)) {
+            lanesLogged = 1;
+            log.info("cdc: applying on one connection: parallel apply needs replica mode on the target");
+        }
+        return new ChangeApplier(t, routing, checkpoint, options, exceptions);
+    }
+
+    private static void confirm(ChangeStream stream, Applier applier) {
         Lsn done = applier.stats().lastCommittedEndLsn();
         if (done.isValid()) {
             stream.confirm(done);
@@ -351,7 +397,7 @@ public final class CdcPhase {
         }
     }
 
-    private void report(ChangeStream stream, ChangeApplier applier, Connection control, long transactions, long changes,
+    private void report(ChangeStream stream, Applier applier, Connection control, long transactions, long changes,
                         Duration over) throws SQLException {
         Lsn applied = applier.stats().lastCommittedEndLsn();
         Optional<Instant> commit = applier.stats().lastCommitTime();

@@ -10,6 +10,7 @@ import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.catalog.CatalogReader;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.cdc.apply.ApplyOptions;
+import dev.godwit.workers.cdc.apply.Applier;
 import dev.godwit.workers.cdc.apply.ChangeApplier;
 import dev.godwit.workers.cdc.apply.Checkpoint;
 import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
@@ -304,7 +305,7 @@ final class Reloads implements AutoCloseable {
      *
      * @param confirm confirms to the slot what the applier has committed
      */
-    void between(ChangeApplier applier, Runnable confirm) throws Exception {
+    void between(Applier applier, Runnable confirm) throws Exception {
         if (active == null) {
             if (Duration.between(lastPoll, Instant.now()).compareTo(POLL) >= 0) {
                 lastPoll = Instant.now();
@@ -316,7 +317,7 @@ final class Reloads implements AutoCloseable {
                 Optional<NewTables.Joining> joining = newTables.take();
                 if (joining.isPresent() && !store.tableKeys(control).containsAll(joining.get().keys())) {
                     // the target DDL (a foreign key to a task table, say) must not wait for the applier's open group
-                    applier.commitPending();
+                    applier.drain();
                     confirm.run();
                     if (newTables.prepare(joining.get(), control)) {
                         join(joining.get(), applier);
@@ -339,7 +340,7 @@ final class Reloads implements AutoCloseable {
         }
     }
 
-    private void begin(ReloadLedger.Entry entry, ChangeApplier applier, Runnable confirm) throws Exception {
+    private void begin(ReloadLedger.Entry entry, Applier applier, Runnable confirm) throws Exception {
         List<PlannedTable> tables = tables(entry.tables());
         Optional<String> problem = tables.size() < entry.tables().size()
                 ? Optional.of("not tables of this task: " + entry.tables().stream().filter(k -> tables.stream()
@@ -352,7 +353,7 @@ final class Reloads implements AutoCloseable {
             log.warn("reload {} of {} refused: {}", entry.id(), entry.tables(), problem.get());
             return;
         }
-        applier.commitPending(); // the copy's TRUNCATE must not wait for the applier's open group
+        applier.drain(); // the copy's TRUNCATE must not wait for the applier's open group
         confirm.run();
         inControlTransaction(() -> {
             markCopying(entry);
@@ -366,7 +367,7 @@ final class Reloads implements AutoCloseable {
      * copying, in one control transaction, so that a restart holds their changes back from its first message and
      * copies them; then routed, here and in the applier.
      */
-    private void join(NewTables.Joining joining, ChangeApplier applier) throws Exception {
+    private void join(NewTables.Joining joining, Applier applier) throws Exception {
         try (Connection t = scope.target().open("new tables")) {
             targetCatalog = new CatalogReader(t).read();
         }
@@ -434,11 +435,11 @@ final class Reloads implements AutoCloseable {
         }));
     }
 
-    private void finish(ChangeApplier applier, Runnable confirm) throws Exception {
+    private void finish(Applier applier, Runnable confirm) throws Exception {
         Active a = active;
         ReloadLedger.Entry entry = a.entry;
         try (ReloadCopy.Copied copied = awaitCopy(a)) {
-            applier.commitPending(); // its checkpoint now covers every held-back transaction
+            applier.drain(); // its checkpoint now covers every held-back transaction
             confirm.run();
             long applied = 0;
             boolean after = false;

@@ -62,6 +62,14 @@ CREATE TABLE IF NOT EXISTS ${schema}.checkpoint (
     updated_at   timestamptz NOT NULL DEFAULT now()
 );
 
+-- parallel apply: the source transactions committed on the target above the checkpoint (by the commit LSN of their
+-- Begin), each written in the target transaction that applied it; forgotten once the checkpoint passes them
+CREATE TABLE IF NOT EXISTS ${schema}.applied_transaction (
+    task        text NOT NULL REFERENCES ${schema}.task (name) ON DELETE CASCADE,
+    commit_lsn  pg_lsn NOT NULL,
+    PRIMARY KEY (task, commit_lsn)
+);
+
 -- what happened, for status and the final report
 CREATE TABLE IF NOT EXISTS ${schema}.event (
     id       bigserial PRIMARY KEY,

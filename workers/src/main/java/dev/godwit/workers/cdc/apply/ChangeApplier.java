@@ -54,7 +54,7 @@ import java.util.function.Function;
  * <p>After any exception the target transaction is rolled back and the applier refuses further messages: start a new
  * one (from the checkpoint) on a fresh replication stream. Not thread-safe.
  */
-public final class ChangeApplier {
+public final class ChangeApplier implements Applier {
 
     /** Values waiting in the pipeline, at most (PgJDBC holds them until the batch is sent). */
     private static final long PIPELINE_BYTES = 8L << 20;
@@ -104,6 +104,7 @@ public final class ChangeApplier {
      * @throws SQLException with the table, operation, source commit LSN and key in its message; the target
      *                      transaction has then been rolled back and this applier is closed for business
      */
+    @Override
     public void accept(Lsn walPosition, PgOutputMessage message) throws SQLException {
         if (failed) {
             throw new IllegalStateException("the applier failed earlier; restart from the checkpoint");
@@ -154,6 +155,7 @@ public final class ChangeApplier {
     }
 
     /** Commits an open group of source transactions now (when the stream is idle); nothing when none is open. */
+    @Override
     public void commitPending() throws SQLException {
         try {
             group.commitPending();
@@ -163,6 +165,63 @@ public final class ChangeApplier {
         }
     }
 
+    /** The same as {@link #commitPending()}: one connection commits in source order. */
+    @Override
+    public void drain() throws SQLException {
+        commitPending();
+    }
+
+    /** Commits what a Relation message outside any open group changed on the target (a skipped transaction's). */
+    void settle() throws SQLException {
+        try {
+            group.settle();
+        } catch (SQLException | RuntimeException e) {
+            abort(e);
+            throw e;
+        }
+    }
+
+    /** Nothing to release: the caller owns the connection (an open target transaction ends with it). */
+    @Override
+    public void close() {
+    }
+
+    /** How the changes of a routed relation are keyed, for parallel apply; empty when it is not routed. */
+    Optional<KeyShape> keyShape(long relationId) throws SQLException {
+        TableApplier table = tables.get(relationId);
+        return table == null ? Optional.empty() : Optional.of(KeyShape.of(table));
+    }
+
+    /** The relation last received under {@code relationId}, with the target its changes go to (empty: not routed). */
+    Optional<Routed> routed(long relationId) {
+        return relations.get(relationId).map(r -> new Routed(r,
+                Optional.ofNullable(tables.get(relationId)).map(TableApplier::target)));
+    }
+
+    /** A relation and where its changes go, as one applier settled it, for others to {@link #follow}. */
+    record Routed(Relation relation, Optional<ApplyTarget> target) {
+    }
+
+    /** Takes a relation as another applier on the same target settled it, without looking at the target again. */
+    void follow(Routed routed) throws SQLException {
+        relations.put(routed.relation());
+        TableApplier old = tables.remove(routed.relation().relationId());
+        if (old != null) {
+            pipeline.flush();
+            old.close();
+        }
+        if (routed.target().isPresent()) {
+            tables.put(routed.relation().relationId(), new TableApplier(conn, routed.relation(),
+                    routed.target().get(), options.conflicts().updateOnInsertConflict(), pipeline::flush));
+        }
+    }
+
+    /** The relation ids received so far. */
+    java.util.Set<Long> relationIds() {
+        return relations.all().stream().map(Relation::relationId).collect(java.util.stream.Collectors.toSet());
+    }
+
+    @Override
     public ApplyStats stats() {
         TransactionGroup.Progress progress = group.progress();
         ChangeResults.Rows rows = results.rows();
@@ -207,6 +266,7 @@ public final class ChangeApplier {
      * Asks the routing again for the relations it did not route when their Relation message came: a table that
      * joined the task since (the source sends a relation's shape once per stream, so it is not sent again).
      */
+    @Override
     public void routeAgain() throws SQLException {
         for (Relation relation : relations.all()) {
             if (!tables.containsKey(relation.relationId())) {

@@ -4,10 +4,16 @@ import dev.godwit.workers.pg.Lsn;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Set;
 
 /**
  * Where the applier records how far it got: the end LSN of the last source transaction applied, written on the
  * target in the same transaction as that transaction's changes, so data and position commit or vanish together.
+ *
+ * <p>Parallel apply ({@link ParallelApplier}) commits source transactions out of source order on several
+ * connections, so one position cannot say what is applied: see {@link ParallelCheckpoint}. After a
+ * crash, a source transaction has been applied exactly when it commits below the checkpoint or its commit LSN is
+ * recorded above it ({@link #appliedAbove}); a serial applier honours that too.
  */
 public interface Checkpoint {
 
@@ -22,4 +28,12 @@ public interface Checkpoint {
      * read once when the applier starts.
      */
     Lsn current() throws SQLException;
+
+    /**
+     * The commit LSNs ({@code Begin.finalLsn}) of source transactions committed on the target above
+     * {@link #current()} by parallel apply, read once when the applier starts.
+     */
+    default Set<Lsn> appliedAbove() throws SQLException {
+        return Set.of();
+    }
 }

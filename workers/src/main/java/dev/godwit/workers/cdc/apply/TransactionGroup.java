@@ -17,7 +17,8 @@ import java.util.Optional;
  * at start is skipped whole. That is the same as "end LSN ≤ checkpoint": commit records do not overlap, so for the
  * checkpointed transaction C, finalLsn(C) &lt; end(C) = checkpoint; any transaction T that committed earlier has
  * end(T) ≤ finalLsn(C) &lt; checkpoint; any later one starts its commit record at or after end(C), so
- * finalLsn(T) ≥ checkpoint. Per-change LSNs are never used for this.
+ * finalLsn(T) ≥ checkpoint. Per-change LSNs are never used for this. A transaction that parallel apply recorded as
+ * committed above the checkpoint ({@link Checkpoint#appliedAbove()}) is skipped too.
  *
  * <p>With {@code maxTransactionsPerCommit > 1}, up to that many source transactions share one target transaction, and
  * the checkpoint written is the end LSN of the last of them: all of them commit, or none, so resuming from that
@@ -31,6 +32,8 @@ final class TransactionGroup {
     private final ApplyOptions options;
     private final StatementPipeline pipeline;
     private final Lsn startCheckpoint;
+    /** Source transactions committed above the checkpoint by parallel apply (see {@link ParallelCheckpoint}). */
+    private final java.util.Set<Lsn> appliedAbove;
 
     private Begin current;
     private boolean skipping;
@@ -52,6 +55,7 @@ final class TransactionGroup {
         this.options = options;
         this.pipeline = pipeline;
         this.startCheckpoint = checkpoint.current();
+        this.appliedAbove = checkpoint.appliedAbove();
         this.lastCommittedEndLsn = startCheckpoint;
     }
 
@@ -61,7 +65,7 @@ final class TransactionGroup {
             throw new SQLException("Begin of xid " + begin.xid() + " at " + walPosition + " inside the transaction"
                     + " that commits at " + (current != null ? current.finalLsn() : "(skipped)"), "08P01");
         }
-        if (begin.finalLsn().isBefore(startCheckpoint)) {
+        if (begin.finalLsn().isBefore(startCheckpoint) || appliedAbove.contains(begin.finalLsn())) {
             skipping = true; // applied before the restart (see the class comment)
             return;
         }
@@ -105,6 +109,17 @@ final class TransactionGroup {
         groupTransactions = 0;
         lastCommittedEndLsn = groupEndLsn;
         lastCommitTime = groupCommitTime;
+    }
+
+    /**
+     * Commits what the target transaction holds outside any source transaction (what a Relation message of a skipped
+     * transaction changed on the target), when no group is open.
+     */
+    void settle() throws SQLException {
+        if (current == null && !skipping && groupTransactions == 0) {
+            pipeline.flush();
+            conn.commit();
+        }
     }
 
     /** Whether the open source transaction is one the checkpoint already covers. */
