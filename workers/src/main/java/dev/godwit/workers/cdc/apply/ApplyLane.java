@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 final class ApplyLane implements AutoCloseable {
     private static final int QUEUE = 32;
     /** An open group is committed after this long without work. */
-    private static final long IDLE_COMMIT_MILLIS = 5;
+    private static final long IDLE_COMMIT_MILLIS = 20;
     private static final long OFFER_SLICE_MILLIS = 50;
 
     /** A source transaction given to a lane: the order in which it was given, and where it commits. */
@@ -47,6 +47,13 @@ final class ApplyLane implements AutoCloseable {
     interface Work {
         void run(ChangeApplier applier) throws Exception;
     }
+
+    /** Work done on the lane's thread that answers. */
+    interface Call<T> {
+        T apply(ChangeApplier applier) throws Exception;
+    }
+
+    private static final Work NOTHING = applier -> { };
 
     private final int index;
     private final Connection connection;
@@ -114,12 +121,12 @@ final class ApplyLane implements AutoCloseable {
     }
 
     /** Runs {@code work} on the lane's thread after what was queued before it. */
-    <T> CompletableFuture<T> call(java.util.function.Function<ChangeApplier, T> work) throws SQLException {
+    <T> CompletableFuture<T> call(Call<T> work) throws SQLException {
         CompletableFuture<T> result = new CompletableFuture<>();
         put(applier -> {
             try {
                 result.complete(work.apply(applier));
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 result.completeExceptionally(e);
                 throw e;
             }
@@ -142,9 +149,10 @@ final class ApplyLane implements AutoCloseable {
         }
     }
 
-    /** Asks the lane to commit its open group as soon as it has nothing queued. */
+    /** Asks the lane to commit its open group as soon as it has nothing queued (waking it if it waits for work). */
     void nudge() {
         nudged = true;
+        queue.offer(NOTHING);
     }
 
     /** The sequence number of the newest transaction this lane committed. */

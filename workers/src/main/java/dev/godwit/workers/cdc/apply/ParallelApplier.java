@@ -215,20 +215,18 @@ public final class ParallelApplier implements Applier {
 
     private void finish(Commit commit) throws SQLException {
         if (skip) {
-            skippedTransactions++;
-            if (alone) { // the lane skips it too, but takes its relations
-                drainLanes();
-                lanes.get(0).give(null, buffer);
-                await(lanes.get(0).call(applier -> {
-                    try {
-                        applier.settle();
-                        return null;
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }));
-                follow(relations.keySet());
+            if (!alone) {
+                skippedTransactions++;
+                return;
             }
+            // lane 0 skips it too (and counts it), but takes its relations
+            drainLanes();
+            lanes.get(0).give(null, buffer);
+            await(lanes.get(0).call(applier -> {
+                applier.settle();
+                return null;
+            }));
+            follow(relations.keySet());
             return;
         }
         ApplyLane.Given given = new ApplyLane.Given(nextSeq++, begin.finalLsn(), commit.endLsn(), commit.commitTime());
@@ -325,19 +323,15 @@ public final class ParallelApplier implements Applier {
     private record Settled(List<ChangeApplier.Routed> routed, Map<Long, KeyShape> shapes) {
     }
 
-    private static Settled settle(ChangeApplier applier, List<Long> ids) {
-        try {
-            List<ChangeApplier.Routed> routed = new ArrayList<>();
-            Map<Long, KeyShape> shapes = new HashMap<>();
-            for (long id : ids) {
-                applier.routed(id).ifPresent(routed::add);
-                Optional<KeyShape> shape = applier.keyShape(id);
-                shape.ifPresent(s -> shapes.put(id, s));
-            }
-            return new Settled(routed, shapes);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+    private static Settled settle(ChangeApplier applier, List<Long> ids) throws SQLException {
+        List<ChangeApplier.Routed> routed = new ArrayList<>();
+        Map<Long, KeyShape> shapes = new HashMap<>();
+        for (long id : ids) {
+            applier.routed(id).ifPresent(routed::add);
+            Optional<KeyShape> shape = applier.keyShape(id);
+            shape.ifPresent(s -> shapes.put(id, s));
         }
+        return new Settled(routed, shapes);
     }
 
     @Override
@@ -371,18 +365,14 @@ public final class ParallelApplier implements Applier {
         drainLanes();
         List<Long> before = List.copyOf(shapes.keySet());
         Set<Long> routed = await(lanes.get(0).call(applier -> {
-            try {
-                applier.routeAgain();
-                Set<Long> ids = new java.util.HashSet<>();
-                for (long id : applier.relationIds()) {
-                    if (applier.routed(id).flatMap(ChangeApplier.Routed::target).isPresent() && !before.contains(id)) {
-                        ids.add(id);
-                    }
+            applier.routeAgain();
+            Set<Long> ids = new java.util.HashSet<>();
+            for (long id : applier.relationIds()) {
+                if (applier.routed(id).flatMap(ChangeApplier.Routed::target).isPresent() && !before.contains(id)) {
+                    ids.add(id);
                 }
-                return ids;
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
             }
+            return ids;
         }));
         follow(routed);
     }
@@ -469,12 +459,10 @@ public final class ParallelApplier implements Applier {
                 Thread.currentThread().interrupt();
                 throw new SQLException("interrupted while waiting for apply lane 0", "57014", e);
             } catch (ExecutionException e) {
-                Throwable cause = e.getCause() instanceof IllegalStateException ise && ise.getCause() != null
-                        ? ise.getCause() : e.getCause();
-                if (cause instanceof SQLException se) {
+                if (e.getCause() instanceof SQLException se) {
                     throw se;
                 }
-                throw new SQLException("apply lane 0 failed: " + cause.getMessage(), cause);
+                throw new SQLException("apply lane 0 failed: " + e.getCause().getMessage(), e.getCause());
             }
         }
     }
