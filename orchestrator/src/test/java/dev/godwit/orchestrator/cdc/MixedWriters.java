@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * single session decides: what parallel apply must reorder only where nothing can tell. Each session mixes rows of
  * its own ({@code ledger}, disjoint keys), rows every session updates ({@code hot}, ten of them), parents and children
  * tied by a foreign key with cascades (inserted together, a parent's key changed, a parent deleted with its children),
- * primary-key updates, two unique values swapped through a third, a table without a key, and a TRUNCATE of
- * {@code scratch} now and then (refilled in the same transaction).
+ * primary-key updates, two unique values swapped through a third, a table without a key, and, once allowed, a
+ * TRUNCATE of {@code scratch} now and then (refilled in the same transaction).
  */
 final class MixedWriters implements AutoCloseable {
     static final String SCHEMA = """
@@ -44,8 +44,17 @@ final class MixedWriters implements AutoCloseable {
     static final List<String> TABLES = List.of("ledger", "hot", "parents", "children", "uniq", "bag", "scratch",
             "markers");
 
+    /** Each session pauses up to this long between transactions, so that a backlog stays within a test's patience. */
+    private static final int MAX_PAUSE_MILLIS = 8;
+
     private final TestDatabase db;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    /**
+     * TRUNCATE is not MVCC-safe: a table truncated after the full load's snapshot looks empty to the copy, and the
+     * changes the source made to its old rows before the TRUNCATE then find none on the target. So the writers
+     * truncate only once the test allows it, after the load.
+     */
+    private final AtomicBoolean truncates = new AtomicBoolean();
     private final AtomicLong transactions = new AtomicLong();
     private final List<Thread> threads = new ArrayList<>();
     private volatile Throwable failure;
@@ -114,7 +123,7 @@ final class MixedWriters implements AutoCloseable {
                         }
                         case 10 -> s.execute("INSERT INTO ledger VALUES (" + nextId + ", " + writer + ", 1, 'new')");
                         default -> {
-                            if (random.nextInt(10) == 0) {
+                            if (truncates.get() && random.nextInt(10) == 0) {
                                 s.execute("TRUNCATE scratch; INSERT INTO scratch SELECT g, 'w" + writer
                                         + "' FROM generate_series(1, 20) g");
                             } else {
@@ -126,6 +135,7 @@ final class MixedWriters implements AutoCloseable {
                     nextId++;
                     c.commit();
                     transactions.incrementAndGet();
+                    Thread.sleep(random.nextInt(MAX_PAUSE_MILLIS));
                 } catch (SQLException e) {
                     c.rollback();
                     if (!retryable(e)) {
@@ -133,9 +143,14 @@ final class MixedWriters implements AutoCloseable {
                     }
                 }
             }
-        } catch (SQLException e) {
+        } catch (SQLException | InterruptedException e) {
             failure = e;
         }
+    }
+
+    /** From now on, some transactions truncate {@code scratch} (see {@link #truncates}). */
+    void allowTruncate() {
+        truncates.set(true);
     }
 
     /** Sessions meet on the same rows: a deadlock or a serialization failure is retried, as an application would. */

@@ -49,6 +49,7 @@ class ParallelApplyIT {
             try {
                 for (int i = 0; i < 20; i++) {
                     Godwit.awaitLogCount(dir, STREAMING, i + 1, Duration.ofSeconds(120));
+                    writers.allowTruncate(); // the load is done (see MixedWriters)
                     writers.awaitTransactions(writers.transactions() + 20 + random.nextInt(120),
                             Duration.ofSeconds(60));
                     godwit.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
