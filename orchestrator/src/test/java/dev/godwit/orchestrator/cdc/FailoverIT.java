@@ -63,9 +63,13 @@ class FailoverIT {
         source.execute("SELECT pg_create_physical_replication_slot('standby1', true)");
         PgServer standby = lab.standbyOf(primary, "standby1", Map.of("hot_standby_feedback", "on",
                 "sync_replication_slots", "on"));
-        source.execute("ALTER SYSTEM SET synchronized_standby_slots = 'standby1'", "SELECT pg_reload_conf()");
         await("the standby streams through its slot", Duration.ofSeconds(60), () -> "true".equals(
                 source.value("SELECT active::text FROM pg_replication_slots WHERE slot_name = 'standby1'")));
+        CliRun unnamed = CliRun.of("preflight", task.toString());
+        assertTrue(unnamed.out().contains("synchronized_standby_slots is empty: godwit may receive and apply changes"
+                + " before the standby has them") && unnamed.out().contains("synchronized_standby_slots = 'standby1'"),
+                "the fix names the standby's slot:\n" + unnamed);
+        source.execute("ALTER SYSTEM SET synchronized_standby_slots = 'standby1'", "SELECT pg_reload_conf()");
         CliRun ready = CliRun.of("preflight", task.toString());
         assertTrue(!ready.out().contains("source.failover"), "nothing is missing any more:\n" + ready);
 
@@ -111,6 +115,21 @@ class FailoverIT {
         } finally {
             godwit.destroyForcibly();
         }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aFailoverSlotOnASourceOlderThan17IsAPreflightBlockerNamingTheVersionAndNothingIsCreated(PgLab lab)
+            throws Exception {
+        TestDatabase source = lab.newDatabase(13);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE items (id int PRIMARY KEY)");
+        Path task = CdcTasks.write(dir, "old", source, target, SETTINGS);
+        CliRun start = CliRun.of("start", task.toString());
+        assertEquals(ExitCodes.PREFLIGHT_BLOCKERS, start.exitCode(), start::toString);
+        assertTrue(start.out().contains("[source.failover_version]") && start.out().contains("the source runs"
+                + " PostgreSQL 13: failover slots need PostgreSQL 17 or later"), start.out());
+        assertEquals("0", source.value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'godwit_old'"));
     }
 
     /** Whether the standby holds a persisted, synchronised copy of the slot confirmed at or past {@code lsn}. */
