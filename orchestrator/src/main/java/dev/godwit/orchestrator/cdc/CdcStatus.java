@@ -31,8 +31,8 @@ import java.util.Optional;
  */
 public record CdcStatus(Optional<Lsn> checkpoint, Optional<Instant> lastCommit, Optional<Lsn> sourcePosition,
                         Optional<Long> lagBytes, Optional<Long> lagSeconds, Optional<SlotInspector.SlotState> slot,
-                        Optional<Boolean> slotFailover, Optional<Double> transactionsPerSecond, Optional<Double> changesPerSecond,
-                        Optional<Instant> rateAt, long exceptions, Optional<String> sourceProblem) {
+                        Optional<Boolean> slotFailover, Optional<Double> transactionsPerSecond,
+                        Optional<Double> changesPerSecond, Optional<Instant> rateAt, long exceptions, Optional<String> sourceProblem) {
 
     /** @param source empty when the source could not be reached ({@code sourceProblem} says why) */
     public static CdcStatus read(Connection target, Optional<Connection> source, Optional<String> sourceProblem,
@@ -79,7 +79,7 @@ public record CdcStatus(Optional<Lsn> checkpoint, Optional<Instant> lastCommit, 
                 exceptions = rs.getLong(1);
             }
         }
-        return new CdcStatus(checkpoint, lastCommit, position, lagBytes, lagSeconds, slot, failover, tps, cps, at, exceptions,
-                sourceProblem);
+        return new CdcStatus(checkpoint, lastCommit, position, lagBytes, lagSeconds, slot, failover, tps, cps, at,
+                exceptions, sourceProblem);
     }
 }
