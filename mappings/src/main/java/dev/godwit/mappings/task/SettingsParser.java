@@ -34,7 +34,7 @@ final class SettingsParser {
             "stopAt", "ddl", "applyParallelism");
     private static final List<String> VALIDATION_KEYS = List.of("enabled", "contentHash", "threadCount",
             "partitionSize", "failureMaxCount");
-    private static final List<String> SLOT_KEYS = List.of("maxRetainedWal", "onBudget");
+    private static final List<String> SLOT_KEYS = List.of("maxRetainedWal", "onBudget", "failover");
     private static final List<String> METRICS_KEYS = List.of("port", "interval");
     private static final List<String> CONFLICT_KEYS = List.of("insertExisting", "updateMissing", "deleteMissing");
     private static final int MAX_NAME = 63;
@@ -206,7 +206,8 @@ final class SettingsParser {
                 .flatMap(text -> SlotSettings.OnBudget.parse(text)
                         .or(() -> unknown(path, "onBudget", text, SlotSettings.OnBudget.spellings())))
                 .orElse(d.onBudget());
-        return new SlotSettings(budget, onBudget);
+        boolean failover = doc.bool(node.get("failover"), Doc.child(path, "failover")).orElse(d.failover());
+        return new SlotSettings(budget, onBudget, failover);
     }
 
     private CdcSettings cdc(JsonNode node, String path, CdcSettings d) {

@@ -221,6 +221,17 @@ class TaskLoaderTest {
     }
 
     @Test
+    void aFailoverSlotIsAskedForWithTrueAndNothingElse() throws Exception {
+        assertFalse(load(task("")).settings().slot().failover());
+        SlotSettings slot = load(task("settings: {slot: {failover: true}}")).settings().slot();
+        assertTrue(slot.failover());
+        assertEquals(SlotSettings.OnBudget.WARN, slot.onBudget());
+        List<String> rendered = problems(task("settings: {slot: {failover: always}}")).stream()
+                .map(p -> p.location() + ": " + p.message()).toList();
+        assertEquals(List.of("settings.slot.failover: found 'always'; expected true or false"), rendered);
+    }
+
+    @Test
     void aDmsTaskSettingsFileLeavesPrivilegesAndOwnershipAtTheirDefaults() throws Exception {
         Files.writeString(dir.resolve("dms.json"), "{\"FullLoadSettings\": {\"TargetTablePrepMode\": \"DROP_AND_CREATE\"}}");
         assertEquals(AccessSettings.defaults(), load(task("settings: dms.json")).settings().access());

@@ -24,14 +24,15 @@ import java.util.Optional;
  * @param lagBytes         WAL between the checkpoint and the source's position
  * @param lagSeconds       0 when caught up; otherwise the age of the last applied source commit
  * @param slot             the slot as the source reports it
+ * @param slotFailover     whether the slot is a failover slot (empty: no slot, or a source older than PostgreSQL 17)
  * @param transactionsPerSecond, changesPerSecond, rateAt the applier's latest progress line
  * @param exceptions       changes recorded in {@code apply_exception} (errorPolicy log-and-continue)
  * @param sourceProblem    why the source could not be read, if it could not
  */
 public record CdcStatus(Optional<Lsn> checkpoint, Optional<Instant> lastCommit, Optional<Lsn> sourcePosition,
                         Optional<Long> lagBytes, Optional<Long> lagSeconds, Optional<SlotInspector.SlotState> slot,
-                        Optional<Double> transactionsPerSecond, Optional<Double> changesPerSecond,
-                        Optional<Instant> rateAt, long exceptions, Optional<String> sourceProblem) {
+                        Optional<Boolean> slotFailover, Optional<Double> transactionsPerSecond,
+                        Optional<Double> changesPerSecond, Optional<Instant> rateAt, long exceptions, Optional<String> sourceProblem) {
 
     /** @param source empty when the source could not be reached ({@code sourceProblem} says why) */
     public static CdcStatus read(Connection target, Optional<Connection> source, Optional<String> sourceProblem,
@@ -41,9 +42,11 @@ public record CdcStatus(Optional<Lsn> checkpoint, Optional<Instant> lastCommit, 
         Optional<Instant> lastCommit = cp.map(ControlCheckpoint.State::commitTime);
         Optional<Lsn> position = Optional.empty();
         Optional<SlotInspector.SlotState> slot = Optional.empty();
+        Optional<Boolean> failover = Optional.empty();
         if (source.isPresent()) {
             position = Optional.of(SlotInspector.currentWalLsn(source.get()));
             slot = SlotInspector.slot(source.get(), slotName);
+            failover = SlotInspector.failover(source.get(), slotName);
         }
         Optional<Long> lagBytes = Optional.empty();
         Optional<Long> lagSeconds = Optional.empty();
@@ -76,7 +79,7 @@ public record CdcStatus(Optional<Lsn> checkpoint, Optional<Instant> lastCommit, 
                 exceptions = rs.getLong(1);
             }
         }
-        return new CdcStatus(checkpoint, lastCommit, position, lagBytes, lagSeconds, slot, tps, cps, at, exceptions,
-                sourceProblem);
+        return new CdcStatus(checkpoint, lastCommit, position, lagBytes, lagSeconds, slot, failover, tps, cps, at,
+                exceptions, sourceProblem);
     }
 }

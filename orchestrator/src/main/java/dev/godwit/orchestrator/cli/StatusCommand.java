@@ -210,6 +210,7 @@ final class StatusCommand implements Callable<Integer> {
             out.printf("  source at %s: lag %s%s%n", c.sourcePosition().map(Object::toString).orElse("?"),
                     c.lagBytes().map(Sizes::human).orElse("?"), c.lagSeconds().map(s -> ", " + s + " s").orElse(""));
             out.println("  slot " + loaded.settings().slotName() + ": " + c.slot().map(s -> (s.active() ? "active" : "inactive")
+                    + c.slotFailover().map(f -> f ? ", failover slot" : ", not a failover slot").orElse("")
                     + ", retains " + Sizes.human(s.retainedBytes()) + " of WAL, wal_status " + s.walStatus())
                     .orElse(phase == dev.godwit.orchestrator.state.Phase.CUT_OVER ? "dropped at the cutover (done)"
                             : "MISSING on the source: CDC cannot go on (a task whose slot is lost must be started"
@@ -233,6 +234,7 @@ final class StatusCommand implements Callable<Integer> {
         m.put("slotActive", c.slot().map(s -> s.active()).orElse(null));
         m.put("slotRetainedBytes", c.slot().map(s -> s.retainedBytes()).orElse(null));
         m.put("slotWalStatus", c.slot().map(s -> s.walStatus()).orElse(null));
+        m.put("slotFailover", c.slotFailover().orElse(null));
         m.put("transactionsPerSecond", c.transactionsPerSecond().orElse(null));
         m.put("changesPerSecond", c.changesPerSecond().orElse(null));
         m.put("applyExceptions", c.exceptions());

@@ -52,12 +52,16 @@ record LoadSnapshot(String name, AutoCloseable holder) implements AutoCloseable 
                 Publications.ensure(s, task.settings().publicationName(), Publications.relations(plan.tables(), major), major);
                 dropLeftoverSlot(task, s);
             }
-            SnapshotSlot slot = SnapshotSlot.create(source, task.settings().slotName(), false);
+            boolean failover = task.settings().slot().failover();
+            SnapshotSlot slot = SnapshotSlot.create(source, task.settings().slotName(),
+                    failover ? SnapshotSlot.Kind.FAILOVER : SnapshotSlot.Kind.PERMANENT);
+            String what = failover ? "failover slot " : "slot ";
             try (Connection t = target.open("control")) {
                 store.setConsistentPoint(t, slot.consistentPoint());
-                store.event(t, "INFO", "snapshot", "slot " + slot.slotName() + " created at " + slot.consistentPoint());
+                store.event(t, "INFO", "snapshot", what + slot.slotName() + " created at " + slot.consistentPoint());
             }
-            log.info("slot {} created at {} with snapshot {}", slot.slotName(), slot.consistentPoint(), slot.snapshotName());
+            log.info("{}{} created at {} with snapshot {}", what, slot.slotName(), slot.consistentPoint(),
+                    slot.snapshotName());
             return new LoadSnapshot(slot.snapshotName(), slot);
         }
         if (!needed) {

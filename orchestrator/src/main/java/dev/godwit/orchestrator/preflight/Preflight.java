@@ -20,7 +20,7 @@ public final class Preflight {
 
     /** @param longTransaction how old an open source transaction must be to be reported */
     public Preflight(Duration longTransaction) {
-        this.groups = List.of(new SourceServerChecks(longTransaction), new SourcePrivilegeChecks(), new TableChecks(),
+        this.groups = List.of(new SourceServerChecks(longTransaction), new FailoverChecks(), new SourcePrivilegeChecks(), new TableChecks(),
                 new TargetChecks(), new ObjectChecks());
     }
 

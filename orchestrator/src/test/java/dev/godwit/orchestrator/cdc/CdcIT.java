@@ -28,7 +28,7 @@ public class CdcIT {
     Path dir;
 
     @ParameterizedTest(name = "PostgreSQL {0} to {1}")
-    @CsvSource({"13, 17", "17, 17"})
+    @CsvSource({"13, 17", "17, 17", "17, 18", "18, 18"})
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void fullLoadUnderLiveWritesThenChangesUntilStoppedAndAfterResume(int sourceMajor, int targetMajor, PgLab lab) throws Exception {
         try {

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SlotVerdictTest {
     private static final long MB = 1L << 20;
-    private static final SlotSettings BUDGET_100MB = new SlotSettings(OptionalLong.of(100 * MB), SlotSettings.OnBudget.STOP);
+    private static final SlotSettings BUDGET_100MB = new SlotSettings(OptionalLong.of(100 * MB), SlotSettings.OnBudget.STOP, false);
     private static final SlotSettings NO_BUDGET = SlotSettings.defaults();
 
     private static Optional<SlotState> slot(String walStatus, long retained, OptionalLong safe) {

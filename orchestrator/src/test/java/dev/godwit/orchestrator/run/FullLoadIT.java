@@ -30,7 +30,7 @@ class FullLoadIT {
     Path dir;
 
     @ParameterizedTest(name = "PostgreSQL {0} to {1}")
-    @CsvSource({"13, 17", "17, 17"})
+    @CsvSource({"13, 17", "17, 17", "17, 18", "18, 18"})
     void copiesARichSchemaExactly(int sourceMajor, int targetMajor, PgLab lab) throws IOException {
         TestDatabase source = lab.newDatabase(sourceMajor);
         TestDatabase target = lab.newDatabase(targetMajor);

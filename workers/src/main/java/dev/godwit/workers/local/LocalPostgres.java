@@ -109,6 +109,58 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes a physical standby of this server under {@code home} and starts it: it streams from this server through
+     * the physical slot {@code primarySlot} (which must exist), as a hot standby. The base backup is a copy of this
+     * server's data directory taken while it is cleanly stopped for a moment: the embedded binaries hold no
+     * {@code pg_basebackup}, and a copy of a cleanly stopped cluster is a consistent one. Replication slots are not
+     * copied, as {@code pg_basebackup} copies none.
+     *
+     * @param settings postgresql.conf settings of the standby (values quoted as postgresql.conf wants them), such as
+     *                 {@code hot_standby_feedback} or {@code sync_replication_slots}
+     */
+    public LocalPostgres standby(Path home, String primarySlot, Map<String, String> settings) {
+        LocalPostgres standby = new LocalPostgres(binaries, home, freePort(), runAs);
+        try {
+            Files.createDirectories(home);
+            if (runAs != null) {
+                run(Duration.ofSeconds(30), "chown", runAs, home.toString());
+            }
+            stop();
+            try {
+                run(Duration.ofMinutes(2), "cp", "-a", dataDir.toString(), standby.dataDir.toString());
+            } finally {
+                start();
+            }
+            run(Duration.ofSeconds(30), "find", standby.dataDir.resolve("pg_replslot").toString(), "-mindepth", "1",
+                    "-delete");
+            run(Duration.ofSeconds(30), "touch", standby.dataDir.resolve("standby.signal").toString());
+            Map<String, String> conf = new LinkedHashMap<>();
+            conf.put("port", Integer.toString(standby.port));
+            conf.put("unix_socket_directories", "'" + home + "'");
+            // a dbname in primary_conninfo lets the standby's slot sync worker read the primary's slots
+            conf.put("primary_conninfo", "'host=" + host() + " port=" + port + " user=postgres dbname=postgres"
+                    + " application_name=standby_" + standby.port + "'");
+            conf.put("primary_slot_name", "'" + primarySlot + "'");
+            conf.put("hot_standby", "on");
+            conf.putAll(settings);
+            StringBuilder text = new StringBuilder("\n# godwit local standby\n");
+            conf.forEach((k, v) -> text.append(k).append(" = ").append(v).append('\n'));
+            Files.writeString(standby.dataDir.resolve("postgresql.conf"), text, StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not make a standby of " + dataDir + " in " + home, e);
+        }
+        standby.start();
+        return standby;
+    }
+
+    /** Ends recovery on a standby ({@code pg_ctl promote}), waiting until it accepts writes. */
+    public void promote() {
+        run(Duration.ofMinutes(2), binaries.bin("pg_ctl").toString(), "-D", dataDir.toString(), "-w", "-t", "60",
+                "promote");
+    }
+
     public void restart() {
         stop();
         start();

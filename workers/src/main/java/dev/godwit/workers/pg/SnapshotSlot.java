@@ -26,16 +26,40 @@ public final class SnapshotSlot implements AutoCloseable {
         this.snapshotName = snapshotName;
     }
 
+    /** How long the slot lives, and whether standbys keep a copy of it. */
+    public enum Kind {
+        /** disappears with the connection: for re-copying one table under a fresh snapshot whose LSN is known */
+        TEMPORARY,
+        /** the task's CDC slot */
+        PERMANENT,
+        /**
+         * the task's CDC slot with {@code failover = true} (PostgreSQL 17+): standbys running
+         * {@code sync_replication_slots} keep a copy of it, from which a promoted standby streams on
+         */
+        FAILOVER
+    }
+
+    /** The first major version whose slots can be failover slots. */
+    public static final int FAILOVER_SINCE = 17;
+
     /**
      * Creates the slot on a new replication connection. A temporary slot (for re-copying one table under a fresh
      * snapshot whose LSN is known) disappears with the connection; a permanent one is the task's CDC slot.
      */
     public static SnapshotSlot create(PgConnector source, String slotName, boolean temporary) throws SQLException {
-        Connection c = source.openReplication(temporary ? "snapshot" : "slot");
+        return create(source, slotName, temporary ? Kind.TEMPORARY : Kind.PERMANENT);
+    }
+
+    /**
+     * Creates the slot on a new replication connection.
+     *
+     * @throws SQLException with SQLSTATE 0A000 (feature not supported) for a failover slot on a source older than
+     *                      PostgreSQL 17, whose replication protocol has no such option
+     */
+    public static SnapshotSlot create(PgConnector source, String slotName, Kind kind) throws SQLException {
+        Connection c = source.openReplication(kind == Kind.TEMPORARY ? "snapshot" : "slot");
         try (Statement s = c.createStatement();
-             // the legacy syntax exports a snapshot by default on every version from 10 to 17
-             ResultSet rs = s.executeQuery("CREATE_REPLICATION_SLOT " + SqlText.identifier(slotName)
-                     + (temporary ? " TEMPORARY" : "") + " LOGICAL pgoutput")) {
+             ResultSet rs = s.executeQuery(command(slotName, kind, c.getMetaData().getDatabaseMajorVersion()))) {
             rs.next();
             return new SnapshotSlot(c, rs.getString("slot_name"), Lsn.parse(rs.getString("consistent_point")),
                     rs.getString("snapshot_name"));
@@ -43,6 +67,22 @@ public final class SnapshotSlot implements AutoCloseable {
             c.close();
             throw e;
         }
+    }
+
+    static String command(String slotName, Kind kind, int major) throws SQLException {
+        String head = "CREATE_REPLICATION_SLOT " + SqlText.identifier(slotName)
+                + (kind == Kind.TEMPORARY ? " TEMPORARY" : "") + " LOGICAL pgoutput";
+        if (kind != Kind.FAILOVER) {
+            // the legacy syntax exports a snapshot by default on every version from 10 to 18
+            return head;
+        }
+        if (major < FAILOVER_SINCE) {
+            throw new SQLException("replication slot " + slotName + " cannot be a failover slot: the source runs"
+                    + " PostgreSQL " + major + ", and failover slots need PostgreSQL " + FAILOVER_SINCE
+                    + " or later (remove settings.slot.failover)", "0A000");
+        }
+        // 'export' is the option list's default too; spelled out because the copy workers depend on it
+        return head + " (SNAPSHOT 'export', FAILOVER true)";
     }
 
     public String slotName() {

@@ -51,6 +51,16 @@ final class EmbeddedPgServer implements PgServer {
     }
 
     @Override
+    public PgServer standby(java.nio.file.Path home, String primarySlot, java.util.Map<String, String> settings) {
+        return new EmbeddedPgServer(pg.standby(home, primarySlot, settings));
+    }
+
+    @Override
+    public void promote() {
+        pg.promote();
+    }
+
+    @Override
     public void close() {
         pg.close();
     }

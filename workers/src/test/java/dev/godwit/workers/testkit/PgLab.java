@@ -34,6 +34,18 @@ public final class PgLab implements AutoCloseable {
         return s;
     }
 
+    /**
+     * A physical standby of {@code primary} (a dedicated server: it is stopped for a moment while it is copied),
+     * streaming through the primary's physical slot {@code primarySlot}, which must exist; stopped when the test ends.
+     *
+     * @param settings the standby's postgresql.conf settings, e.g. {@code hot_standby_feedback = on}
+     */
+    public PgServer standbyOf(PgServer primary, String primarySlot, Map<String, String> settings) {
+        PgServer s = primary.standby(servers.newHome("standby"), primarySlot, settings);
+        dedicated.add(s);
+        return s;
+    }
+
     /** Creates an empty database on the shared server of this major version. */
     public TestDatabase newDatabase(int major) {
         return newDatabase(server(major));

@@ -54,6 +54,19 @@ public interface PgServer extends AutoCloseable {
 
     void start();
 
+    /**
+     * Makes a physical standby of this server, streaming through its physical slot {@code primarySlot}, with extra
+     * postgresql.conf settings; see {@link dev.godwit.workers.local.LocalPostgres#standby}. Embedded backend only.
+     */
+    default PgServer standby(java.nio.file.Path home, String primarySlot, java.util.Map<String, String> settings) {
+        throw new UnsupportedOperationException("this server backend cannot make standbys");
+    }
+
+    /** Promotes a standby to a primary, waiting until it accepts writes. */
+    default void promote() {
+        throw new UnsupportedOperationException("this server backend cannot promote a standby");
+    }
+
     @Override
     void close();
 }

@@ -60,6 +60,12 @@ final class PgServers implements AutoCloseable {
                 settings, extraHba));
     }
 
+    /** A new directory for one more server of this run, under the run's root. */
+    Path newHome(String kind) {
+        Assumptions.assumeFalse(containers, "servers of their own need the embedded backend");
+        return root.resolve(kind + "-" + System.nanoTime());
+    }
+
     private PgServer startServer(int major) {
         if (containers) {
             Assumptions.assumeTrue(ContainerPgServer.dockerAvailable(),

@@ -78,6 +78,24 @@ public final class SlotInspector {
     }
 
     /**
+     * Whether the slot is a failover slot ({@code pg_replication_slots.failover}): standbys running
+     * {@code sync_replication_slots} keep a copy of it. Empty when the slot is absent or the server is older than
+     * PostgreSQL 17, which has no failover slots.
+     */
+    public static Optional<Boolean> failover(Connection connection, String slotName) throws SQLException {
+        if (connection.getMetaData().getDatabaseMajorVersion() < 17) {
+            return Optional.empty();
+        }
+        try (PreparedStatement s = connection.prepareStatement(
+                "SELECT failover FROM pg_replication_slots WHERE slot_name = ?")) {
+            s.setString(1, slotName);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getBoolean(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
      * The server's {@code max_slot_wal_keep_size} in bytes: how much WAL a slot may retain before the server
      * invalidates it. Empty when unlimited (-1, the default) or on a server older than PostgreSQL 13.
      */
