@@ -407,6 +407,9 @@ public final class CdcPhase {
                 applied, commit.map(c -> " (source commit " + c + ", " + Duration.between(c, Instant.now()).toSeconds() + " s ago)").orElse(""),
                 stream.lastReceived(), String.format(java.util.Locale.ROOT, "%.1f", transactions / seconds),
                 String.format(java.util.Locale.ROOT, "%.1f", changes / seconds));
+        if (applier instanceof ParallelApplier parallel) {
+            log.info("cdc: parallel apply: {}", parallel.describe());
+        }
         try (PreparedStatement ps = control.prepareStatement("INSERT INTO " + this.control.table("cdc_progress")
                 + " (task, applied_lsn, received_lsn, transactions_per_second, changes_per_second, updated_at)"
                 + " VALUES (?, ?::pg_lsn, ?::pg_lsn, ?, ?, now()) ON CONFLICT (task) DO UPDATE SET"

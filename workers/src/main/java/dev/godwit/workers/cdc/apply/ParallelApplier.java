@@ -90,6 +90,8 @@ public final class ParallelApplier implements Applier {
     private long skippedTransactions;
     private boolean failed;
 
+    private long waits;
+    private long singleSpans;
     private long windowGiven;
     private long windowWaits;
     private long singleUntil;
@@ -255,6 +257,7 @@ public final class ParallelApplier implements Applier {
         windowGiven++;
         if (Long.bitCount(conflicts) > 1) {
             windowWaits++;
+            waits++;
             do {
                 for (int lane = 0; lane < lanes.size(); lane++) {
                     if ((conflicts & (1L << lane)) != 0) {
@@ -267,6 +270,7 @@ public final class ParallelApplier implements Applier {
         }
         if (windowGiven >= WINDOW) {
             if (windowWaits * WAIT_SHARE > windowGiven) {
+                singleSpans += nextSeq >= singleUntil ? 1 : 0;
                 singleUntil = nextSeq + SINGLE_SPAN;
             }
             windowGiven = 0;
@@ -375,6 +379,16 @@ public final class ParallelApplier implements Applier {
             return ids;
         }));
         follow(routed);
+    }
+
+    /** How the work was shared, for the progress log: transactions committed per lane, waits, single-lane spans. */
+    public String describe() {
+        StringBuilder perLane = new StringBuilder();
+        for (ApplyLane lane : lanes) {
+            perLane.append(perLane.length() == 0 ? "" : "/").append(lane.committedCount());
+        }
+        return lanes.size() + " connections, transactions per connection " + perLane + ", " + waits
+                + " waited for two connections, " + singleSpans + " spans on one connection (hot rows)";
     }
 
     @Override
