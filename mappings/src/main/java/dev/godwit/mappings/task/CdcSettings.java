@@ -2,7 +2,6 @@ package dev.godwit.mappings.task;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * Change data capture settings.
@@ -14,10 +13,10 @@ import java.util.OptionalInt;
  *                          {@code addColumn})
  * @param stopAt            where CDC stops by itself, every transaction committed up to it applied
  * @param applyParallelism  target connections that apply independent source transactions at once
- *                          ({@code cdc.applyParallelism}); empty: chosen from the task's parallelism
+ *                          ({@code cdc.applyParallelism}, default 1: in source order on one connection)
  */
 public record CdcSettings(Optional<String> startPosition, Duration heartbeatInterval, DdlPolicy ddl,
-                          Optional<StopAt> stopAt, OptionalInt applyParallelism) {
+                          Optional<StopAt> stopAt, int applyParallelism) {
 
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     /** The most apply connections: beyond this the dependency bookkeeping costs more than the target gains. */
@@ -25,19 +24,10 @@ public record CdcSettings(Optional<String> startPosition, Duration heartbeatInte
 
     public CdcSettings(Optional<String> startPosition, Duration heartbeatInterval, DdlPolicy ddl,
                        Optional<StopAt> stopAt) {
-        this(startPosition, heartbeatInterval, ddl, stopAt, OptionalInt.empty());
+        this(startPosition, heartbeatInterval, ddl, stopAt, 1);
     }
 
     public static CdcSettings defaults() {
         return new CdcSettings(Optional.empty(), DEFAULT_HEARTBEAT, DdlPolicy.defaults(), Optional.empty());
-    }
-
-    /**
-     * The apply connections to use: the setting, else the task's full-load parallelism (the CPUs here when that is
-     * automatic) up to 4: a target that takes that many COPY streams takes that many apply sessions.
-     */
-    public int applyParallelism(int taskParallelism) {
-        int base = taskParallelism > 0 ? taskParallelism : Runtime.getRuntime().availableProcessors();
-        return applyParallelism.orElse(Math.max(1, Math.min(4, base)));
     }
 }

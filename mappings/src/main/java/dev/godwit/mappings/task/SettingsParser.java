@@ -246,7 +246,7 @@ final class SettingsParser {
         OptionalLong lanes = doc.integer(node.get("applyParallelism"), Doc.child(path, "applyParallelism"), 1,
                 CdcSettings.MAX_APPLY_PARALLELISM);
         return new CdcSettings(start.or(d::startPosition), heartbeat, ddl, stopAt.or(d::stopAt),
-                lanes.isPresent() ? java.util.OptionalInt.of((int) lanes.getAsLong()) : d.applyParallelism());
+                lanes.isPresent() ? (int) lanes.getAsLong() : d.applyParallelism());
     }
 
     private DdlPolicy ddl(JsonNode node, String path, DdlPolicy d) {

@@ -88,7 +88,7 @@ class TaskLoaderTest {
                   allowLossyTypeChanges: true
                   slotName: my_slot
                   publicationName: my_pub
-                  cdc: {heartbeatInterval: 500ms, allowAdditiveDdl: true, stopAt: '2026-12-24T18:00:00Z'}
+                  cdc: {heartbeatInterval: 500ms, allowAdditiveDdl: true, stopAt: '2026-12-24T18:00:00Z', applyParallelism: 4}
                   errorPolicy: log-and-continue
                   applyConflicts: {insertExisting: update, updateMissing: insert, deleteMissing: ignore}
                   validation: {enabled: false, contentHash: true, threadCount: 3, partitionSize: 500, failureMaxCount: 7}
@@ -113,7 +113,7 @@ class TaskLoaderTest {
         assertEquals("my_slot", s.slotName());
         assertEquals("my_pub", s.publicationName());
         assertEquals(new CdcSettings(Optional.empty(), Duration.ofMillis(500), DdlPolicy.defaults(),
-                Optional.of(new StopAt.Time(java.time.Instant.parse("2026-12-24T18:00:00Z")))), s.cdc());
+                Optional.of(new StopAt.Time(java.time.Instant.parse("2026-12-24T18:00:00Z"))), 4), s.cdc());
         assertEquals(ErrorPolicy.LOG_AND_CONTINUE, s.errorPolicy());
         assertEquals(new ApplyConflicts(true, true, true), s.applyConflicts());
         assertEquals(new ValidationSettings(false, true, 3, 500, 7), s.validation());

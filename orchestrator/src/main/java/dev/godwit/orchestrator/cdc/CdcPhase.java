@@ -332,7 +332,7 @@ public final class CdcPhase {
     private Applier applier(Connection t, boolean replica, ControlCheckpoint checkpoint, Connection control,
                             ApplyOptions options) throws SQLException {
         ControlApplyExceptions exceptions = new ControlApplyExceptions(this.control, task.name());
-        int lanes = task.settings().cdc().applyParallelism(task.settings().parallelism());
+        int lanes = task.settings().cdc().applyParallelism();
         if (lanes > 1 && replica) {
             List<Connection> connections = new java.util.ArrayList<>(List.of(t));
             try {

@@ -161,6 +161,9 @@ public final class ParallelApplier implements Applier {
             streaming = false;
             return;
         }
+        if (begin == null && message instanceof PgOutputMessage.LogicalMessage) {
+            return; // a message emitted outside any transaction: nothing to apply
+        }
         if (begin == null) {
             throw new SQLException("message " + message.getClass().getSimpleName() + " at " + m.walPosition()
                     + " outside a transaction", "08P01");
@@ -338,10 +341,13 @@ public final class ParallelApplier implements Applier {
         return new Settled(routed, shapes);
     }
 
+    /**
+     * Moves the checkpoint over what the lanes committed. The lanes are not hurried: each commits by itself once it
+     * has had nothing to do for a moment, so that a reader that falls behind for an instant does not split every
+     * lane's group into small commits.
+     */
     @Override
     public void commitPending() throws SQLException {
-        checkLanes();
-        lanes.forEach(ApplyLane::nudge);
         advance(true);
     }
 
