@@ -90,7 +90,7 @@ final class FullLoad {
      *         committed, and they are not ready
      */
     Set<String> run(String snapshotName, LoadProgress progress, List<UnitRow> ledger, List<String> tablesToReady,
-             BooleanSupplier stopRequested, BooleanSupplier paused) throws Exception {
+                    BooleanSupplier stopRequested, BooleanSupplier paused) throws Exception {
         Map<String, AtomicInteger> remaining = new HashMap<>();
         Map<String, Long> unitsPerTable = new HashMap<>();
         for (UnitRow u : ledger) {
@@ -102,7 +102,7 @@ final class FullLoad {
         ConcurrentLinkedQueue<UnitRow> queue = new ConcurrentLinkedQueue<>(ledger.stream().filter(u -> !u.done())
                 .sorted(Comparator.comparingInt(UnitRow::ordinal)).toList());
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Map<String, String> rewritten = new ConcurrentHashMap<>();
+        Set<String> rewritten = ConcurrentHashMap.newKeySet();
         ExecutorService copiers = Executors.newFixedThreadPool(parallelism, named("copy"));
         ExecutorService builders = Executors.newFixedThreadPool(parallelism, named("post-data"));
         List<Future<?>> builds = new ArrayList<>();
@@ -124,7 +124,7 @@ final class FullLoad {
                         while (failure.get() == null && mayTakeUnit(stopRequested, paused)
                                 && (unit = queue.poll()) != null) {
                             UnitRow u = unit;
-                            if (rewritten.containsKey(u.tableKey())) {
+                            if (rewritten.contains(u.tableKey())) {
                                 continue; // the whole table is copied again under a newer snapshot
                             }
                             boolean single = unitsPerTable.get(u.tableKey()) == 1;
@@ -133,7 +133,7 @@ final class FullLoad {
                                 r = Retry.decorateCheckedSupplier(retry,
                                         () -> copyUnit(connections, snapshotName, u, single, progress)).get();
                             } catch (RewriteCheck.RelationRewritten e) {
-                                rewritten.putIfAbsent(u.tableKey(), e.relation());
+                                rewritten.add(u.tableKey());
                                 log.warn("unit {} not copied: {}", u.unitId(), e.getMessage());
                                 continue;
                             }
@@ -173,7 +173,7 @@ final class FullLoad {
             }
             throw new IllegalStateException(f);
         }
-        return new TreeSet<>(rewritten.keySet());
+        return new TreeSet<>(rewritten);
     }
 
     /** Waits while the load is paused; false once a stop is asked for. */
