@@ -5,6 +5,7 @@ import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.orchestrator.state.TaskStore.UnitRow;
 import dev.godwit.workers.copy.CopyStatements;
 import dev.godwit.workers.copy.CopyWorker;
+import dev.godwit.workers.copy.RewriteCheck;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.pg.SqlStates;
 import dev.godwit.workers.schema.SchemaScript;
@@ -23,6 +24,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +39,10 @@ import java.util.function.BooleanSupplier;
  * Copies every pending unit of the ledger under one exported snapshot, N at a time, biggest first; as soon as all
  * units of a table are in, that table's keys, indexes and constraints are built (in one target transaction with its
  * ready mark) while other tables are still copying. Foreign keys come last.
+ *
+ * <p>A unit whose table was rewritten on the source after the snapshot (TRUNCATE, a rewriting ALTER TABLE) is not
+ * committed, the table's other pending units are left alone, and the table is handed back to the caller, which copies
+ * it again whole under a newer snapshot: the snapshot sees such a table empty.
  */
 final class FullLoad {
     /** How often a paused load looks whether it may go on. */
@@ -74,9 +82,15 @@ final class FullLoad {
                 e.getNumberOfRetryAttempts(), e.getLastThrowable() == null ? "" : e.getLastThrowable().getMessage()));
     }
 
-    /** Copies the pending units of the ledger and readies every table; returns when all is done or throws the first failure. */
-    void run(String snapshotName, LoadProgress progress, List<UnitRow> ledger, List<String> tablesToReady,
-             BooleanSupplier stopRequested, BooleanSupplier paused) throws Exception {
+    /**
+     * Copies the pending units of the ledger and readies every table; returns when all is done or throws the first
+     * failure.
+     *
+     * @return the tables rewritten on the source after the snapshot: none of their units copied from then on was
+     *         committed, and they are not ready
+     */
+    Set<String> run(String snapshotName, LoadProgress progress, List<UnitRow> ledger, List<String> tablesToReady,
+                    BooleanSupplier stopRequested, BooleanSupplier paused) throws Exception {
         Map<String, AtomicInteger> remaining = new HashMap<>();
         Map<String, Long> unitsPerTable = new HashMap<>();
         for (UnitRow u : ledger) {
@@ -88,6 +102,7 @@ final class FullLoad {
         ConcurrentLinkedQueue<UnitRow> queue = new ConcurrentLinkedQueue<>(ledger.stream().filter(u -> !u.done())
                 .sorted(Comparator.comparingInt(UnitRow::ordinal)).toList());
         AtomicReference<Throwable> failure = new AtomicReference<>();
+        Set<String> rewritten = ConcurrentHashMap.newKeySet();
         ExecutorService copiers = Executors.newFixedThreadPool(parallelism, named("copy"));
         ExecutorService builders = Executors.newFixedThreadPool(parallelism, named("post-data"));
         List<Future<?>> builds = new ArrayList<>();
@@ -109,9 +124,19 @@ final class FullLoad {
                         while (failure.get() == null && mayTakeUnit(stopRequested, paused)
                                 && (unit = queue.poll()) != null) {
                             UnitRow u = unit;
+                            if (rewritten.contains(u.tableKey())) {
+                                continue; // the whole table is copied again under a newer snapshot
+                            }
                             boolean single = unitsPerTable.get(u.tableKey()) == 1;
-                            CopyWorker.CopyResult r = Retry.decorateCheckedSupplier(retry,
-                                    () -> copyUnit(connections, snapshotName, u, single, progress)).get();
+                            CopyWorker.CopyResult r;
+                            try {
+                                r = Retry.decorateCheckedSupplier(retry,
+                                        () -> copyUnit(connections, snapshotName, u, single, progress)).get();
+                            } catch (RewriteCheck.RelationRewritten e) {
+                                rewritten.add(u.tableKey());
+                                log.warn("unit {} not copied: {}", u.unitId(), e.getMessage());
+                                continue;
+                            }
                             progress.unitDone(r.rows());
                             log.debug("unit {} copied: {} rows, {} bytes in {} ms", u.unitId(), r.rows(), r.bytes(), r.millis());
                             if (remaining.get(u.tableKey()).decrementAndGet() == 0) {
@@ -148,6 +173,7 @@ final class FullLoad {
             }
             throw new IllegalStateException(f);
         }
+        return new TreeSet<>(rewritten);
     }
 
     /** Waits while the load is paused; false once a stop is asked for. */
@@ -176,6 +202,9 @@ final class FullLoad {
                     freeze ? table.truncateStatement() : null,
                     (c, r) -> store.unitDone(c, u.unitId(), r.rows(), r.sourceRows(), r.bytes(), r.millis()),
                     progress::bytes);
+        } catch (RewriteCheck.RelationRewritten e) {
+            progress.bytes(before - progress.bytesCopied());
+            throw e;
         } catch (SQLException e) {
             progress.bytes(before - progress.bytesCopied());
             throw new SQLException("unit " + u.unitId() + " (" + u.sourceRelation()

@@ -12,6 +12,7 @@ import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TableState;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.orchestrator.validate.AutoValidation;
+import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.schema.SchemaScript;
 import dev.godwit.workers.schema.ScriptRunner;
@@ -27,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
@@ -40,6 +42,8 @@ import java.util.stream.Collectors;
  */
 public final class FullLoadSteps implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FullLoadSteps.class);
+    /** Copies of one table under ever newer snapshots before the run gives up on a table rewritten again and again. */
+    private static final int MAX_COPIES_AFTER_REWRITE = 3;
 
     private final Task task;
     private final PgConnector source;
@@ -137,7 +141,7 @@ public final class FullLoadSteps implements AutoCloseable {
 
     /**
      * Copies every pending unit under the snapshot and readies each table as its last unit lands, then lets the
-     * snapshot go.
+     * snapshot go. A table rewritten on the source after the snapshot is then copied again under a newer one.
      *
      * @param paused while true, no new unit is taken (the slot governor's {@code pause-load})
      * @return false when a stop was asked for: the units in progress were committed, the rest wait for a resume
@@ -152,12 +156,23 @@ public final class FullLoadSteps implements AutoCloseable {
         }
         log.info("full load: {} units, {} at a time, snapshot {}", ledger.stream().filter(u -> !u.done()).count(),
                 parallelism, snapshot.name());
-        try (LoadSnapshot held = snapshot; ProgressDisplay display = new ProgressDisplay(progress)) {
-            new FullLoad(source, target, store, copies, postData, parallelism,
-                    task.settings().targetTablePrepMode() == TargetTablePrepMode.DROP_AND_CREATE)
-                    .run(held.name(), progress, ledger, notReady, stopRequested, paused);
-        } finally {
-            snapshot = null;
+        try (ProgressDisplay display = new ProgressDisplay(progress)) {
+            Set<String> rewritten;
+            try (LoadSnapshot held = snapshot) {
+                rewritten = fullLoad(copies, postData, parallelism).run(held.name(), progress, ledger, notReady,
+                        stopRequested, paused);
+            } finally {
+                snapshot = null;
+            }
+            for (int round = 1; !rewritten.isEmpty() && !stopRequested.getAsBoolean(); round++) {
+                if (round > MAX_COPIES_AFTER_REWRITE) {
+                    throw new GodwitException(FailureKind.FAILED, "table(s) " + String.join(", ", rewritten)
+                            + " rewritten on the source (TRUNCATE or ALTER TABLE) during each of "
+                            + MAX_COPIES_AFTER_REWRITE + " copies under a new snapshot; once whatever truncates or"
+                            + " alters them has stopped, godwit resume copies them again");
+                }
+                rewritten = copyAgain(rewritten, postData, parallelism, stopRequested, paused);
+            }
         }
         if (stopRequested.getAsBoolean()) {
             log.info("full load stopped after committing the units in progress: {}", progress.line());
@@ -165,6 +180,56 @@ public final class FullLoadSteps implements AutoCloseable {
         }
         log.info("full load: {}", progress.line());
         return true;
+    }
+
+    private FullLoad fullLoad(Map<String, TableCopy> tables, Map<String, SchemaScript.Group> postData, int parallelism) {
+        return new FullLoad(source, target, store, tables, postData, parallelism,
+                task.settings().targetTablePrepMode() == TargetTablePrepMode.DROP_AND_CREATE);
+    }
+
+    /**
+     * Copies tables rewritten on the source after the load's snapshot again, whole, under a snapshot taken now (the
+     * rewrite committed before the unit that found it ended). In one target transaction each table's rows are
+     * truncated, its units reset, and, for a CDC task, the new snapshot's LSN recorded as its sync position: the
+     * changes up to there (those of the old rows, the TRUNCATE itself) are in the copy or gone with it, and the
+     * applier skips them. A crash after that transaction leaves pending units, which a resume copies under a
+     * snapshot of its own, with a sync position of its own.
+     *
+     * @return the tables rewritten once more, after this snapshot
+     */
+    private Set<String> copyAgain(Set<String> tables, Map<String, SchemaScript.Group> postData, int parallelism,
+                                  BooleanSupplier stopRequested, BooleanSupplier paused) throws Exception {
+        try (LoadSnapshot again = LoadSnapshot.fresh(task, source)) {
+            String at = again.position().map(l -> " at LSN " + l).orElse("");
+            List<TaskStore.UnitRow> units;
+            try (Connection t = target.open("control")) {
+                t.setAutoCommit(false);
+                List<TaskStore.UnitRow> before = store.units(t).stream()
+                        .filter(u -> tables.contains(u.tableKey())).toList();
+                for (String key : tables) {
+                    try (var s = t.createStatement()) {
+                        s.execute(copies.get(key).truncateStatement());
+                    }
+                    store.resetTable(t, key);
+                    Optional<Lsn> position = again.position();
+                    if (position.isPresent()) {
+                        store.setSyncLsn(t, key, position.get());
+                    }
+                    String what = "table " + key + " was rewritten on the source (TRUNCATE or ALTER TABLE) after the"
+                            + " load's snapshot; copied again under a new snapshot" + at;
+                    store.event(t, "WARN", "full load", what);
+                    log.warn("{}", what);
+                }
+                t.commit();
+                units = store.units(t).stream().filter(u -> tables.contains(u.tableKey())).toList();
+                List<TaskStore.UnitRow> undone = before.stream().filter(TaskStore.UnitRow::done).toList();
+                progress.unitsCopiedAgain(undone.size(), undone.stream().mapToLong(TaskStore.UnitRow::rows).sum());
+            }
+            Map<String, TableCopy> inText = new LinkedHashMap<>(copies);
+            tables.forEach(key -> inText.put(key, copies.get(key).inTextFormat()));
+            return fullLoad(inText, postData, parallelism).run(again.name(), progress, units, List.of(),
+                    stopRequested, paused);
+        }
     }
 
     /** The line a stop records: how far the copy got. */

@@ -33,6 +33,12 @@ final class LoadProgress {
         rows.addAndGet(unitRows);
     }
 
+    /** Units committed before their table was emptied to be copied again: they count again when copied again. */
+    void unitsCopiedAgain(long units, long unitRows) {
+        unitsDone.addAndGet(-units);
+        rows.addAndGet(-unitRows);
+    }
+
     void tableReady() {
         tablesReady.incrementAndGet();
     }

@@ -26,7 +26,8 @@ import java.util.Set;
  * the publication and then the slot together with its snapshot, and records the slot's consistent point: the copy
  * plus the changes from that point are the whole table. When a later run (a resume) has tables left to copy, the
  * first snapshot is gone: they are copied under a temporary slot's snapshot, and each records that slot's position as
- * its own sync position, at or below which the applier skips its changes.
+ * its own sync position, at or below which the applier skips its changes. A table rewritten on the source after the
+ * snapshot (TRUNCATE, a rewriting ALTER TABLE) is copied again the same way, under a {@link #fresh} snapshot.
  *
  * @param name the snapshot's name, or null when nothing is left to copy
  */
@@ -80,6 +81,24 @@ record LoadSnapshot(String name, AutoCloseable holder) implements AutoCloseable 
         log.info("copying {} under a new snapshot at {}; their changes before it are skipped", tablesToCopy,
                 resync.consistentPoint());
         return new LoadSnapshot(resync.snapshotName(), resync);
+    }
+
+    /**
+     * A snapshot taken now, for tables copied again during this run: a CDC task's comes from a temporary slot, whose
+     * consistent point ({@link #position}) becomes those tables' sync position.
+     */
+    static LoadSnapshot fresh(Task task, PgConnector source) throws SQLException {
+        if (!task.type().hasCdc()) {
+            ExportedSnapshot exported = ExportedSnapshot.export(source);
+            return new LoadSnapshot(exported.name(), exported);
+        }
+        SnapshotSlot slot = SnapshotSlot.create(source, task.settings().slotName() + "_sync", true);
+        return new LoadSnapshot(slot.snapshotName(), slot);
+    }
+
+    /** The LSN this snapshot is consistent with, when it comes from a slot. */
+    Optional<Lsn> position() {
+        return holder instanceof SnapshotSlot slot ? Optional.of(slot.consistentPoint()) : Optional.empty();
     }
 
     /** A slot of this task's name with no recorded position was left by a run that crashed right after creating it. */

@@ -43,6 +43,14 @@ record TableCopy(String tableKey, String targetRelation, List<String> selectList
     }
 
     /**
+     * This table copied in text format: after a rewriting ALTER TABLE on the source a column's type may differ from
+     * the one planned, and a binary value of another type would not load (a text one does wherever the value fits).
+     */
+    TableCopy inTextFormat() {
+        return new TableCopy(tableKey, targetRelation, selectList, targetColumns, filter, false, partitionedTarget);
+    }
+
+    /**
      * Empties this target table and nothing else: ONLY keeps an inheritance parent from emptying its children
      * (copied as tables of their own); a partitioned table is emptied with its partitions, which hold its rows.
      */

@@ -6,10 +6,12 @@ import java.util.List;
  * The pair of COPY statements that move one unit: {@code COPY (SELECT …) TO STDOUT} on the source and
  * {@code COPY … FROM STDIN} on the target, with the same explicit column list on both sides.
  *
+ * @param sourceRelation the quoted source relation the COPY reads
  * @param binary binary format, chosen only when every column has the same built-in type on both sides: binary
  *               values of user types (enums in arrays, composites) carry type OIDs that differ between servers
  */
-public record CopyStatements(String copyOut, String copyIn, List<String> targetColumns, boolean binary) {
+public record CopyStatements(String copyOut, String copyIn, List<String> targetColumns, boolean binary,
+                             String sourceRelation) {
 
     /**
      * @param selectList   one SQL expression per target column, over the source relation
@@ -28,6 +30,6 @@ public record CopyStatements(String copyOut, String copyIn, List<String> targetC
         String columns = targetColumns.isEmpty() ? "" : " (" + String.join(", ", targetColumns) + ")";
         String in = "COPY " + target + columns + " FROM STDIN (FORMAT " + format
                 + (freeze ? ", FREEZE" : "") + ")";
-        return new CopyStatements(out, in, targetColumns, binary);
+        return new CopyStatements(out, in, targetColumns, binary, fromRelation);
     }
 }

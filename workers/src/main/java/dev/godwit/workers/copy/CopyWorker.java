@@ -14,7 +14,8 @@ import java.util.function.LongConsumer;
 /**
  * Copies one unit: a source transaction that imports the task's exported snapshot, its COPY stream piped in buffers of
  * 256 kB into a COPY on the target, and the target transaction committed together with whatever the caller records
- * in it (the unit ledger), so a unit is either wholly on the target or not at all. Nothing is staged on disk and no
+ * in it (the unit ledger), so a unit is either wholly on the target or not at all. A relation rewritten on the source
+ * after the snapshot ({@link RewriteCheck}) fails the unit before anything is committed. Nothing is staged on disk and no
  * more than one buffer is held in memory.
  */
 public final class CopyWorker {
@@ -56,6 +57,8 @@ public final class CopyWorker {
                 }
             }
             Piped piped = pipe(source, target, statements, progress);
+            // still under the COPY's lock: a rewrite after the snapshot would have left the copy empty
+            RewriteCheck.verify(source, statements.sourceRelation());
             source.commit();
             CopyResult result = new CopyResult(piped.rows(), piped.sourceRows(), piped.bytes(), (System.nanoTime() - start) / 1_000_000);
             beforeCommit.run(target, result);
