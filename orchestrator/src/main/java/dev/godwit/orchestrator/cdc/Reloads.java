@@ -11,6 +11,7 @@ import dev.godwit.workers.catalog.CatalogReader;
 import dev.godwit.workers.catalog.SourceCatalog;
 import dev.godwit.workers.cdc.apply.ApplyOptions;
 import dev.godwit.workers.cdc.apply.Applier;
+import dev.godwit.workers.copy.RewriteCheck;
 import dev.godwit.workers.cdc.apply.ChangeApplier;
 import dev.godwit.workers.cdc.apply.Checkpoint;
 import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
@@ -330,6 +331,16 @@ final class Reloads implements AutoCloseable {
             startCopy();
             return;
         }
+        if (active.copy.isDone() && rewritten(active.copy).isPresent()) {
+            // its snapshot saw the table empty: a new copy under a new snapshot; the held-back changes below its
+            // position are then skipped as in the copy, as always
+            String why = rewritten(active.copy).get().getMessage();
+            store.event(control, "WARN", "reload", "reload " + active.entry.id() + ": " + why
+                    + "; copying again under a new snapshot");
+            log.warn("reload {}: {}; copying again under a new snapshot", active.entry.id(), why);
+            startCopy();
+            return;
+        }
         if (active.copy.isDone() || active.heldChanges > MAX_HELD_CHANGES) {
             if (!active.copy.isDone() && !waitLogged) {
                 waitLogged = true;
@@ -470,6 +481,21 @@ final class Reloads implements AutoCloseable {
         settled.add(new Settled(a.keys, new HashSet<>(a.relationIds), a.syncPoint));
         active = null;
         waitLogged = false;
+    }
+
+    /** The copy's failure when it failed because its table was rewritten after its snapshot. */
+    private static Optional<RewriteCheck.RelationRewritten> rewritten(Future<ReloadCopy.Copied> copy) {
+        try {
+            copy.get(0, TimeUnit.SECONDS);
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof RewriteCheck.RelationRewritten r ? Optional.of(r) : Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (java.util.concurrent.TimeoutException e) {
+            return Optional.empty();
+        }
     }
 
     private static ReloadCopy.Copied awaitCopy(Active a) throws Exception {

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CDC under faults: godwit killed with SIGKILL at random moments while it applies live writes, resumed each time;
+ * CDC under faults, applied on two target connections: godwit killed with SIGKILL at random moments while it applies live writes, resumed each time;
  * the source and the target server restarted or crashed under a running godwit, which must reconnect by itself. The
  * target must end equal to the source: no change lost, none applied twice.
  */
@@ -47,7 +47,7 @@ class CdcCrashIT {
         TestDatabase source = lab.newDatabase(13);
         TestDatabase target = lab.newDatabase(17);
         source.execute(SourceWriter.SCHEMA);
-        Path task = CdcIT.task(dir, source, target);
+        Path task = task(source, target);
         Random random = new Random(20261205);
         int kills = 0;
         try (SourceWriter writer = new SourceWriter(source, 3)) {
@@ -98,7 +98,7 @@ class CdcCrashIT {
         TestDatabase source = lab.newDatabase(13);
         TestDatabase target = lab.newDatabase(targetServer);
         source.execute(SourceWriter.SCHEMA);
-        Path task = CdcIT.task(dir, source, target);
+        Path task = task(source, target);
         Random random = new Random(20261206);
         Process godwit = Godwit.start(dir, "start", task.toString());
         try (SourceWriter writer = new SourceWriter(source, 7)) {
@@ -128,6 +128,20 @@ class CdcCrashIT {
         }
     }
 
+    /**
+     * The task of {@link CdcIT#task}, applied on two target connections: the crashes meet parallel apply's
+     * checkpoint (transactions committed above it by one connection, not yet by the other); ParallelApplyIT kills four.
+     */
+    private Path task(TestDatabase source, TestDatabase target) throws Exception {
+        return CdcTasks.write(dir, "cdctest", source, target, """
+                parallelism: 2
+                splitThreshold: 512kB
+                cdc:
+                  heartbeatInterval: 2s
+                  applyParallelism: 2
+                """);
+    }
+
     private static void awaitCheckpointPast(TestDatabase target, Lsn position, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -152,7 +166,7 @@ class CdcCrashIT {
         TestDatabase source = lab.newDatabase(sourceServer);
         TestDatabase target = lab.newDatabase(targetServer);
         source.execute(SourceWriter.SCHEMA);
-        Path task = CdcIT.task(dir, source, target);
+        Path task = task(source, target);
         Process godwit = Godwit.start(dir, "start", task.toString());
         try {
             Godwit.awaitLog(dir, STREAMING, Duration.ofSeconds(120));
