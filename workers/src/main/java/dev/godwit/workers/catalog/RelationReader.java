@@ -139,7 +139,7 @@ final class RelationReader {
                 Identity.of(r.getString("identity")), Query.string(r, "generated_expression"),
                 Query.string(r, "collation"), r.getString("type_schema"), r.getString("type_name"),
                 r.getString("type_category").charAt(0), r.getBoolean("is_array"), r.getBoolean("large_object"),
-                Optional.empty(), Query.string(r, "comment"));
+                Optional.empty(), Query.string(r, "comment"), r.getBoolean("virtual_generated"));
     }
 
     private static Index index(ResultSet r) throws SQLException {

@@ -60,7 +60,9 @@ final class ColumnDdl {
                         + " holding the copied values) because its expression uses removed column(s) "
                         + expr.removedColumns());
             } else {
-                def.append(" GENERATED ALWAYS AS (").append(expr.text()).append(") STORED");
+                // a virtual column comes from PostgreSQL 18 or later, so the target (never older) has them too
+                def.append(" GENERATED ALWAYS AS (").append(expr.text()).append(c.virtualGenerated() ? ") VIRTUAL"
+                        : ") STORED");
             }
         } else if (c.defaultExpression().isPresent()) {
             String expression = c.defaultExpression().get();

@@ -9,7 +9,9 @@ SELECT a.attrelid AS relid,
        a.attnotnull AS not_null,
        CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS default_expression,
        a.attidentity::text AS identity,
-       CASE WHEN a.attgenerated = 's' THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated_expression,
+       -- stored ('s') or, on PostgreSQL 18, virtual ('v'): never written on the target, never in the stream
+       CASE WHEN a.attgenerated IN ('s', 'v') THEN pg_get_expr(ad.adbin, ad.adrelid) END AS generated_expression,
+       a.attgenerated = 'v' AS virtual_generated,
        -- only a collation that differs from the type's own default has to be spelled out in the DDL
        CASE WHEN a.attcollation <> t.typcollation
             THEN quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END AS collation,
