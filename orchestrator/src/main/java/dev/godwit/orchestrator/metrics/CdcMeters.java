@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * with {@code histogram_quantile}.
  */
 final class CdcMeters implements CdcObserver {
-    /** Up to the default of 1000 source transactions per commit ({@code cdc.maxTransactionsPerCommit}). */
+    /** Up to the applier's 1000 source transactions per commit ({@code ApplyOptions.DEFAULT_TRANSACTIONS_PER_COMMIT}). */
     private static final double[] GROUP_BUCKETS = {1, 2, 5, 10, 25, 50, 100, 250, 500, 1000};
     private static final Duration[] COMMIT_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
             Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
