@@ -82,6 +82,7 @@ public final class CdcPhase {
     private Boolean replicaLogged;
     /** How many apply connections the log last named. */
     private Integer lanesLogged;
+    private CdcObserver observer = CdcObserver.none();
 
     public CdcPhase(Task task, PgConnector source, PgConnector target, ControlSchema control,
                     Function<PgOutputMessage.Relation, Optional<ApplyTarget>> routing, Lsn startIfNoCheckpoint) {
@@ -119,6 +120,11 @@ public final class CdcPhase {
                 && t.mapping().partitionRule() instanceof dev.godwit.mappings.partition.PartitionRule.Keep);
         return new CdcPhase(task, source, target, schema, routing, consistentPoint,
                 new Reloads.Scope(task, source, target, schema, tables, targetCatalog, routing), keepsPartitions);
+    }
+
+    /** Tells {@code observer} (the metrics) of each target commit and each reconnect from now on. */
+    public void observe(CdcObserver observer) {
+        this.observer = observer;
     }
 
     /** What ended the phase. */
@@ -163,6 +169,7 @@ public final class CdcPhase {
                 Duration wait = Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failures, 6)));
                 log.warn("cdc: {} — reconnecting from the checkpoint in {} s (attempt {})", rootMessage(e),
                         wait.toSeconds(), failures);
+                observer.reconnecting();
                 Thread.sleep(wait.toMillis());
                 if (stop.getAsBoolean()) {
                     return Outcome.STOPPED;
@@ -210,7 +217,8 @@ public final class CdcPhase {
                     .withErrorPolicy(task.settings().errorPolicy());
             StreamOptions streamOptions = StreamOptions.of(task.settings().slotName(), task.settings().publicationName(), start)
                     .withIdleAcknowledgement(true);
-            try (Applier applier = applier(t, replica, checkpoint, control, options);
+            // only the stream's applier is observed: a reload's side applier (given options) replays what it counted
+            try (Applier applier = applier(t, replica, checkpoint, control, options.withObserver(observer));
                  ChangeStream stream = ChangeStream.open(source, streamOptions);
                  Heartbeat heartbeat = Heartbeat.start(source, task.settings().cdc().heartbeatInterval());
                  IndexFollower indexes = reloadScope == null ? null : IndexFollower.start(task, source, target, this.control);

@@ -1,6 +1,7 @@
 package dev.godwit.orchestrator.cli;
 
 import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.cdc.CdcObserver;
 import dev.godwit.orchestrator.metrics.Metrics;
 import dev.godwit.orchestrator.run.MigrationRunner;
 import picocli.CommandLine;
@@ -8,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "start", mixinStandardHelpOptions = true,
@@ -25,8 +27,10 @@ final class StartCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Task loaded = task.load();
-        try (AutoCloseable served = Metrics.serve(loaded, metrics.port()).orElse(null)) {
-            new MigrationRunner(loaded, spec.commandLine().getOut()).start();
+        Optional<Metrics> served = Metrics.serve(loaded, metrics.port());
+        try (AutoCloseable closing = served.orElse(null)) {
+            new MigrationRunner(loaded, spec.commandLine().getOut(),
+                    served.map(Metrics::cdc).orElse(CdcObserver.none())).start();
         }
         return ExitCodes.OK;
     }

@@ -1,6 +1,7 @@
 package dev.godwit.orchestrator.metrics;
 
 import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.cdc.CdcObserver;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -17,8 +18,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * The metrics of one run of a task: a Prometheus registry with the JVM's binders and godwit's gauges, the poller that
- * fills them and the HTTP endpoint that serves them, opened before the run and closed after it.
+ * The metrics of one run of a task: a Prometheus registry with the JVM's binders, godwit's gauges and the poller that
+ * fills them, the CDC meters the run itself moves ({@link #cdc()}), and the HTTP endpoint that serves them, opened
+ * before the run and closed after it.
  */
 public final class Metrics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Metrics.class);
@@ -27,12 +29,15 @@ public final class Metrics implements AutoCloseable {
     private final JvmGcMetrics gc;
     private final MetricsServer server;
     private final TaskMetrics poller;
+    private final CdcMeters cdc;
 
-    private Metrics(PrometheusMeterRegistry registry, JvmGcMetrics gc, MetricsServer server, TaskMetrics poller) {
+    private Metrics(PrometheusMeterRegistry registry, JvmGcMetrics gc, MetricsServer server, TaskMetrics poller,
+                    CdcMeters cdc) {
         this.registry = registry;
         this.gc = gc;
         this.server = server;
         this.poller = poller;
+        this.cdc = cdc;
     }
 
     /**
@@ -66,7 +71,12 @@ public final class Metrics implements AutoCloseable {
         TaskMetrics poller = new TaskMetrics(new TaskReader(task), gauges, task.settings().metrics().interval());
         log.info("metrics: serving http://0.0.0.0:{}/metrics, read every {}", server.port(),
                 task.settings().metrics().interval());
-        return Optional.of(new Metrics(registry, gc, server, poller));
+        return Optional.of(new Metrics(registry, gc, server, poller, new CdcMeters(registry)));
+    }
+
+    /** What the run's CDC phase tells, for the meters only the process can know (commits, reconnects). */
+    public CdcObserver cdc() {
+        return cdc;
     }
 
     @Override

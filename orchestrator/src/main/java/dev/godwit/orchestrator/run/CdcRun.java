@@ -1,6 +1,7 @@
 package dev.godwit.orchestrator.run;
 
 import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.cdc.CdcObserver;
 import dev.godwit.orchestrator.cdc.CdcPhase;
 import dev.godwit.orchestrator.cdc.Publications;
 import dev.godwit.orchestrator.cutover.Cutover;
@@ -56,14 +57,17 @@ final class CdcRun {
     private final ControlSchema control;
     private final TaskStore store;
     private final PrintWriter out;
+    private final CdcObserver observer;
 
-    CdcRun(Task task, PgConnector source, PgConnector target, ControlSchema control, TaskStore store, PrintWriter out) {
+    CdcRun(Task task, PgConnector source, PgConnector target, ControlSchema control, TaskStore store, PrintWriter out,
+           CdcObserver observer) {
         this.task = task;
         this.source = source;
         this.target = target;
         this.control = control;
         this.store = store;
         this.out = out;
+        this.observer = observer;
     }
 
     /** A CDC-only task: the target already holds the data; streaming starts at the given position or the slot's. */
@@ -111,6 +115,7 @@ final class CdcRun {
                         String.join(", ", identity));
             }
             phase = CdcPhase.forTask(task, source, target, control, plan.tables(), consistentPoint, t);
+            phase.observe(observer);
         }
         try (AutoValidation validation = AutoValidation.duringCdc(task, source, target, control);
              CutoverSchedule schedule = CutoverSchedule.startFiring(task.name(), control, target)) {

@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.run;
 
 import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.cdc.CdcObserver;
 import dev.godwit.orchestrator.cdc.SlotGovernor;
 import dev.godwit.orchestrator.cdc.TaskTables;
 import dev.godwit.orchestrator.cutover.CutoverLedger;
@@ -55,8 +56,14 @@ public final class MigrationRunner {
     private final TaskStore store;
     private final CutoverLedger cutovers;
     private final PrintWriter out;
+    private final CdcObserver cdcObserver;
 
     public MigrationRunner(Task task, PrintWriter out) {
+        this(task, out, CdcObserver.none());
+    }
+
+    /** @param cdcObserver told of the CDC phase's target commits and reconnects (the metrics, when served) */
+    public MigrationRunner(Task task, PrintWriter out, CdcObserver cdcObserver) {
         this.task = task;
         this.source = new PgConnector("source", task.source()).waitingForRestarts();
         this.target = new PgConnector("target", task.target()).waitingForRestarts();
@@ -64,6 +71,7 @@ public final class MigrationRunner {
         this.store = new TaskStore(control, task.name());
         this.cutovers = new CutoverLedger(control, task.name());
         this.out = out;
+        this.cdcObserver = cdcObserver;
     }
 
     /** What one run knows as it goes: the plan once read, the stop signal once the task is claimed. */
@@ -231,7 +239,7 @@ public final class MigrationRunner {
             run.load().finish();
             return true;
         }));
-        CdcRun cdc = new CdcRun(task, source, target, control, store, out);
+        CdcRun cdc = new CdcRun(task, source, target, control, store, out, cdcObserver);
         steps.put(MigrationStep.SLOT_POSITION, Step.when(!run.positioned && !cutoverOnly,
                 "the task's position in slot " + task.settings().slotName() + " is recorded", () -> {
                     cdc.slotPosition(run.planned.plan());

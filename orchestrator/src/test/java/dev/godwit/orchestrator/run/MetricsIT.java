@@ -36,12 +36,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code godwit start --metrics-port} as a separate process under a live writer: what {@code /metrics} serves during
- * change data capture agrees with the control schema on the target and the slot on the source, and the endpoint is
- * gone when the run ends.
+ * change data capture agrees with the control schema on the target and the slot on the source, the applier's commits
+ * and reconnects are counted as they happen, and the endpoint is gone when the run ends.
  */
 @ExtendWith(PgExtension.class)
 class MetricsIT {
     private static final Pattern STREAMING = Pattern.compile("cdc: streaming slot");
+    private static final String TRANSACTIONS = "godwit_cdc_transactions_applied_total";
+    private static final String CHANGES = "godwit_cdc_changes_applied_total";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
@@ -68,7 +70,7 @@ class MetricsIT {
             """;
 
     @Test
-    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void metricsDuringTheFullLoadAndCdcAgreeWithTheControlSchemaAndTheSlot(PgLab lab) throws Exception {
         TestDatabase source = lab.newDatabase(lab.dedicatedServer(17, Map.of("max_slot_wal_keep_size", "'1GB'"), List.of()));
         TestDatabase target = lab.newDatabase(17);
@@ -88,8 +90,11 @@ class MetricsIT {
         hold.createStatement().execute("SELECT pg_advisory_lock(4242)");
         Process godwit = Godwit.start(dir, "start", task.toString(), "--metrics-port", Integer.toString(port));
         try (SourceWriter writer = new SourceWriter(source, 17)) {
+            // a scrape may come from a reading older than table_state's sums (made as a table's state changes, after
+            // its last unit), or fall between the per-table gauges of two readings (replaced one after the other)
             Scrape load = awaitScrape(port, s -> s.has("godwit_phase", "phase", "full_load")
-                    && s.value("godwit_phase", "phase", "full_load") == 1 && allUnitsDone(s), Duration.ofSeconds(60));
+                    && s.value("godwit_phase", "phase", "full_load") == 1 && allUnitsDone(s)
+                    && tablesAsRecorded(target, s), Duration.ofSeconds(60));
             assertEquals(0, load.value("godwit_phase", "phase", "cdc"));
             assertEquals(0, load.value("godwit_full_load_eta_seconds"), "nothing left to copy");
             assertTablesAsRecorded(target, load);
@@ -157,6 +162,39 @@ class MetricsIT {
             assertEquals(0, validated.value("godwit_validation_chunks", "result", "rows"));
             assertEquals(0, validated.value("godwit_validation_differences"));
             assertTrue(validated.value("godwit_cdc_applied_lsn_bytes") >= applied, "the applied position only grows");
+
+            // the meters only the process knows, moved by the applier at each target commit
+            Scrape before = scrape(port);
+            int marks = 25;
+            for (int i = 0; i < marks; i++) {
+                SourceWriter.mark(source, "metrics-" + i); // one source transaction each
+            }
+            awaitMarkers(target, marks);
+            // the counters move right after the commit that made the markers visible
+            Scrape counted = awaitScrape(port, s -> s.value(TRANSACTIONS) - before.value(TRANSACTIONS) >= marks
+                    && s.value(CHANGES, "operation", "insert") - before.value(CHANGES, "operation", "insert") >= marks,
+                    Duration.ofSeconds(10));
+            assertTrue(counted.value(CHANGES, "operation", "update") > 0, "the writer's updates are counted");
+            assertTrue(counted.value(CHANGES, "operation", "delete") > 0, "the writer's deletes are counted");
+            assertEquals(0, counted.value(CHANGES, "operation", "truncate"));
+            assertTrue(counted.value("godwit_cdc_commit_seconds_count") > 0);
+            assertTrue(counted.value("godwit_cdc_commit_seconds_sum") > 0);
+            assertTrue(counted.value("godwit_cdc_group_commit_transactions_count") > 0);
+            assertTrue(counted.value("godwit_cdc_group_commit_transactions_sum") >= marks);
+            assertTrue(counted.value("godwit_cdc_group_commit_transactions_count")
+                    <= counted.value("godwit_cdc_group_commit_transactions_sum"), "every group holds a transaction");
+            assertTrue(counted.has("godwit_cdc_commit_seconds_bucket", "le", "0.05"), "the commit time has buckets");
+
+            // the apply session dies: CDC reconnects from the checkpoint, counts it, and goes on counting
+            double reconnects = counted.value("godwit_cdc_reconnects_total");
+            assertEquals("1", target.value("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE application_name = 'godwit cdc apply'"));
+            Godwit.awaitLog(dir, Pattern.compile("reconnecting from the checkpoint"), Duration.ofSeconds(60));
+            SourceWriter.mark(source, "metrics-" + marks);
+            awaitMarkers(target, marks + 1);
+            Scrape reconnected = awaitScrape(port, s -> s.value(TRANSACTIONS) > counted.value(TRANSACTIONS),
+                    Duration.ofSeconds(10));
+            assertEquals(reconnects + 1, reconnected.value("godwit_cdc_reconnects_total"));
         } catch (AssertionError | Exception e) {
             System.err.println("godwit log:\n" + Godwit.log(dir));
             throw e;
@@ -168,10 +206,31 @@ class MetricsIT {
         assertThrows(ConnectException.class, () -> scrape(port), "the endpoint closes with the run");
     }
 
+    /** Waits until the target holds {@code n} of the markers named {@code metrics-*}. */
+    private static void awaitMarkers(TestDatabase target, int n) throws InterruptedException {
+        String sql = "SELECT count(*) FROM markers WHERE name LIKE 'metrics-%'";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (Long.parseLong(target.value(sql)) < n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the target has " + target.value(sql) + " of " + n + " markers after 60 s");
+            }
+            Thread.sleep(100);
+        }
+    }
+
     private static boolean allUnitsDone(Scrape s) {
         List<String> units = s.samples().keySet().stream().filter(k -> k.startsWith("godwit_full_load_units{")).toList();
         return !units.isEmpty() && units.stream().allMatch(k -> s.samples().get(k) > 0
                 && s.samples().get(k).equals(s.samples().get(k.replace("godwit_full_load_units{", "godwit_full_load_units_done{"))));
+    }
+
+    private static boolean tablesAsRecorded(TestDatabase target, Scrape scrape) {
+        try {
+            assertTablesAsRecorded(target, scrape);
+            return true;
+        } catch (AssertionError e) {
+            return false;
+        }
     }
 
     private static void assertTablesAsRecorded(TestDatabase target, Scrape scrape) {

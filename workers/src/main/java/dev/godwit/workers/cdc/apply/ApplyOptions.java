@@ -30,12 +30,14 @@ import java.util.function.LongSupplier;
  * @param errorPolicy              {@link ErrorPolicy#STOP}: a change that fails stops the applier;
  *                                 {@link ErrorPolicy#LOG_AND_CONTINUE}: it is recorded through the applier's
  *                                 {@link ApplyExceptionLog} and skipped (each change then runs in a savepoint)
- * @param groupClock               nanoseconds, for {@code maxGroupDuration} only ({@code System::nanoTime}); a test
- *                                 that must not depend on the machine's speed passes a clock it moves itself
+ * @param groupClock               nanoseconds, for {@code maxGroupDuration} and the commit time told to the
+ *                                 observer ({@code System::nanoTime}); a test that must not depend on the machine's
+ *                                 speed passes a clock it moves itself
+ * @param observer                 told of each target commit (metrics); {@link ApplyObserver#none()} by default
  */
 public record ApplyOptions(ApplyConflicts conflicts, DdlPolicy ddl, SourceColumns sourceColumns, TypeResolver typeResolver,
                            int batchSize, int maxTransactionsPerCommit, Duration maxGroupDuration,
-                           ErrorPolicy errorPolicy, LongSupplier groupClock) {
+                           ErrorPolicy errorPolicy, LongSupplier groupClock, ApplyObserver observer) {
 
     /** The target type (SQL text) of a source column, from its type OID and modifier. */
     @FunctionalInterface
@@ -49,9 +51,9 @@ public record ApplyOptions(ApplyConflicts conflicts, DdlPolicy ddl, SourceColumn
 
     public ApplyOptions {
         if (conflicts == null || ddl == null || sourceColumns == null || typeResolver == null
-                || maxGroupDuration == null || errorPolicy == null || groupClock == null) {
-            throw new IllegalArgumentException(
-                    "conflicts, ddl, sourceColumns, typeResolver, maxGroupDuration, errorPolicy and groupClock are required");
+                || maxGroupDuration == null || errorPolicy == null || groupClock == null || observer == null) {
+            throw new IllegalArgumentException("conflicts, ddl, sourceColumns, typeResolver, maxGroupDuration,"
+                    + " errorPolicy, groupClock and observer are required");
         }
         if (batchSize < 1 || maxTransactionsPerCommit < 1) {
             throw new IllegalArgumentException("batchSize and maxTransactionsPerCommit must be at least 1");
@@ -67,12 +69,12 @@ public record ApplyOptions(ApplyConflicts conflicts, DdlPolicy ddl, SourceColumn
         return new ApplyOptions(ApplyConflicts.strict(), DdlPolicy.defaults().withAddColumn(DdlPolicy.Action.STOP),
                 SourceColumns.none(), (oid, typmod) -> Optional.empty(),
                 DEFAULT_BATCH_SIZE, DEFAULT_TRANSACTIONS_PER_COMMIT, DEFAULT_GROUP_DURATION, ErrorPolicy.STOP,
-                System::nanoTime);
+                System::nanoTime, ApplyObserver.none());
     }
 
     public ApplyOptions withConflicts(ApplyConflicts value) {
         return new ApplyOptions(value, ddl, sourceColumns, typeResolver, batchSize, maxTransactionsPerCommit,
-                maxGroupDuration, errorPolicy, groupClock);
+                maxGroupDuration, errorPolicy, groupClock, observer);
     }
 
     /** Columns added on the source are added to the target, or stop the applier. */
@@ -82,36 +84,41 @@ public record ApplyOptions(ApplyConflicts conflicts, DdlPolicy ddl, SourceColumn
 
     public ApplyOptions withDdl(DdlPolicy value) {
         return new ApplyOptions(conflicts, value, sourceColumns, typeResolver, batchSize, maxTransactionsPerCommit,
-                maxGroupDuration, errorPolicy, groupClock);
+                maxGroupDuration, errorPolicy, groupClock, observer);
     }
 
     public ApplyOptions withSourceColumns(SourceColumns value) {
         return new ApplyOptions(conflicts, ddl, value, typeResolver, batchSize, maxTransactionsPerCommit,
-                maxGroupDuration, errorPolicy, groupClock);
+                maxGroupDuration, errorPolicy, groupClock, observer);
     }
 
     public ApplyOptions withBatchSize(int value) {
         return new ApplyOptions(conflicts, ddl, sourceColumns, typeResolver, value, maxTransactionsPerCommit,
-                maxGroupDuration, errorPolicy, groupClock);
+                maxGroupDuration, errorPolicy, groupClock, observer);
     }
 
     public ApplyOptions withMaxTransactionsPerCommit(int value) {
         return new ApplyOptions(conflicts, ddl, sourceColumns, typeResolver, batchSize, value, maxGroupDuration,
-                errorPolicy, groupClock);
+                errorPolicy, groupClock, observer);
     }
 
     public ApplyOptions withMaxGroupDuration(Duration value) {
         return new ApplyOptions(conflicts, ddl, sourceColumns, typeResolver, batchSize, maxTransactionsPerCommit,
-                value, errorPolicy, groupClock);
+                value, errorPolicy, groupClock, observer);
     }
 
     public ApplyOptions withErrorPolicy(ErrorPolicy value) {
         return new ApplyOptions(conflicts, ddl, sourceColumns, typeResolver, batchSize, maxTransactionsPerCommit,
-                maxGroupDuration, value, groupClock);
+                maxGroupDuration, value, groupClock, observer);
     }
 
     public ApplyOptions withGroupClock(LongSupplier value) {
         return new ApplyOptions(conflicts, ddl, sourceColumns, typeResolver, batchSize, maxTransactionsPerCommit,
-                maxGroupDuration, errorPolicy, value);
+                maxGroupDuration, errorPolicy, value, observer);
+    }
+
+    public ApplyOptions withObserver(ApplyObserver value) {
+        return new ApplyOptions(conflicts, ddl, sourceColumns, typeResolver, batchSize, maxTransactionsPerCommit,
+                maxGroupDuration, errorPolicy, groupClock, value);
     }
 }

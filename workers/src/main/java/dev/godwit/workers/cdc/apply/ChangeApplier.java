@@ -75,7 +75,6 @@ public final class ChangeApplier implements Applier {
 
     private Lsn walPosition = Lsn.INVALID;
     private boolean failed;
-    private long truncates;
 
     /** An applier for the {@link ErrorPolicy#STOP} policy. */
     public ChangeApplier(Connection target, Function<Relation, Optional<ApplyTarget>> routing, Checkpoint checkpoint,
@@ -95,7 +94,7 @@ public final class ChangeApplier implements Applier {
         this.drift = new SchemaDrift(target, options, types, pipeline);
         DurableCommits.ensure(target); // what stats() reports as committed may be confirmed to the slot
         target.setAutoCommit(false);
-        this.group = new TransactionGroup(target, checkpoint, options, pipeline);
+        this.group = new TransactionGroup(target, checkpoint, options, pipeline, results);
     }
 
     /**
@@ -226,7 +225,7 @@ public final class ChangeApplier implements Applier {
         TransactionGroup.Progress progress = group.progress();
         ChangeResults.Rows rows = results.rows();
         return new ApplyStats(progress.transactions(), progress.skippedTransactions(), rows.inserts(), rows.updates(),
-                rows.deletes(), truncates, guard.skippedChanges(), progress.lastCommittedEndLsn(),
+                rows.deletes(), rows.truncates(), guard.skippedChanges(), progress.lastCommittedEndLsn(),
                 progress.lastCommitTime());
     }
 
@@ -393,7 +392,7 @@ public final class ChangeApplier implements Applier {
                 throw new SQLException(sql + " failed in the source transaction committing at "
                         + group.commitLsn() + ": " + e.getMessage(), e.getSQLState(), e);
             }
-            truncates++;
+            results.truncated();
         });
     }
 

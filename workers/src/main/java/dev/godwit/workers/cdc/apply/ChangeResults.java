@@ -6,13 +6,14 @@ import java.sql.SQLException;
 
 /**
  * What became of the changes sent, pipelined or alone: the errors for those the target refused or that found no row,
- * with the table, key and source commit in their messages; and the rows changed, counted.
+ * with the table, key and source commit in their messages; and the rows changed (and TRUNCATEs run), counted.
  */
 final class ChangeResults implements StatementPipeline.Outcome {
 
     private long inserts;
     private long updates;
     private long deletes;
+    private long truncates;
 
     @Override
     public SQLException failed(Change change, SQLException e) {
@@ -51,11 +52,17 @@ final class ChangeResults implements StatementPipeline.Outcome {
         }
     }
 
-    /** The rows changed so far (see {@link ApplyStats}). */
-    record Rows(long inserts, long updates, long deletes) {
+    /** A TRUNCATE statement ran. */
+    void truncated() {
+        truncates++;
+    }
+
+    /** The rows changed and TRUNCATEs run so far (see {@link ApplyStats}). */
+    record Rows(long inserts, long updates, long deletes, long truncates) {
+        static final Rows NONE = new Rows(0, 0, 0, 0);
     }
 
     Rows rows() {
-        return new Rows(inserts, updates, deletes);
+        return new Rows(inserts, updates, deletes, truncates);
     }
 }

@@ -24,6 +24,9 @@ import java.util.Optional;
  * the checkpoint written is the end LSN of the last of them: all of them commit, or none, so resuming from that
  * checkpoint still neither loses nor repeats anything. A group is also committed at the first source commit after it
  * has been open {@code maxGroupDuration}, and by {@link #commitPending()} when the stream is idle.
+ *
+ * <p>Each commit of a group is told to {@link ApplyOptions#observer()}: its size, the changes it held (what
+ * {@link ChangeResults} counted since the previous commit) and the time the checkpoint and COMMIT took.
  */
 final class TransactionGroup {
 
@@ -31,6 +34,7 @@ final class TransactionGroup {
     private final Checkpoint checkpoint;
     private final ApplyOptions options;
     private final StatementPipeline pipeline;
+    private final ChangeResults results;
     private final Lsn startCheckpoint;
     /** Source transactions committed above the checkpoint by parallel apply (see {@link ParallelCheckpoint}). */
     private final java.util.Set<Lsn> appliedAbove;
@@ -46,14 +50,20 @@ final class TransactionGroup {
     private long skippedTransactions;
     private Lsn lastCommittedEndLsn;
     private Instant lastCommitTime;
+    /** What {@link #results} had counted at the last commit told to the observer. */
+    private ChangeResults.Rows observedRows = ChangeResults.Rows.NONE;
 
-    /** Reads the checkpoint to resume from; {@code pipeline} is sent before each commit. */
-    TransactionGroup(Connection conn, Checkpoint checkpoint, ApplyOptions options, StatementPipeline pipeline)
-            throws SQLException {
+    /**
+     * Reads the checkpoint to resume from; {@code pipeline} is sent before each commit, and {@code results} counts the
+     * changes that the observer is told each commit held.
+     */
+    TransactionGroup(Connection conn, Checkpoint checkpoint, ApplyOptions options, StatementPipeline pipeline,
+                     ChangeResults results) throws SQLException {
         this.conn = conn;
         this.checkpoint = checkpoint;
         this.options = options;
         this.pipeline = pipeline;
+        this.results = results;
         this.startCheckpoint = checkpoint.current();
         this.appliedAbove = checkpoint.appliedAbove();
         this.lastCommittedEndLsn = startCheckpoint;
@@ -103,12 +113,24 @@ final class TransactionGroup {
 
     private void commitGroup() throws SQLException {
         pipeline.flush();
+        long commitStart = options.groupClock().getAsLong();
         checkpoint.write(conn, groupEndLsn, groupCommitTime);
         conn.commit();
+        long commitNanos = options.groupClock().getAsLong() - commitStart;
         transactions += groupTransactions;
-        groupTransactions = 0;
         lastCommittedEndLsn = groupEndLsn;
         lastCommitTime = groupCommitTime;
+        observe(groupTransactions, commitNanos);
+        groupTransactions = 0;
+    }
+
+    /** Tells the observer of a commit: the changes are what {@link #results} counted since the one before. */
+    private void observe(int groupSize, long commitNanos) {
+        ChangeResults.Rows rows = results.rows();
+        options.observer().committed(new ApplyObserver.GroupCommit(groupSize, rows.inserts() - observedRows.inserts(),
+                rows.updates() - observedRows.updates(), rows.deletes() - observedRows.deletes(),
+                rows.truncates() - observedRows.truncates(), commitNanos));
+        observedRows = rows;
     }
 
     /**

@@ -180,6 +180,50 @@ class ChangeApplierIT {
     }
 
     @Test
+    void eachTargetCommitTellsTheObserverItsSourceTransactionsItsChangesByOperationAndHowLongTheCommitTook(PgLab lab)
+            throws SQLException {
+        TestDatabase db = target(lab);
+        db.execute("INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2)");
+        TableCheckpoint table = new TableCheckpoint(db);
+        java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+        // the checkpoint is written inside the timed commit: moving the clock there makes the commit take 7 ms
+        Checkpoint slowCheckpoint = new Checkpoint() {
+            @Override
+            public void write(Connection target, Lsn commitEndLsn, java.time.Instant commitTime) throws SQLException {
+                table.write(target, commitEndLsn, commitTime);
+                clock.addAndGet(7_000_000);
+            }
+
+            @Override
+            public Lsn current() {
+                return table.current();
+            }
+        };
+        List<ApplyObserver.GroupCommit> commits = new java.util.ArrayList<>();
+        ApplyOptions options = ApplyFixture.grouped().withGroupClock(clock::get).withMaxTransactionsPerCommit(3)
+                .withObserver(commits::add);
+        try (Connection conn = db.connect()) {
+            Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(db), slowCheckpoint, options));
+            f.tx(1, ITEMS, new Insert(1, row("3", "c", "3")), new Insert(1, row("4", "d", "4")))
+                    .tx(2, new Update(1, Optional.empty(), row("1", "a2", "1")), new Delete(1, key("2", null, null)))
+                    .tx(3, new Insert(1, row("5", "e", "5")));
+            assertEquals(List.of(new ApplyObserver.GroupCommit(3, 3, 1, 1, 0, 7_000_000)), commits);
+            // a partial group, committed when the stream goes idle, holds only what came after the last commit
+            f.tx(4, new Truncate(List.of(1L), false, false), new Insert(1, row("6", "f", "6")));
+            f.applier.commitPending();
+            assertEquals(new ApplyObserver.GroupCommit(1, 1, 0, 0, 1, 7_000_000), commits.get(1));
+            assertEquals(2, commits.size());
+        }
+        try (Connection conn = db.connect()) {
+            Feed f = new Feed(new ChangeApplier(conn, ApplyFixture.identityRouting(db), slowCheckpoint, options));
+            f.tx(4, ITEMS, new Insert(1, row("6", "f", "6")));
+            f.applier.commitPending();
+        }
+        assertEquals(2, commits.size(), "a transaction the checkpoint covers is skipped, not committed again");
+        assertEquals(List.of("6"), db.column("SELECT id::text FROM items"));
+    }
+
+    @Test
     void aTableCopiedUnderALaterSnapshotSkipsTransactionsThatCommittedBeforeItsSyncLsn(PgLab lab)
             throws SQLException {
         TestDatabase db = target(lab);
