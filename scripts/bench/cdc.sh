@@ -5,6 +5,9 @@
 # Prints transactions/s and row changes/s (a pgbench transaction changes 4 rows) and godwit's ratio to native.
 #
 # usage: scripts/bench/cdc.sh [SCALE] [SECONDS] [CLIENTS]   (defaults 10, 60, 4)
+# env:   GODWIT_JAVA_OPTS for every godwit JVM; RESUME_JAVA_OPTS for the timed resume alone, e.g. to profile it:
+#        RESUME_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/resume.jfr,settings=profile'
+#        NATIVE=0 times godwit alone (while profiling); the ratio needs both
 # needs: apt-get install postgresql-15; Java 17 and Maven for godwit.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -33,11 +36,13 @@ until grep -q "cdc: streaming slot" "$work/godwit-start.log"; do sleep 0.5; done
 godwit stop "$work/task.yaml" >/dev/null; wait
 END=$(backlog godwit)
 BACKLOG=$(psql $S -Atc "select pg_size_pretty(pg_wal_lsn_diff('$END', confirmed_flush_lsn)) from pg_replication_slots where slot_name = 'godwit_cdcbench'" postgres)
-t0=$(now); godwit resume "$work/task.yaml" >"$work/godwit-resume.log" 2>&1 &
+t0=$(now); GODWIT_JAVA_OPTS="${GODWIT_JAVA_OPTS:-} ${RESUME_JAVA_OPTS:-}" godwit resume "$work/task.yaml" >"$work/godwit-resume.log" 2>&1 &
 until c=$(psql $T "$DB" -Atc "select lsn from godwit.checkpoint" 2>/dev/null) && [ -n "$c" ] && lsn_ge "$S" "$c" "$END"; do sleep 0.2; done
 t1=$(now); godwit stop "$work/task.yaml" >/dev/null; wait
 G_TX=$(cat "$work/tx-godwit"); G_SEC=$(echo "$t1 - $t0" | bc)
 printf 'godwit catch-up: %d transactions, WAL %s, in %.1f s\n' "$G_TX" "$BACKLOG" "$G_SEC"
+
+[ "${NATIVE:-1}" = 0 ] && { echo "(logs in $work)"; exit 0; }
 
 # --- native logical replication: same schema and data, subscription disabled while the backlog is written
 fresh_source godwit_cdcbench nat_sub; fresh_target

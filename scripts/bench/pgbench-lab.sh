@@ -38,4 +38,5 @@ settings:
 YAML
 }
 
-godwit() { java -jar "$root/orchestrator/target/godwit.jar" "$@"; }
+# GODWIT_JAVA_OPTS goes to every godwit JVM, as scripts/godwit passes it (e.g. a heap size)
+godwit() { java ${GODWIT_JAVA_OPTS:-} -jar "$root/orchestrator/target/godwit.jar" "$@"; }

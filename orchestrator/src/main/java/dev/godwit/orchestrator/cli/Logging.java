@@ -22,7 +22,7 @@ final class Logging {
         context.getLogger("dev.godwit").setLevel(verbosity >= 1 ? Level.DEBUG : Level.INFO);
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(verbosity >= 2 ? Level.DEBUG : Level.WARN);
-        if (format == Format.json && root.getAppender("ERR") instanceof ConsoleAppender<ILoggingEvent> console) {
+        if (format == Format.json && root.getAppender(LogSetup.APPENDER) instanceof ConsoleAppender<ILoggingEvent> console) {
             JsonEncoder encoder = new JsonEncoder();
             encoder.setContext(context);
             encoder.setWithSequenceNumber(false);

@@ -196,7 +196,7 @@ final class StatementPipeline {
             boolean merge = set.kind() == SetForm.Kind.UPDATE && table.catalog().updateRuns().merge();
             List<Entry> rows = new ArrayList<>();
             int[] position = new int[entries.size()];
-            Map<List<String>, Integer> keys = new HashMap<>();
+            Map<Object, Integer> keys = new HashMap<>();
             int first = 0;
             for (int i = 0; i < entries.size(); i++) {
                 Entry e = entries.get(i);
@@ -205,7 +205,7 @@ final class StatementPipeline {
                     rows.add(e);
                     continue;
                 }
-                List<String> key = table.keyOf(prepared, e.newRow(), e.oldRow());
+                Object key = table.keyOf(prepared, e.newRow(), e.oldRow());
                 Integer seen = keys.get(key);
                 if (seen != null && merge) {
                     rows.set(seen, e);

@@ -51,6 +51,12 @@ final class TableApplier implements AutoCloseable {
     private final DeleteText deleteText;
     private final Map<String, Prepared> statements = new HashMap<>();
     private final Map<String, PreparedStatement> setStatements = new HashMap<>();
+    /**
+     * The cache keys of the UPDATE and the DELETE of each identity when every value was sent, the shape of almost
+     * every change: made once here rather than built for each change.
+     */
+    private final String[] completeUpdateKeys = new String[RowIdentity.values().length];
+    private final String[] completeDeleteKeys = new String[RowIdentity.values().length];
 
     TableApplier(Connection conn, Relation relation, ApplyTarget target, boolean upsertOnInsert,
                  BeforeEviction beforeEviction) {
@@ -62,6 +68,11 @@ final class TableApplier implements AutoCloseable {
         this.insertText = new InsertText(columns, upsertOnInsert);
         this.updateText = new UpdateText(columns, where);
         this.deleteText = new DeleteText(columns, where);
+        String complete = "v".repeat(columns.size());
+        for (RowIdentity identity : RowIdentity.values()) {
+            completeUpdateKeys[identity.ordinal()] = "U" + identity + complete + "/" + complete;
+            completeDeleteKeys[identity.ordinal()] = "D" + identity + complete;
+        }
     }
 
     Relation relation() {
@@ -113,7 +124,8 @@ final class TableApplier implements AutoCloseable {
     Prepared updateShape(Optional<OldTuple> old, TupleData newRow) throws SQLException {
         RowIdentity identity = RowIdentity.of(old);
         TupleData whereRow = old.map(OldTuple::tuple).orElse(newRow);
-        String key = "U" + identity + signature(newRow) + "/" + signature(whereRow);
+        String key = isComplete(newRow) && isComplete(whereRow) ? completeUpdateKeys[identity.ordinal()]
+                : "U" + identity + signature(newRow) + "/" + signature(whereRow);
         Prepared p = statements.get(key);
         if (p == null) {
             TupleData oldRow = old.map(OldTuple::tuple).orElse(null);
@@ -133,7 +145,8 @@ final class TableApplier implements AutoCloseable {
     /** The DELETE of {@link #delete}, not bound. */
     Prepared deleteShape(OldTuple old) throws SQLException {
         RowIdentity identity = RowIdentity.of(Optional.of(old));
-        String key = "D" + identity + signature(old.tuple());
+        String key = isComplete(old.tuple()) ? completeDeleteKeys[identity.ordinal()]
+                : "D" + identity + signature(old.tuple());
         Prepared p = statements.get(key);
         if (p == null) {
             RowStatement statement = deleteText.statement(identity, old.tuple());
@@ -143,6 +156,11 @@ final class TableApplier implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- binding
+
+    /** Whether {@code row} has a value for every column of the relation: its signature is all 'v'. */
+    private boolean isComplete(TupleData row) {
+        return row.size() == columns.size() && !row.hasUnchangedToast();
+    }
 
     /** 'v' sent, 'n' null, 'u' unchanged TOAST, per column: the part of a statement's shape the values decide. */
     private static String signature(TupleData row) {
@@ -201,10 +219,18 @@ final class TableApplier implements AutoCloseable {
         return ps;
     }
 
-    /** The key of a row in a set form, to find repeated keys among many changes. */
-    List<String> keyOf(Prepared p, TupleData newRow, TupleData oldRow) throws SQLException {
-        List<String> key = new ArrayList<>(2);
-        for (Bind b : p.set().orElseThrow().keyBinds()) {
+    /**
+     * The key of a row in a set form, to find repeated keys among many changes: the value itself for a one-column key
+     * (asked for every change of a run, so no list for the common case), else the list of values. Two keys are equal
+     * exactly when their values are.
+     */
+    Object keyOf(Prepared p, TupleData newRow, TupleData oldRow) throws SQLException {
+        List<Bind> binds = p.set().orElseThrow().keyBinds();
+        if (binds.size() == 1) {
+            return text(binds.get(0), newRow, oldRow);
+        }
+        List<String> key = new ArrayList<>(binds.size());
+        for (Bind b : binds) {
             key.add(text(b, newRow, oldRow));
         }
         return key;

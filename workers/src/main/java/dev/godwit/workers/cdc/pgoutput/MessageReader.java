@@ -152,6 +152,15 @@ final class MessageReader {
     }
 
     private String utf8(String field, int column, int from, int length) {
+        if (buffer.hasArray()) {
+            // most text values are ASCII (numbers, dates, keys, identifiers): those need no decoder, whose buffers
+            // made the decoding the reader thread's largest cost
+            byte[] array = buffer.array();
+            int offset = buffer.arrayOffset() + from;
+            if (isAscii(array, offset, length)) {
+                return new String(array, offset, length, StandardCharsets.ISO_8859_1);
+            }
+        }
         if (utf8 == null) {
             utf8 = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -163,6 +172,15 @@ final class MessageReader {
             throw new PgOutputDecodingException("pgoutput " + messageName + " message at WAL position " + walPosition
                     + ": " + describe(field, column) + " at offset " + (from - start) + " is not valid UTF-8", walPosition, e);
         }
+    }
+
+    private static boolean isAscii(byte[] bytes, int offset, int length) {
+        for (int i = offset, end = offset + length; i < end; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void require(int bytes, String type, String field, int column) {

@@ -272,19 +272,19 @@ public final class PgOutputDecoder {
 
     private TupleData tuple(MessageReader in) {
         int count = in.u16("tuple column count");
-        List<ColumnValue> values = new ArrayList<>(count);
+        ColumnValue[] values = new ColumnValue[count];
         for (int i = 1; i <= count; i++) {
             int kind = in.u8("value kind", i);
-            values.add(switch (kind) {
+            values[i - 1] = switch (kind) {
                 case 'n' -> ColumnValue.Null.INSTANCE;
                 case 'u' -> ColumnValue.UnchangedToast.INSTANCE;
                 case 't' -> new ColumnValue.Text(in.utf8(in.int32("text length", i), "text value", i));
                 case 'b' -> new ColumnValue.Binary(in.bytes(in.int32("binary length", i), "binary value", i));
                 default -> throw in.fail("unknown value kind " + describeByte(kind) + " for column " + i
                         + " before offset " + in.offset() + " (expected 'n', 'u', 't' or 'b')");
-            });
+            };
         }
-        return new TupleData(values);
+        return TupleData.of(values); // one copy of the array, where a list would be copied twice
     }
 
     private void trackStreamBlock(PgOutputMessage decoded) {

@@ -26,6 +26,11 @@ public record TupleData(List<ColumnValue> values) {
 
     /** Whether any column is {@link ColumnValue.UnchangedToast}, i.e. this row is not complete. */
     public boolean hasUnchangedToast() {
-        return values.stream().anyMatch(ColumnValue.UnchangedToast.class::isInstance);
+        for (ColumnValue value : values) { // asked for every change: no stream
+            if (value instanceof ColumnValue.UnchangedToast) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -180,6 +180,18 @@ class PgOutputDecoderTest {
     }
 
     @Test
+    void decodesTextOfAMessageThatStartsInsideItsBuffersArray() {
+        // PgJDBC hands each message as a window on its larger read buffer
+        byte[] message = message('I').int32(1).int8('N').columns(3).text("42").text("Grüße").text("").toByteArray();
+        byte[] around = new byte[message.length + 7];
+        System.arraycopy(message, 0, around, 5, message.length);
+        ByteBuffer window = ByteBuffer.wrap(around, 5, message.length).slice();
+        Insert insert = (Insert) decoder.decode(window, AT);
+        assertEquals(TupleData.of(new Text("42"), new Text("Grüße"), new Text("")), insert.newTuple());
+        assertEquals(0, window.position(), "the caller's buffer is not moved");
+    }
+
+    @Test
     void decodesUpdateWithKeyTupleWhenTheKeyChanged() {
         Update update = (Update) decode(message('U').int32(16385)
                 .int8('K').columns(2).text("1").nullValue()
