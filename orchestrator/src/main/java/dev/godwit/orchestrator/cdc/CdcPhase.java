@@ -227,6 +227,7 @@ public final class CdcPhase {
                 streamedSinceFailure = true;
                 boolean inTransaction = false;
                 Instant lastReport = Instant.now();
+                long nextReportNanos = System.nanoTime() + REPORT_EVERY.toNanos(); // read per event: no Instant
                 Instant lastIdle = Instant.EPOCH;
                 Lsn idleRecorded = Lsn.INVALID;
                 long applied = 0;
@@ -285,7 +286,7 @@ public final class CdcPhase {
                             reloads.between(applier, () -> confirm(stream, applier));
                         }
                         // an idle position counts too: every transaction committed below it has been applied
-                        Lsn done = Lsn.max(applier.stats().lastCommittedEndLsn(), idleRecorded);
+                        Lsn done = Lsn.max(applier.lastCommittedEndLsn(), idleRecorded);
                         if (catchUp.isPresent() && done.isValid() && done.compareTo(catchUp.get()) >= 0
                                 && (reloads == null || !reloads.active())) {
                             return Outcome.CAUGHT_UP;
@@ -304,7 +305,8 @@ public final class CdcPhase {
                             return Outcome.STOPPED;
                         }
                     }
-                    if (Duration.between(lastReport, Instant.now()).compareTo(REPORT_EVERY) >= 0) {
+                    if (System.nanoTime() - nextReportNanos >= 0) {
+                        nextReportNanos = System.nanoTime() + REPORT_EVERY.toNanos();
                         long changes = applier.stats().changes();
                         report(stream, applier, control, applied, changes - changesAtReport,
                                 Duration.between(lastReport, Instant.now()));
@@ -373,7 +375,7 @@ public final class CdcPhase {
     }
 
     private static void confirm(ChangeStream stream, Applier applier) {
-        Lsn done = applier.stats().lastCommittedEndLsn();
+        Lsn done = applier.lastCommittedEndLsn();
         if (done.isValid()) {
             stream.confirm(done);
         }

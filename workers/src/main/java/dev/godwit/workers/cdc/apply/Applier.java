@@ -24,6 +24,12 @@ public interface Applier extends AutoCloseable {
 
     ApplyStats stats();
 
+    /**
+     * {@code stats().lastCommittedEndLsn()}, read after every source transaction to confirm it: without building the
+     * statistics each time.
+     */
+    Lsn lastCommittedEndLsn();
+
     /** Rolls back what is not committed and releases what the applier holds; the caller closes the connections it gave. */
     @Override
     void close();

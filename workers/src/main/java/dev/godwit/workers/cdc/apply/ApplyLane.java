@@ -207,7 +207,7 @@ final class ApplyLane implements AutoCloseable {
 
     /** Marks what the applier committed; says so to whoever waits. */
     private void settle() {
-        Lsn done = applier.stats().lastCommittedEndLsn();
+        Lsn done = applier.lastCommittedEndLsn();
         boolean moved = false;
         while (!fed.isEmpty() && !fed.peek().endLsn.isAfter(done)) {
             Given g = fed.poll();

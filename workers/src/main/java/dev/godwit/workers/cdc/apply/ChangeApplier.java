@@ -221,6 +221,11 @@ public final class ChangeApplier implements Applier {
     }
 
     @Override
+    public Lsn lastCommittedEndLsn() {
+        return group.lastCommittedEndLsn();
+    }
+
+    @Override
     public ApplyStats stats() {
         TransactionGroup.Progress progress = group.progress();
         ChangeResults.Rows rows = results.rows();

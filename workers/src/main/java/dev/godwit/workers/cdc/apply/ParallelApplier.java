@@ -398,6 +398,11 @@ public final class ParallelApplier implements Applier {
     }
 
     @Override
+    public Lsn lastCommittedEndLsn() {
+        return recorded;
+    }
+
+    @Override
     public ApplyStats stats() {
         long transactions = 0;
         long skipped = skippedTransactions;

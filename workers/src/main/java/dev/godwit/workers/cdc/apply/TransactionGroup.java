@@ -170,6 +170,11 @@ final class TransactionGroup {
         return syncLsn.isEmpty() || !current.finalLsn().isBefore(syncLsn.get());
     }
 
+    /** The end LSN of the last source transaction committed on the target (the start checkpoint before any). */
+    Lsn lastCommittedEndLsn() {
+        return lastCommittedEndLsn;
+    }
+
     /** How far the applier got so far (see {@link ApplyStats}). */
     record Progress(long transactions, long skippedTransactions, Lsn lastCommittedEndLsn,
                     Optional<Instant> lastCommitTime) {
