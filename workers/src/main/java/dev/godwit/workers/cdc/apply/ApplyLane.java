@@ -1,5 +1,6 @@
 package dev.godwit.workers.cdc.apply;
 
+import dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Relation;
 import dev.godwit.workers.pg.Lsn;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -7,11 +8,13 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One connection of parallel apply: a thread of its own feeds the source transactions it is given, in the order
@@ -70,8 +73,7 @@ final class ApplyLane implements AutoCloseable {
     private volatile boolean nudged;
     private volatile boolean stopped;
 
-    ApplyLane(int index, Connection connection, java.util.function.Function<
-            dev.godwit.workers.cdc.pgoutput.PgOutputMessage.Relation, java.util.Optional<ApplyTarget>> routing,
+    ApplyLane(int index, Connection connection, Function<Relation, Optional<ApplyTarget>> routing,
               ParallelCheckpoint checkpoint, Lsn start, Set<Lsn> appliedAbove, ApplyOptions options,
               ApplyExceptionLog exceptions, Runnable onProgress) throws SQLException {
         this.index = index;
