@@ -122,6 +122,18 @@ final class ApplyLane implements AutoCloseable {
         });
     }
 
+    /** Queues whole source transactions, each with its messages, as one piece of work. */
+    void giveAll(List<Given> given, List<List<Positioned>> messages) throws SQLException {
+        put(applier -> {
+            for (int i = 0; i < given.size(); i++) {
+                fed.add(given.get(i));
+                for (Positioned m : messages.get(i)) {
+                    applier.accept(m.walPosition(), m.message());
+                }
+            }
+        });
+    }
+
     /** Runs {@code work} on the lane's thread after what was queued before it. */
     <T> CompletableFuture<T> call(Call<T> work) throws SQLException {
         CompletableFuture<T> result = new CompletableFuture<>();

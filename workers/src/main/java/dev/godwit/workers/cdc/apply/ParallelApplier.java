@@ -60,6 +60,8 @@ import java.util.function.Function;
  */
 public final class ParallelApplier implements Applier {
     static final int BUFFER_CHANGES = 2_000;
+    /** Transactions handed to a lane at once: one hand-over each would wake its thread for every transaction. */
+    private static final int HAND_OVER = 32;
     private static final int STREAM_CHUNK = 500;
     private static final long RECORD_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -79,6 +81,9 @@ public final class ParallelApplier implements Applier {
     private final ArrayDeque<ApplyLane.Given> order = new ArrayDeque<>();
     private final Map<Long, KeyShape> shapes = new HashMap<>();
     private final long[] givenCount;
+    /** Per lane, transactions given but not yet handed over (see {@link #HAND_OVER}), with their messages. */
+    private final List<List<ApplyLane.Given>> pendingGiven = new ArrayList<>();
+    private final List<List<List<Positioned>>> pendingMessages = new ArrayList<>();
 
     private long nextSeq = 1;
     private int nextLane;
@@ -131,6 +136,10 @@ public final class ParallelApplier implements Applier {
             throw e;
         }
         this.dependencies = new Dependencies(lanes.size(), lane -> lanes.get(lane).committedSeq());
+        for (int i = 0; i < lanes.size(); i++) {
+            pendingGiven.add(new ArrayList<>());
+            pendingMessages.add(new ArrayList<>());
+        }
         lanes.forEach(ApplyLane::start);
     }
 
@@ -250,8 +259,28 @@ public final class ParallelApplier implements Applier {
         dependencies.given(keys, lane, given.seq);
         order.add(given);
         givenCount[lane]++;
-        lanes.get(lane).give(given, buffer);
+        pendingGiven.get(lane).add(given);
+        pendingMessages.get(lane).add(buffer);
+        if (pendingGiven.get(lane).size() >= HAND_OVER) {
+            handOver(lane);
+        }
         advance(false);
+    }
+
+    /** Hands the transactions waiting for {@code lane} over to it, in one piece of work (one wake-up). */
+    private void handOver(int lane) throws SQLException {
+        if (!pendingGiven.get(lane).isEmpty()) {
+            lanes.get(lane).giveAll(pendingGiven.get(lane), pendingMessages.get(lane));
+            pendingGiven.set(lane, new ArrayList<>());
+            pendingMessages.set(lane, new ArrayList<>());
+        }
+    }
+
+    /** Before waiting for any lane: what waits to be handed over could be what is waited for. */
+    private void handOverAll() throws SQLException {
+        for (int lane = 0; lane < lanes.size(); lane++) {
+            handOver(lane);
+        }
     }
 
     /** The lane for a transaction holding {@code keys}, once it must follow transactions on one lane at most. */
@@ -267,6 +296,7 @@ public final class ParallelApplier implements Applier {
                         lanes.get(lane).nudge();
                     }
                 }
+                handOverAll();
                 awaitProgress();
                 conflicts = dependencies.conflicts(keys);
             } while (Long.bitCount(conflicts) > 1);
@@ -348,6 +378,7 @@ public final class ParallelApplier implements Applier {
      */
     @Override
     public void commitPending() throws SQLException {
+        handOverAll();
         advance(true);
     }
 
@@ -358,6 +389,7 @@ public final class ParallelApplier implements Applier {
 
     /** Waits until every transaction given is committed, then moves the checkpoint to the last of them. */
     private void drainLanes() throws SQLException {
+        handOverAll();
         lanes.forEach(ApplyLane::nudge);
         while (!allCommitted()) {
             awaitProgress();
