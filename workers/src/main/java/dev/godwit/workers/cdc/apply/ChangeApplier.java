@@ -204,14 +204,9 @@ public final class ChangeApplier implements Applier {
     /** Takes a relation as another applier on the same target settled it, without looking at the target again. */
     void follow(Routed routed) throws SQLException {
         relations.put(routed.relation());
-        TableApplier old = tables.remove(routed.relation().relationId());
-        if (old != null) {
-            pipeline.flush();
-            old.close();
-        }
+        retire(routed.relation().relationId());
         if (routed.target().isPresent()) {
-            tables.put(routed.relation().relationId(), new TableApplier(conn, routed.relation(),
-                    routed.target().get(), options.conflicts().updateOnInsertConflict(), pipeline::flush));
+            install(routed.relation(), routed.target().get());
         }
     }
 
@@ -249,11 +244,7 @@ public final class ChangeApplier implements Applier {
     /** A new shape of a relation: its table's statements start anew, on its target as {@link SchemaDrift} finds it. */
     private void relation(Relation relation) throws SQLException {
         Optional<Relation> previous = relations.put(relation);
-        TableApplier old = tables.remove(relation.relationId());
-        if (old != null) {
-            pipeline.flush();
-            old.close();
-        }
+        TableApplier old = retire(relation.relationId());
         Optional<ApplyTarget> routed = old != null ? Optional.of(old.target()) : routing.apply(relation);
         if (routed.isPresent()) {
             route(relation, previous, routed.get());
@@ -261,7 +252,20 @@ public final class ChangeApplier implements Applier {
     }
 
     private void route(Relation relation, Optional<Relation> previous, ApplyTarget routed) throws SQLException {
-        ApplyTarget target = drift.reconcile(relation, previous, routed);
+        install(relation, drift.reconcile(relation, previous, routed));
+    }
+
+    /** Ends the statements of a relation's previous shape (what they queued is sent first); null when it had none. */
+    private TableApplier retire(long relationId) throws SQLException {
+        TableApplier old = tables.remove(relationId);
+        if (old != null) {
+            pipeline.flush();
+            old.close();
+        }
+        return old;
+    }
+
+    private void install(Relation relation, ApplyTarget target) {
         tables.put(relation.relationId(), new TableApplier(conn, relation, target,
                 options.conflicts().updateOnInsertConflict(), pipeline::flush));
     }
