@@ -28,6 +28,7 @@ import dev.godwit.workers.pg.DurableCommits;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.pg.ReplicaMode;
+import dev.godwit.workers.pg.SnapshotSlot;
 import dev.godwit.workers.pg.SqlStates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -200,6 +201,7 @@ public final class CdcPhase {
                 start = startIfNoCheckpoint;
             }
             verifySlot(start);
+            alignFailover();
             if (keepsPartitions) {
                 newPartitions.create(); // those made while no change was applied (while stopped, say)
             }
@@ -379,6 +381,23 @@ public final class CdcPhase {
         if (done.isValid()) {
             stream.confirm(done);
         }
+    }
+
+    /**
+     * A slot created before the task asked for {@code settings.slot.failover} (or after it stopped asking) is altered
+     * to match before it streams: otherwise the standbys never get a copy, and the task's failover promise is empty.
+     */
+    private void alignFailover() throws SQLException {
+        boolean wanted = task.settings().slot().failover();
+        try (Connection s = source.open("slot check")) {
+            Optional<Boolean> failover = SlotInspector.failover(s, task.settings().slotName());
+            if (failover.isEmpty() || failover.get() == wanted) {
+                return; // absent, older than PostgreSQL 17 (preflight says so when failover is asked), or as asked
+            }
+        }
+        SnapshotSlot.setFailover(source, task.settings().slotName(), wanted);
+        log.info("cdc: slot {} {} a failover slot, as settings.slot.failover says", task.settings().slotName(),
+                wanted ? "made" : "no longer");
     }
 
     /**
