@@ -7,6 +7,7 @@ import dev.godwit.workers.copy.CopyStatements;
 import dev.godwit.workers.copy.CopyWorker;
 import dev.godwit.workers.copy.RewriteCheck;
 import dev.godwit.workers.pg.PgConnector;
+import dev.godwit.workers.pg.ReplicaMode;
 import dev.godwit.workers.pg.SqlStates;
 import dev.godwit.workers.schema.SchemaScript;
 import io.github.resilience4j.core.IntervalFunction;
@@ -55,7 +56,7 @@ final class FullLoad {
     private final Map<String, TableCopy> tables;
     private final Map<String, SchemaScript.Group> postData;
     private final int parallelism;
-    private final boolean freezeSingleUnits;
+    private final boolean createdTables;
     private final Retry retry;
 
     /**
@@ -72,7 +73,7 @@ final class FullLoad {
         this.tables = tables;
         this.postData = postData;
         this.parallelism = parallelism;
-        this.freezeSingleUnits = createdTables;
+        this.createdTables = createdTables;
         this.retry = Retry.of("copy-unit", RetryConfig.custom()
                 .maxAttempts(4)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30)))
@@ -118,7 +119,7 @@ final class FullLoad {
             List<Future<?>> workers = new ArrayList<>();
             for (int i = 0; i < parallelism; i++) {
                 workers.add(copiers.submit(() -> {
-                    try (Connection s = source.open("copy"); Connection t = target.open("copy")) {
+                    try (Connection s = source.open("copy"); Connection t = openCopyTarget()) {
                         Connection[] connections = {s, t};
                         UnitRow unit;
                         while (failure.get() == null && mayTakeUnit(stopRequested, paused)
@@ -184,17 +185,36 @@ final class FullLoad {
         return !stopRequested.getAsBoolean();
     }
 
+    /**
+     * A target session for copy units. Tables the target kept (TRUNCATE_BEFORE_LOAD, DO_NOTHING) keep their own
+     * foreign keys and triggers, which COPY would check and fire row by row while the tables load in no order: in
+     * replica mode (where the role may set it; preflight blocks a kept foreign key otherwise) they stay silent, as
+     * pg_restore's --disable-triggers keeps them. Tables godwit created get their keys and triggers after the data.
+     */
+    private Connection openCopyTarget() throws SQLException {
+        Connection t = target.open("copy");
+        if (!createdTables) {
+            try {
+                ReplicaMode.enable(t);
+            } catch (SQLException | RuntimeException e) {
+                t.close();
+                throw e;
+            }
+        }
+        return t;
+    }
+
     private CopyWorker.CopyResult copyUnit(Connection[] connections, String snapshotName, UnitRow u, boolean single,
                                            LoadProgress progress) throws SQLException {
         // after a transient failure the old connections may be dead: replace them before the retry
         for (int i = 0; i < 2; i++) {
             if (connections[i].isClosed() || !connections[i].isValid(5)) {
                 connections[i].close();
-                connections[i] = (i == 0 ? source : target).open("copy");
+                connections[i] = i == 0 ? source.open("copy") : openCopyTarget();
             }
         }
         TableCopy table = tables.get(u.tableKey());
-        boolean freeze = single && freezeSingleUnits && !table.partitionedTarget();
+        boolean freeze = single && createdTables && !table.partitionedTarget();
         CopyStatements statements = table.statements(u.sourceRelation(), u.predicate(), freeze);
         long before = progress.bytesCopied();
         try {
@@ -222,7 +242,7 @@ final class FullLoad {
             store.setTableState(t, tableKey, TableState.LOADED);
             SchemaScript.Group group = postData.get(tableKey);
             try (Statement s = t.createStatement()) {
-                if (group != null && !freezeSingleUnits && hasIndexes(t, tables.get(tableKey).targetRelation())) {
+                if (group != null && !createdTables && hasIndexes(t, tables.get(tableKey).targetRelation())) {
                     log.info("{}: keeps the keys and indexes the target table has ({} statements of the source's left"
                             + " out)", tableKey, group.statements().size());
                 } else if (group != null) {

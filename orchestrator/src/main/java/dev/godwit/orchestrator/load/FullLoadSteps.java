@@ -248,7 +248,9 @@ public final class FullLoadSteps implements AutoCloseable {
         try (Connection s = source.open("sequences"); Connection t = target.open("finish")) {
             boolean fallback = TargetBehaviour.needsFallback(task, t);
             t.setAutoCommit(false);
-            ScriptRunner.run(t, TargetBehaviour.finishStatements(script, fallback));
+            List<SchemaScript.Statement> finishing = TargetBehaviour.finishStatements(script, fallback);
+            ScriptRunner.run(t, task.settings().targetTablePrepMode() == TargetTablePrepMode.DROP_AND_CREATE
+                    ? finishing : KeptForeignKeys.leftOut(t, finishing));
             if (fallback) {
                 List<String> silenced = new TargetBehaviour().silence(t, planned);
                 log.warn("the target role may not set session_replication_role: {} trigger(s) and rule(s) of the target"
