@@ -13,6 +13,7 @@ import dev.godwit.orchestrator.state.TableState;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.orchestrator.validate.AutoValidation;
 import dev.godwit.workers.pg.Lsn;
+import dev.godwit.workers.pg.ReplicaMode;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.schema.SchemaScript;
 import dev.godwit.workers.schema.ScriptRunner;
@@ -203,13 +204,13 @@ public final class FullLoadSteps implements AutoCloseable {
             String at = again.position().map(l -> " at LSN " + l).orElse("");
             List<TaskStore.UnitRow> units;
             try (Connection t = target.open("control")) {
+                // a kept table another kept table's foreign key points at is emptied by DELETE (TargetEmptying)
+                ReplicaMode.enable(t);
                 t.setAutoCommit(false);
                 List<TaskStore.UnitRow> before = store.units(t).stream()
                         .filter(u -> tables.contains(u.tableKey())).toList();
+                TargetEmptying.empty(t, tables.stream().map(copies::get).toList());
                 for (String key : tables) {
-                    try (var s = t.createStatement()) {
-                        s.execute(copies.get(key).truncateStatement());
-                    }
                     store.resetTable(t, key);
                     Optional<Lsn> position = again.position();
                     if (position.isPresent()) {
