@@ -170,12 +170,26 @@ public final class CdcPhase {
                 Duration wait = Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failures, 6)));
                 log.warn("cdc: {} — reconnecting from the checkpoint in {} s (attempt {})", rootMessage(e),
                         wait.toSeconds(), failures);
+                recordReconnect(rootMessage(e), failures);
                 observer.reconnecting();
                 Thread.sleep(wait.toMillis());
                 if (stop.getAsBoolean()) {
                     return Outcome.STOPPED;
                 }
             }
+        }
+    }
+
+    /**
+     * A reconnection as a warning event, for status and the metrics; best effort, since the failure may be the target
+     * itself (the log has it either way).
+     */
+    private void recordReconnect(String cause, int attempt) {
+        try (Connection t = target.open("cdc event")) {
+            new TaskStore(control, task.name()).event(t, "WARN", "cdc", "reconnecting from the checkpoint (attempt "
+                    + attempt + ") after: " + cause);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("cdc: the reconnection could not be recorded: {}", e.getMessage());
         }
     }
 

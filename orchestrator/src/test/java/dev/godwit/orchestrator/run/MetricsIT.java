@@ -197,12 +197,17 @@ class MetricsIT {
                     Duration.ofSeconds(10));
             assertEquals(reconnects + 1, reconnected.value("godwit_cdc_reconnects_total"));
 
-            // the task's recorded errors are counted from the event table
+            // the reconnection is a recorded warning; the task's recorded events are counted from the event table
+            assertEquals("1", target.value("SELECT count(*) FROM godwit.event WHERE task = 'metricstest' AND level = 'WARN'"
+                    + " AND message LIKE 'reconnecting from the checkpoint (attempt 1) after: %'"));
             target.execute("INSERT INTO godwit.event (task, level, step, message)"
                     + " VALUES ('metricstest', 'ERROR', 'test', 'recorded by the test')");
             double errors = Double.parseDouble(target.value("SELECT count(*) FROM godwit.event"
                     + " WHERE task = 'metricstest' AND level = 'ERROR'"));
-            awaitScrape(port, s -> s.value("godwit_events_total", "level", "error") == errors, Duration.ofSeconds(30));
+            double warnings = Double.parseDouble(target.value("SELECT count(*) FROM godwit.event"
+                    + " WHERE task = 'metricstest' AND level = 'WARN'"));
+            awaitScrape(port, s -> s.value("godwit_events_total", "level", "error") == errors
+                    && s.value("godwit_events_total", "level", "warn") == warnings, Duration.ofSeconds(30));
         } catch (AssertionError | Exception e) {
             System.err.println("godwit log:\n" + Godwit.log(dir));
             throw e;
