@@ -58,10 +58,7 @@ public final class UnitCopier implements AutoCloseable {
      */
     public Outcome copy(UnitWork unit, String snapshotName, boolean respectLease, Optional<String> snapshotGuard,
                         LongConsumer bytes) throws SQLException {
-        open();
-        UnitLeases.Take take;
-        t.setAutoCommit(true);
-        take = leases.take(t, unit.unitId(), owner, LEASE, respectLease, snapshotGuard);
+        UnitLeases.Take take = take(unit.unitId(), respectLease, snapshotGuard);
         if (take instanceof UnitLeases.Take.Gone gone) {
             return new Outcome.NotMine("unit " + unit.unitId() + " is " + gone.state());
         }
@@ -70,6 +67,13 @@ public final class UnitCopier implements AutoCloseable {
         }
         long epoch = ((UnitLeases.Take.Taken) take).epoch();
         return copyTaken(unit, snapshotName, epoch, bytes);
+    }
+
+    /** Takes a unit's lease, in a committed transaction of its own; see {@link UnitLeases#take}. */
+    public UnitLeases.Take take(String unitId, boolean respectLease, Optional<String> snapshotGuard) throws SQLException {
+        open();
+        t.setAutoCommit(true);
+        return leases.take(t, unitId, owner, LEASE, respectLease, snapshotGuard);
     }
 
     /**

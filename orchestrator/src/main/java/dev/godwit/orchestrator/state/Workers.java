@@ -71,8 +71,18 @@ public final class Workers {
                 task, workerId);
     }
 
+    /** The registered processes; none when the control schema predates worker processes. */
     public List<WorkerRow> list(Connection c) throws SQLException {
         List<WorkerRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NULL")) {
+            ps.setString(1, schema.table("worker"));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return out;
+                }
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT worker_id, host, pid, capacity, coordinator,"
                 + " (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint, units_done, units_in_hand FROM "
                 + schema.table("worker") + " WHERE task = ? ORDER BY coordinator DESC, started_at, worker_id")) {

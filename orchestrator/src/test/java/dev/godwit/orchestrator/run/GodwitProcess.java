@@ -99,6 +99,19 @@ final class GodwitProcess {
         new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start().waitFor();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Kills the process if it still runs (a test's clean-up). */
+    void destroy() {
+        process.destroyForcibly();
+    }
+
     boolean wasKilled() {
         return killed;
     }
