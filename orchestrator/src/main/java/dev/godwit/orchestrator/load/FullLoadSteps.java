@@ -118,7 +118,7 @@ public final class FullLoadSteps implements AutoCloseable {
     public void snapshot() throws SQLException {
         try (Connection t = target.open("control")) {
             t.setAutoCommit(false);
-            new UnitLeases(control, task.name()).reopen(t);
+            new UnitLeases(control, task.name()).newRun(t);
             repairInterruptedTables(t);
             store.setPhase(t, Phase.FULL_LOAD);
             t.commit();

@@ -164,12 +164,20 @@ public final class UnitLeases {
         }
     }
 
-    /** Makes the units a run gave up on (failed, rewritten) pending again, for the next run. */
-    public int reopen(Connection c) throws SQLException {
+    /**
+     * Begins a new run of the copy: every unit not done gets a new epoch, so that a copy still in flight from an
+     * earlier run (a worker that outlived a killed coordinator, a stalled one) is refused, and the units that run gave
+     * up on (failed, rewritten) are pending again. No unit can be taken until the new run records its snapshot.
+     */
+    public int newRun(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("unit") + " SET state = 'pending',"
-                + " epoch = epoch + 1, error = NULL WHERE task = ? AND state IN ('failed', 'rewritten')")) {
+                + " epoch = epoch + 1, owner = NULL, lease_expires_at = NULL, error = NULL"
+                + " WHERE task = ? AND state <> 'done'")) {
             ps.setString(1, task);
-            return ps.executeUpdate();
+            int units = ps.executeUpdate();
+            // and no unit is taken under an earlier run's snapshot: jobs of that run may still be handed out
+            setLoadSnapshot(c, null);
+            return units;
         }
     }
 

@@ -112,6 +112,7 @@ class ScaleOutIT {
                     + " WHERE owner = '" + stalled + "' AND state = 'pending'");
             signal("KILL", pid(killed));
             signal("STOP", pid(stalled));
+            long stoppedAt = System.nanoTime();
             blocker.commit();
 
             // the stalled worker's units are copied again by another process under a later epoch
@@ -120,6 +121,14 @@ class ScaleOutIT {
                 return target.value("SELECT state = 'done' AND epoch > " + idEpoch[1] + " AND owner <> '" + stalled
                         + "' FROM godwit.unit WHERE unit_id = '" + idEpoch[0] + "'").equals("t");
             }), coordinator, "the stalled worker's units to be copied elsewhere");
+            System.out.printf("fail-over: the stalled worker's %d unit(s) committed elsewhere %d ms after SIGSTOP%n",
+                    stalledUnits.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt));
+            // status names every process; the killed one is silent past its lease
+            await(() -> {
+                String status = CliRun.of("status", task.toString()).out();
+                return status.contains("(coordinator)") && status.lines().anyMatch(l -> l.contains(killed)
+                        && l.contains("SILENT"));
+            }, coordinator, "status to show the killed worker silent", () -> CliRun.of("status", task.toString()).out());
             signal("CONT", pid(stalled));
             assertTrue(stalledProcess.awaitLine(Pattern.compile("late duplicate refused"), 120),
                     stalledProcess::output);
@@ -132,6 +141,46 @@ class ScaleOutIT {
                 if (w.pid() != pid(killed)) {
                     assertEquals(0, w.waitFor(120), w::output);
                 }
+            }
+        } finally {
+            workers.forEach(GodwitProcess::destroy);
+        }
+        assertEveryUnitDoneOnce(source, target);
+    }
+
+    @Test
+    void aCoordinatorKilledDuringTheSpreadLoadIsResumedFromAnotherDirectoryToAnEqualCopy(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute(SourceWriter.SCHEMA, BIG);
+        Path task = task(source, target);
+        List<GodwitProcess> workers = new ArrayList<>();
+        try (SourceWriter writer = new SourceWriter(source, 3)) {
+            writer.awaitTransactions(20, Duration.ofSeconds(60));
+            GodwitProcess first = GodwitProcess.start(null, 0, "start", task.toString(),
+                    "--workers", "external", "--coordinator-threads", "1");
+            awaitTaskRecorded(target, first);
+            for (int i = 0; i < 2; i++) {
+                workers.add(GodwitProcess.start(null, 0, "worker", task.toString(), "--threads", "1"));
+            }
+            await(() -> Long.parseLong(target.value("SELECT count(*) FROM godwit.unit WHERE state = 'done'")) >= 5,
+                    first, "five units to be done");
+            signal("KILL", first.pid());
+            first.waitFor(60);
+            assertTrue(target.value("SELECT count(*) FROM godwit.unit WHERE state <> 'done'").compareTo("0") > 0,
+                    "the load was interrupted");
+
+            Path elsewhere = java.nio.file.Files.createDirectory(dir.resolve("elsewhere"));
+            java.nio.file.Files.copy(dir.resolve("mappings.json"), elsewhere.resolve("mappings.json"));
+            Path moved = java.nio.file.Files.copy(task, elsewhere.resolve("task.yaml"));
+            GodwitProcess resumed = GodwitProcess.startIn(elsewhere, "resume", "task.yaml",
+                    "--workers", "external", "--coordinator-threads", "1");
+            awaitLoaded(target, resumed);
+            writer.awaitTransactions(writer.transactions() + 20, Duration.ofSeconds(60));
+            writer.close();
+            assertEqualAfterCatchUp(source, target, moved, resumed);
+            for (GodwitProcess w : workers) {
+                assertEquals(0, w.waitFor(120), w::output);
             }
         } finally {
             workers.forEach(GodwitProcess::destroy);
