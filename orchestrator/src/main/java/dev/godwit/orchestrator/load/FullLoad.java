@@ -196,9 +196,13 @@ final class FullLoad {
      * follows the ledger, readying each table as its last unit is done there. A unit a worker gave up on fails the
      * load; the units of a table rewritten on the source after the snapshot come back as rewritten. Returns when
      * every unit is settled or a stop was asked for; the units not begun then are withdrawn when the dispatch closes.
+     * While {@code paused}, the recorded snapshot is cleared, so no process takes a new unit (the jobs that come up
+     * meanwhile end without taking theirs); once the pause ends, the units still pending are handed out again, and a
+     * unit whose copy is still running is left to its holder by its lease.
      */
     Set<String> runDispatched(UnitDispatch dispatch, String snapshotName, LoadProgress progress, List<UnitRow> ledger,
-                              List<String> tablesToReady, BooleanSupplier stopRequested) throws Exception {
+                              List<String> tablesToReady, BooleanSupplier stopRequested, BooleanSupplier paused)
+            throws Exception {
         Map<String, AtomicInteger> remaining = new HashMap<>();
         Map<String, String> tableOf = new HashMap<>();
         List<UnitWork> work = new ArrayList<>();
@@ -220,12 +224,24 @@ final class FullLoad {
                     builds.add(builders.submit(() -> ready(key, progress, failure)));
                 }
             }
-            leases.setLoadSnapshot(t, snapshotName);
+            // a load paused from the start records no snapshot: the jobs that come up take nothing until it goes on
+            boolean pausedNow = paused.getAsBoolean();
+            leases.setLoadSnapshot(t, pausedNow ? null : snapshotName);
             try {
                 Set<String> open = new java.util.HashSet<>(work.stream().map(UnitWork::unitId).toList());
                 dispatch.dispatch(work, snapshotName);
-                log.info("{} units handed to the workers under snapshot {}", work.size(), snapshotName);
+                log.info("{} units handed to the workers under snapshot {}{}", work.size(), snapshotName,
+                        pausedNow ? " (the load is paused: none is taken yet)" : "");
                 while (!open.isEmpty() && failure.get() == null && !stopRequested.getAsBoolean()) {
+                    if (paused.getAsBoolean() != pausedNow) {
+                        pausedNow = !pausedNow;
+                        leases.setLoadSnapshot(t, pausedNow ? null : snapshotName);
+                        if (!pausedNow) {
+                            dispatch.dispatch(work.stream().filter(w -> open.contains(w.unitId())).toList(), snapshotName);
+                        }
+                        log.info("full load {}: units are {} the workers", pausedNow ? "paused" : "going on",
+                                pausedNow ? "no longer taken by" : "handed again to");
+                    }
                     for (UnitLeases.UnitState u : leases.states(t)) {
                         if (u.state().equals("pending") || !open.remove(u.unitId())) {
                             continue;

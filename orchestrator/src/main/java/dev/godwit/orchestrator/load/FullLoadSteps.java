@@ -176,7 +176,8 @@ public final class FullLoadSteps implements AutoCloseable {
                 FullLoad load = fullLoad(copies, postData, parallelism);
                 if (dispatch.isPresent() && held.name() != null) {
                     try (UnitDispatch d = dispatch.get().open()) {
-                        rewritten = load.runDispatched(d, held.name(), progress, ledger, notReady, stopRequested);
+                        rewritten = load.runDispatched(d, held.name(), progress, ledger, notReady, stopRequested,
+                                paused);
                     }
                 } else {
                     rewritten = load.run(held.name(), progress, ledger, notReady, stopRequested, paused);

@@ -72,7 +72,6 @@ public final class UnitCopier implements AutoCloseable {
     /** Takes a unit's lease, in a committed transaction of its own; see {@link UnitLeases#take}. */
     public UnitLeases.Take take(String unitId, boolean respectLease, Optional<String> snapshotGuard) throws SQLException {
         open();
-        t.setAutoCommit(true);
         return leases.take(t, unitId, owner, LEASE, respectLease, snapshotGuard);
     }
 

@@ -48,7 +48,7 @@ public final class UnitLeases {
     }
 
     /**
-     * Takes a pending unit for {@code owner}, in the caller's transaction, which must commit before the copy begins.
+     * Takes a pending unit for {@code owner}, in a transaction of its own (the connection must not be in one).
      *
      * @param respectLease false when no other process can hold the task's units (the in-process load, whose task is
      *                     claimed by this process alone)
@@ -56,12 +56,42 @@ public final class UnitLeases {
      */
     public Take take(Connection c, String unitId, String owner, Duration lease, boolean respectLease,
                      Optional<String> snapshot) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            Take take = takeInTransaction(c, unitId, owner, lease, respectLease, snapshot);
+            c.commit();
+            return take;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    private Take takeInTransaction(Connection c, String unitId, String owner, Duration lease, boolean respectLease,
+                                   Optional<String> snapshot) throws SQLException {
+        if (snapshot.isPresent()) {
+            // the task row is locked until the take commits: a new run (or a pause) that changes the recorded snapshot
+            // waits for it, and a take that waited for one reads the snapshot it recorded. A check inside the UPDATE
+            // would not do: when the UPDATE waits for the unit's row, READ COMMITTED rechecks the unit row only, and
+            // the snapshot it compares with would be the one read before the wait
+            try (PreparedStatement ps = c.prepareStatement("SELECT load_snapshot FROM " + schema.table("task")
+                    + " WHERE name = ? FOR SHARE")) {
+                ps.setString(1, task);
+                try (ResultSet rs = ps.executeQuery()) {
+                    String recorded = rs.next() ? rs.getString(1) : null;
+                    if (!snapshot.get().equals(recorded)) {
+                        return new Take.Gone("pending under another snapshot than " + snapshot.get());
+                    }
+                }
+            }
+        }
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("unit") + " u SET epoch = epoch + 1,"
                 + " owner = ?, lease_expires_at = now() + ? * interval '1 millisecond', error = NULL"
                 + " WHERE task = ? AND unit_id = ? AND state = 'pending'"
                 + " AND (NOT ? OR u.owner IS NULL OR u.owner = ? OR u.lease_expires_at IS NULL OR u.lease_expires_at < now())"
-                + " AND (?::text IS NULL OR EXISTS (SELECT 1 FROM " + schema.table("task")
-                + " t WHERE t.name = u.task AND t.load_snapshot = ?::text))"
                 + " RETURNING epoch")) {
             ps.setString(1, owner);
             ps.setLong(2, lease.toMillis());
@@ -69,8 +99,6 @@ public final class UnitLeases {
             ps.setString(4, unitId);
             ps.setBoolean(5, respectLease);
             ps.setString(6, owner);
-            ps.setString(7, snapshot.orElse(null));
-            ps.setString(8, snapshot.orElse(null));
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     return new Take.Taken(rs.getLong(1));
@@ -78,9 +106,8 @@ public final class UnitLeases {
             }
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT state, owner,"
-                + " greatest(0, extract(epoch FROM lease_expires_at - now()) * 1000)::bigint,"
-                + " (SELECT load_snapshot FROM " + schema.table("task") + " WHERE name = u.task)"
-                + " FROM " + schema.table("unit") + " u WHERE task = ? AND unit_id = ?")) {
+                + " greatest(0, extract(epoch FROM lease_expires_at - now()) * 1000)::bigint"
+                + " FROM " + schema.table("unit") + " WHERE task = ? AND unit_id = ?")) {
             ps.setString(1, task);
             ps.setString(2, unitId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -90,9 +117,6 @@ public final class UnitLeases {
                 String state = rs.getString(1);
                 if (!state.equals("pending")) {
                     return new Take.Gone(state);
-                }
-                if (snapshot.isPresent() && !snapshot.get().equals(rs.getString(4))) {
-                    return new Take.Gone("pending under another snapshot than " + snapshot.get());
                 }
                 return new Take.Held(rs.getString(2), Duration.ofMillis(rs.getLong(3)));
             }
@@ -167,17 +191,17 @@ public final class UnitLeases {
     /**
      * Begins a new run of the copy: every unit not done gets a new epoch, so that a copy still in flight from an
      * earlier run (a worker that outlived a killed coordinator, a stalled one) is refused, and the units that run gave
-     * up on (failed, rewritten) are pending again. No unit can be taken until the new run records its snapshot.
+     * up on (failed, rewritten) are pending again. No unit can be taken until the new run records its snapshot: jobs
+     * of the earlier run may still be handed out.
      */
     public int newRun(Connection c) throws SQLException {
+        // the task row first, as a take locks it before the unit's: no deadlock between the two
+        setLoadSnapshot(c, null);
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("unit") + " SET state = 'pending',"
                 + " epoch = epoch + 1, owner = NULL, lease_expires_at = NULL, error = NULL"
                 + " WHERE task = ? AND state <> 'done'")) {
             ps.setString(1, task);
-            int units = ps.executeUpdate();
-            // and no unit is taken under an earlier run's snapshot: jobs of that run may still be handed out
-            setLoadSnapshot(c, null);
-            return units;
+            return ps.executeUpdate();
         }
     }
 

@@ -175,7 +175,8 @@ class ScaleOutIT {
             Path moved = java.nio.file.Files.copy(task, elsewhere.resolve("task.yaml"));
             GodwitProcess resumed = GodwitProcess.startIn(elsewhere, "resume", "task.yaml",
                     "--workers", "external", "--coordinator-threads", "1");
-            awaitLoaded(target, resumed);
+            await(() -> target.value("SELECT phase IN ('FULL_LOAD_DONE', 'CDC') FROM godwit.task").equals("t"), resumed,
+                    "the resumed full load to end", () -> workers.get(0).output() + "\n" + workers.get(1).output());
             writer.awaitTransactions(writer.transactions() + 20, Duration.ofSeconds(60));
             writer.close();
             assertEqualAfterCatchUp(source, target, moved, resumed);
@@ -186,6 +187,62 @@ class ScaleOutIT {
             workers.forEach(GodwitProcess::destroy);
         }
         assertEveryUnitDoneOnce(source, target);
+    }
+
+    /**
+     * The slot governor's pause-load holds a spread load too: a resume over the WAL budget hands the units out, but no
+     * process takes one; with the budget raised, the next resume copies them all through a worker.
+     */
+    @Test
+    void aSpreadLoadOverTheSlotBudgetTakesNoUnitWhilePaused(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute(BIG);
+        String settings = "parallelism: 1\nsplitThreshold: 512kB\nvalidation:\n  enabled: false\n"
+                + "slot:\n  maxRetainedWal: 40MB\n  onBudget: pause-load";
+        Path task = FullLoadFixtures.taskFile(dir, "paused", "full-load-and-cdc", source, target,
+                FullLoadFixtures.PUBLIC_TABLES, settings);
+        GodwitProcess first = GodwitProcess.start(null, 0, "start", task.toString());
+        await(() -> target.value("SELECT to_regclass('godwit.unit') IS NOT NULL").equals("t")
+                && Long.parseLong(target.value("SELECT count(*) FROM godwit.unit WHERE state = 'done'")) >= 1,
+                first, "a unit to be done");
+        assertEquals(0, CliRun.of("stop", task.toString()).exitCode());
+        assertEquals(0, first.waitFor(60), first::output);
+        while (Long.parseLong(source.value("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint"
+                + " FROM pg_replication_slots WHERE slot_name = 'godwit_paused'")) <= 48L << 20) {
+            source.execute("INSERT INTO big SELECT max(id) + 1, 'burst' FROM big", "SELECT pg_switch_wal()");
+        }
+        GodwitProcess paused = GodwitProcess.start(null, 0, "resume", task.toString(), "--workers", "external");
+        GodwitProcess worker = null;
+        try {
+            assertTrue(paused.awaitLine(Pattern.compile("units handed to the workers .*the load is paused"), 120),
+                    paused::output);
+            worker = GodwitProcess.start(null, 0, "worker", task.toString(), "--threads", "2");
+            // the worker's jobs come up and end without taking their units
+            assertTrue(worker.awaitLine(Pattern.compile("not taken: it is pending under another snapshot"), 120),
+                    worker::output);
+            assertEquals(0, CliRun.of("stop", task.toString()).exitCode());
+            assertEquals(0, paused.waitFor(60), paused::output);
+            assertEquals("0", target.value("SELECT count(*) FROM godwit.unit WHERE state = 'done'"),
+                    "no unit was taken while the load was paused");
+
+            FullLoadFixtures.taskFile(dir, "paused", "full-load-and-cdc", source, target, FullLoadFixtures.PUBLIC_TABLES,
+                    settings.replace("40MB", "1GB"));
+            GodwitProcess resumed = GodwitProcess.start(null, 0, "resume", task.toString(), "--workers", "external",
+                    "--coordinator-threads", "0");
+            awaitLoaded(target, resumed);
+            assertEquals(0, worker.waitFor(120), worker::output);
+            assertTrue(worker.output().contains("copied by"), worker::output);
+            assertEquals(0, CliRun.of("stop", task.toString()).exitCode());
+            assertEquals(0, resumed.waitFor(120), resumed::output);
+        } finally {
+            paused.destroy();
+            if (worker != null) {
+                worker.destroy();
+            }
+        }
+        assertEquals("0", target.value("SELECT count(*) FROM godwit.unit WHERE state <> 'done'"));
+        assertEquals(source.fingerprint("big"), target.fingerprint("big"));
     }
 
     private Path task(TestDatabase source, TestDatabase target) throws Exception {
