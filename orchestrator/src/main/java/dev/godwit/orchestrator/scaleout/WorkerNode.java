@@ -35,10 +35,12 @@ public final class WorkerNode implements AutoCloseable {
     private final UnitRunner runner;
     private final LoadCluster cluster;
     private final ScheduledExecutorService heartbeat;
+    private final boolean coordinator;
 
     private WorkerNode(String id, PgConnector target, Workers workers, UnitLeases leases, UnitRunner runner,
-                       LoadCluster cluster) {
+                       LoadCluster cluster, boolean coordinator) {
         this.id = id;
+        this.coordinator = coordinator;
         this.target = target;
         this.workers = workers;
         this.leases = leases;
@@ -76,7 +78,7 @@ public final class WorkerNode implements AutoCloseable {
         }
         log.info("{} joined the load of task {} ({} unit(s) at a time{})", id, task, working ? threads : 0,
                 coordinator ? ", coordinator" : "");
-        return new WorkerNode(id, target, workers, leases, runner, cluster);
+        return new WorkerNode(id, target, workers, leases, runner, cluster, coordinator);
     }
 
     public String id() {
@@ -109,7 +111,10 @@ public final class WorkerNode implements AutoCloseable {
         }
     }
 
-    /** Leaves the cluster once the units in hand are copied, and deregisters. */
+    /**
+     * Leaves the cluster once the units in hand are copied, and deregisters; the coordinator also forgets the workers
+     * that died during the load (silent past a unit's lease), which status showed as such until then.
+     */
     @Override
     public void close() throws Exception {
         try {
@@ -119,6 +124,9 @@ public final class WorkerNode implements AutoCloseable {
             runner.close();
             try (Connection c = target.open("control")) {
                 workers.deregister(c, id);
+                if (coordinator) {
+                    workers.forgetSilent(c, UnitCopier.LEASE);
+                }
             } catch (SQLException | RuntimeException e) {
                 log.warn("worker {} not deregistered: {}", id, e.getMessage());
             }

@@ -71,6 +71,16 @@ public final class Workers {
                 task, workerId);
     }
 
+    /** Forgets the processes silent for longer than {@code silence} (killed, their host lost); returns how many. */
+    public int forgetSilent(Connection c, Duration silence) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema.table("worker")
+                + " WHERE task = ? AND heartbeat_at < now() - ? * interval '1 millisecond'")) {
+            ps.setString(1, task);
+            ps.setLong(2, silence.toMillis());
+            return ps.executeUpdate();
+        }
+    }
+
     /** The registered processes; none when the control schema predates worker processes. */
     public List<WorkerRow> list(Connection c) throws SQLException {
         List<WorkerRow> out = new ArrayList<>();

@@ -134,6 +134,8 @@ class ScaleOutIT {
                     stalledProcess::output);
 
             awaitLoaded(target, coordinator);
+            assertEquals("0", target.value("SELECT count(*) FROM godwit.worker WHERE worker_id = '" + killed + "'"),
+                    "the coordinator forgot the dead worker at the end of the copy");
             writer.awaitTransactions(writer.transactions() + 20, Duration.ofSeconds(60));
             writer.close();
             assertEqualAfterCatchUp(source, target, task, coordinator);
@@ -198,7 +200,7 @@ class ScaleOutIT {
         TestDatabase source = lab.newDatabase(17);
         TestDatabase target = lab.newDatabase(17);
         source.execute(BIG);
-        String settings = "parallelism: 1\nsplitThreshold: 512kB\nvalidation:\n  enabled: false\n"
+        String settings = "parallelism: 1\nsplitThreshold: 128kB\nvalidation:\n  enabled: false\n"
                 + "slot:\n  maxRetainedWal: 40MB\n  onBudget: pause-load";
         Path task = FullLoadFixtures.taskFile(dir, "paused", "full-load-and-cdc", source, target,
                 FullLoadFixtures.PUBLIC_TABLES, settings);
@@ -206,8 +208,18 @@ class ScaleOutIT {
         await(() -> target.value("SELECT to_regclass('godwit.unit') IS NOT NULL").equals("t")
                 && Long.parseLong(target.value("SELECT count(*) FROM godwit.unit WHERE state = 'done'")) >= 1,
                 first, "a unit to be done");
-        assertEquals(0, CliRun.of("stop", task.toString()).exitCode());
+        try (Connection blocker = target.connect()) {
+            // no unit ends while the stop is asked for: the run stops part way
+            blocker.setAutoCommit(false);
+            try (Statement st = blocker.createStatement()) {
+                st.execute("LOCK TABLE big IN SHARE MODE");
+            }
+            assertEquals(0, CliRun.of("stop", task.toString()).exitCode());
+            assertTrue(first.awaitLine(Pattern.compile("stop requested"), 60), first::output);
+        }
         assertEquals(0, first.waitFor(60), first::output);
+        assertTrue(Long.parseLong(target.value("SELECT count(*) FROM godwit.unit WHERE state <> 'done'")) > 0,
+                "the load was stopped part way");
         while (Long.parseLong(source.value("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint"
                 + " FROM pg_replication_slots WHERE slot_name = 'godwit_paused'")) <= 48L << 20) {
             source.execute("INSERT INTO big SELECT max(id) + 1, 'burst' FROM big", "SELECT pg_switch_wal()");
