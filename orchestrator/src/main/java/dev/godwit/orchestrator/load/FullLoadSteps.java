@@ -11,6 +11,7 @@ import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TableState;
 import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.orchestrator.state.UnitLeases;
 import dev.godwit.orchestrator.validate.AutoValidation;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.ReplicaMode;
@@ -55,6 +56,7 @@ public final class FullLoadSteps implements AutoCloseable {
     private final PrintWriter out;
     private final SchemaScript script;
     private final Map<String, TableCopy> copies = new LinkedHashMap<>();
+    private final Optional<UnitDispatch.Opener> dispatch;
 
     private LoadSnapshot snapshot;
     private List<TaskStore.UnitRow> ledger;
@@ -63,6 +65,17 @@ public final class FullLoadSteps implements AutoCloseable {
 
     public FullLoadSteps(Task task, PgConnector source, PgConnector target, ControlSchema control, TaskStore store,
                          SchemaPlan planned, PrintWriter out) {
+        this(task, source, target, control, store, planned, out, Optional.empty());
+    }
+
+    /**
+     * @param dispatch when present, the units are handed to worker processes through it (docs/scale-out.md) instead of
+     *                 being copied by this process's threads; tables rewritten during the load are still copied again
+     *                 here
+     */
+    public FullLoadSteps(Task task, PgConnector source, PgConnector target, ControlSchema control, TaskStore store,
+                         SchemaPlan planned, PrintWriter out, Optional<UnitDispatch.Opener> dispatch) {
+        this.dispatch = dispatch;
         this.task = task;
         this.source = source;
         this.target = target;
@@ -106,6 +119,7 @@ public final class FullLoadSteps implements AutoCloseable {
     public void snapshot() throws SQLException {
         try (Connection t = target.open("control")) {
             t.setAutoCommit(false);
+            new UnitLeases(control, task.name()).newRun(t);
             repairInterruptedTables(t);
             store.setPhase(t, Phase.FULL_LOAD);
             t.commit();
@@ -160,8 +174,15 @@ public final class FullLoadSteps implements AutoCloseable {
         try (ProgressDisplay display = new ProgressDisplay(progress)) {
             Set<String> rewritten;
             try (LoadSnapshot held = snapshot) {
-                rewritten = fullLoad(copies, postData, parallelism).run(held.name(), progress, ledger, notReady,
-                        stopRequested, paused);
+                FullLoad load = fullLoad(copies, postData, parallelism);
+                if (dispatch.isPresent() && held.name() != null) {
+                    try (UnitDispatch d = dispatch.get().open()) {
+                        rewritten = load.runDispatched(d, held.name(), progress, ledger, notReady, stopRequested,
+                                paused);
+                    }
+                } else {
+                    rewritten = load.run(held.name(), progress, ledger, notReady, stopRequested, paused);
+                }
             } finally {
                 snapshot = null;
             }
