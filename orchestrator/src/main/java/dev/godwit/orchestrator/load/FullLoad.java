@@ -180,13 +180,7 @@ final class FullLoad {
             copiers.shutdownNow();
             builders.shutdownNow();
         }
-        if (failure.get() != null) {
-            Throwable f = failure.get();
-            if (f instanceof Exception e) {
-                throw e;
-            }
-            throw new IllegalStateException(f);
-        }
+        throwIfFailed(failure);
         return new TreeSet<>(rewritten);
     }
 
@@ -277,14 +271,19 @@ final class FullLoad {
         } finally {
             builders.shutdownNow();
         }
-        if (failure.get() != null) {
-            Throwable f = failure.get();
-            if (f instanceof Exception e) {
-                throw e;
-            }
+        throwIfFailed(failure);
+        return rewritten;
+    }
+
+    /** The first failure of a copier or a table's post-data, thrown as it was. */
+    private static void throwIfFailed(AtomicReference<Throwable> failure) throws Exception {
+        Throwable f = failure.get();
+        if (f instanceof Exception e) {
+            throw e;
+        }
+        if (f != null) {
             throw new IllegalStateException(f);
         }
-        return rewritten;
     }
 
     /** Waits while the load is paused; false once a stop is asked for. */
