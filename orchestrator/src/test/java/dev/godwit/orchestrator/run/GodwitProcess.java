@@ -105,7 +105,8 @@ final class GodwitProcess {
      * pipes, and the output after the signal would be lost.
      */
     void terminate() throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start().waitFor();
+        // the shell's own kill: no procps needed on the machine
+        new ProcessBuilder("sh", "-c", "kill -TERM " + process.pid()).inheritIO().start().waitFor();
     }
 
     long pid() {

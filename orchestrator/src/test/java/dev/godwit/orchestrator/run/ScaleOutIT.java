@@ -317,6 +317,6 @@ class ScaleOutIT {
     }
 
     private static void signal(String signal, long pid) throws Exception {
-        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor());
+        assertEquals(0, new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid).inheritIO().start().waitFor());
     }
 }
