@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.scaleout;
 
 import dev.godwit.orchestrator.load.UnitWork;
 import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.QuartzStore;
 import dev.godwit.workers.pg.PgConnector;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
@@ -14,10 +15,7 @@ import org.quartz.TriggerBuilder;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.spi.JobFactory;
-import org.quartz.utils.ConnectionProvider;
-import org.quartz.utils.DBConnectionManager;
 
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -58,22 +56,12 @@ final class LoadCluster implements AutoCloseable {
     static LoadCluster join(ControlSchema control, String task, PgConnector target, String instanceId, int threads,
                             JobFactory jobs) throws SchedulerException {
         String name = "godwit-load " + control.name() + " " + task;
-        DBConnectionManager.getInstance().addConnectionProvider(name, new TargetConnections(target));
-        Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", name);
-        p.setProperty("org.quartz.scheduler.instanceId", instanceId);
-        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        // units handed out by the coordinator are seen by an idle node within this time
-        p.setProperty("org.quartz.scheduler.idleWaitTime", "1000");
-        p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(Math.max(1, threads)));
-        p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-        p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
-        p.setProperty("org.quartz.jobStore.tablePrefix", control.quartzTablePrefix());
-        p.setProperty("org.quartz.jobStore.dataSource", name);
+        // units handed out by the coordinator are seen by an idle node within the idle wait
+        Properties p = QuartzStore.properties(control, target, "load cluster", name, instanceId, Math.max(1, threads),
+                Duration.ofSeconds(1), Duration.ofSeconds(60));
         p.setProperty("org.quartz.jobStore.isClustered", "true");
         p.setProperty("org.quartz.jobStore.clusterCheckinInterval", Long.toString(CHECK_IN.toMillis()));
         p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
-        p.setProperty("org.quartz.jobStore.misfireThreshold", "60000");
         Scheduler scheduler = new StdSchedulerFactory(p).getScheduler();
         scheduler.setJobFactory(jobs);
         return new LoadCluster(scheduler, "load " + task);
@@ -117,21 +105,5 @@ final class LoadCluster implements AutoCloseable {
     @Override
     public void close() throws SchedulerException {
         scheduler.shutdown(true);
-    }
-
-    /** Quartz's connections: fresh ones to the target, with the task's credentials (never in Quartz's properties). */
-    private record TargetConnections(PgConnector target) implements ConnectionProvider {
-        @Override
-        public Connection getConnection() {
-            return target.open("load cluster");
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public void initialize() {
-        }
     }
 }
