@@ -5,6 +5,7 @@ import dev.godwit.mappings.sql.SqlText;
 import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.workers.catalog.Column;
 import dev.godwit.workers.catalog.Table;
+import dev.godwit.workers.catalog.TableKind;
 import dev.godwit.workers.copy.CopyStatements;
 
 import java.util.ArrayList;
@@ -14,9 +15,13 @@ import java.util.Optional;
 /**
  * How the units of one target table are copied: the column lists on both sides (generated columns left out: the
  * target computes them), the source filter, and the COPY format.
+ *
+ * @param plainSource the quoted source table when it is an ordinary table whose copied columns all pass unchanged:
+ *                    a unit that reads all of it then uses {@code COPY table (columns) TO} (see
+ *                    {@link CopyStatements#wholeTable})
  */
 record TableCopy(String tableKey, String targetRelation, List<String> selectList, List<String> targetColumns,
-                 Optional<String> filter, boolean binary, boolean partitionedTarget) {
+                 Optional<String> filter, boolean binary, boolean partitionedTarget, Optional<String> plainSource) {
 
     /** PostgreSQL's first OID for user objects: types below it are built in and alike on every server. */
     private static final long FIRST_USER_OID = 16384;
@@ -26,12 +31,14 @@ record TableCopy(String tableKey, String targetRelation, List<String> selectList
         List<String> select = new ArrayList<>();
         List<String> target = new ArrayList<>();
         boolean binary = true;
+        boolean plain = source.kind() == TableKind.TABLE;
         for (ColumnMapping c : table.mapping().columns()) {
             Optional<Column> sourceColumn = c.added() ? Optional.empty() : source.column(c.sourceName());
             if (sourceColumn.map(Column::isGenerated).orElse(false)) {
                 continue;
             }
             select.add(c.selectExpression());
+            plain &= !c.added() && !c.typeChanged() && c.selectExpression().equals(SqlText.identifier(c.sourceName()));
             target.add(SqlText.identifier(c.targetName()));
             binary &= !c.added() && !c.typeChanged() && sourceColumn.map(col -> col.typeOid() < FIRST_USER_OID).orElse(false);
         }
@@ -39,7 +46,8 @@ record TableCopy(String tableKey, String targetRelation, List<String> selectList
         boolean partitionedTarget = table.isPartitioned() || table.mapping().partitionRule()
                 instanceof dev.godwit.mappings.partition.PartitionRule.Repartition;
         return new TableCopy(key, SqlText.qualified(table.mapping().targetSchema(), table.mapping().targetName()),
-                select, target, table.mapping().sourceFilterSql(), binary, partitionedTarget);
+                select, target, table.mapping().sourceFilterSql(), binary, partitionedTarget,
+                plain ? Optional.of(SqlText.qualified(source.schema(), source.name())) : Optional.empty());
     }
 
     /**
@@ -47,7 +55,8 @@ record TableCopy(String tableKey, String targetRelation, List<String> selectList
      * the one planned, and a binary value of another type would not load (a text one does wherever the value fits).
      */
     TableCopy inTextFormat() {
-        return new TableCopy(tableKey, targetRelation, selectList, targetColumns, filter, false, partitionedTarget);
+        return new TableCopy(tableKey, targetRelation, selectList, targetColumns, filter, false, partitionedTarget,
+                plainSource);
     }
 
     /**
@@ -65,6 +74,9 @@ record TableCopy(String tableKey, String targetRelation, List<String> selectList
 
     /** The statements for one unit of this table, read from the quoted source relation with the unit's range. */
     CopyStatements statements(String sourceRelation, Optional<String> rangePredicate, boolean freeze) {
+        if (rangePredicate.isEmpty() && filter.isEmpty() && !selectList.isEmpty() && plainSource.equals(Optional.of(sourceRelation))) {
+            return CopyStatements.wholeTable(selectList, sourceRelation, targetRelation, targetColumns, binary, freeze);
+        }
         List<String> predicates = new ArrayList<>();
         rangePredicate.ifPresent(predicates::add);
         filter.ifPresent(predicates::add);

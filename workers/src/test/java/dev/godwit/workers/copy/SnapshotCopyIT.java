@@ -6,6 +6,8 @@ import dev.godwit.workers.testkit.PgExtension;
 import dev.godwit.workers.testkit.PgLab;
 import dev.godwit.workers.testkit.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
@@ -17,11 +19,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(PgExtension.class)
 class SnapshotCopyIT {
 
-    @Test
-    void copiesExactlyWhatTheSlotsSnapshotSawWhileWritesGoOn(PgLab lab) throws Exception {
+    /** Both forms of the source's COPY: a query (with a range or filter) and a whole table read as a table. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void copiesExactlyWhatTheSlotsSnapshotSawWhileWritesGoOn(boolean wholeTable, PgLab lab) throws Exception {
         TestDatabase source = lab.newDatabase(13);
         TestDatabase target = lab.newDatabase(17);
-        source.execute("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'before' FROM generate_series(1, 5000) g");
+        source.execute("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t SELECT g, 'before' FROM generate_series(1, 5000) g",
+                // an inheritance child's rows are its own table's: neither form reads them with the parent's
+                "CREATE TABLE child () INHERITS (t)", "INSERT INTO child SELECT g, 'child' FROM generate_series(1, 50) g");
         target.execute("CREATE TABLE t (id int PRIMARY KEY, v text)");
         PgConnector connector = new PgConnector("source", source.endpoint(source.server().superuser()));
 
@@ -29,8 +35,13 @@ class SnapshotCopyIT {
             assertTrue(slot.consistentPoint().isValid());
             source.execute("INSERT INTO t SELECT g, 'after' FROM generate_series(5001, 6000) g",
                     "UPDATE t SET v = 'changed' WHERE id <= 10", "DELETE FROM t WHERE id BETWEEN 11 AND 20");
-            CopyStatements statements = CopyStatements.of(List.of("\"id\"", "\"v\""), "\"public\".\"t\"", List.of(),
-                    "\"public\".\"t\"", List.of("\"id\"", "\"v\""), true, false);
+            List<String> columns = List.of("\"id\"", "\"v\"");
+            CopyStatements statements = wholeTable
+                    ? CopyStatements.wholeTable(columns, "\"public\".\"t\"", "\"public\".\"t\"", columns, true, false)
+                    : CopyStatements.of(columns, "\"public\".\"t\"", List.of("\"id\" > 0"), "\"public\".\"t\"", columns,
+                    true, false);
+            assertEquals(wholeTable, statements.copyOut().startsWith("COPY \"public\".\"t\" (\"id\", \"v\") TO STDOUT"),
+                    statements.copyOut());
             try (Connection s = connector.open("copy"); Connection t = target.connect()) {
                 CopyWorker.CopyResult result = new CopyWorker().copy(s, t, slot.snapshotName(), statements, null,
                         (c, r) -> { }, bytes -> { });
