@@ -30,6 +30,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TimeZone;
 
 /**
  * A task's scheduled cutover, kept by Quartz in its JDBC job store inside the control schema: it survives restarts of
@@ -107,20 +108,24 @@ public final class CutoverSchedule implements AutoCloseable {
             return;
         }
         boolean fence = scheduler.getJobDetail(job).getJobDataMap().getBooleanValue(FENCE);
+        // a cron schedule goes on to its next time, if it has one; a time given by --at is spent
+        Optional<Date> next = trigger instanceof CronTrigger ? Optional.ofNullable(trigger.getFireTimeAfter(Date.from(now)))
+                : Optional.empty();
         String notAfter = window.notAfter().toString().substring(2).toLowerCase(java.util.Locale.ROOT);
         String message = "scheduled cutover refused: it was due at " + missed.get() + ", when no process streamed the"
                 + " task's changes, and its window (cutover.notAfter " + notAfter + ") passed at "
                 + missed.get().plus(window.notAfter()) + "; nothing was fenced or changed, changes keep streaming."
                 + " Cut over by hand with 'godwit cutover " + task.file() + "', or schedule a new time with"
-                + " 'godwit cutover " + task.file() + " --at TIME'";
+                + " 'godwit cutover " + task.file() + " --at TIME'"
+                + next.map(d -> "; the cron schedule stays and fires next at " + d.toInstant()).orElse("");
         try (Connection c = target.open("scheduler")) {
             ledger.refused(c, "schedule", fence, message);
             store.event(c, "ERROR", "cutover", message);
         }
         log.error("cutover: {}", message);
-        if (trigger instanceof CronTrigger cron) {
-            Instant next = cron(cron.getCronExpression(), fence);
-            log.info("cutover: the cron schedule stays; it fires next at {}", next);
+        if (next.isPresent() && trigger instanceof CronTrigger cron) {
+            // in the zone it was scheduled in, which need not be this host's
+            cron(cron.getCronExpression(), cron.getTimeZone(), fence);
         } else {
             scheduler.deleteJob(job);
         }
@@ -137,8 +142,13 @@ public final class CutoverSchedule implements AutoCloseable {
 
     /** Schedules the cutover at the next time a Quartz cron expression fires, replacing any earlier schedule. */
     public Instant cron(String expression, boolean fence) throws SchedulerException {
+        return cron(expression, TimeZone.getDefault(), fence);
+    }
+
+    private Instant cron(String expression, TimeZone zone, boolean fence) throws SchedulerException {
         Trigger trigger = TriggerBuilder.newTrigger().forJob(job).withIdentity("cutover", job.getGroup())
-                .withSchedule(CronScheduleBuilder.cronSchedule(expression).withMisfireHandlingInstructionFireAndProceed())
+                .withSchedule(CronScheduleBuilder.cronSchedule(expression).inTimeZone(zone)
+                        .withMisfireHandlingInstructionFireAndProceed())
                 .build();
         return replace(trigger, fence);
     }

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code cutover.notAfter}: a scheduled cutover whose time passed while no godwit process ran is refused on resume
- * when its window has passed too, and performed when it has not. The scheduled times are hours and minutes in the
+ * when its window has passed too (a time given by --at is then removed, a cron schedule kept for its next time), and
+ * performed when it has not. The scheduled times are hours and minutes in the
  * past, far from the one-hour window's edge, so the machine's load cannot move the verdict.
  */
 @ExtendWith(PgExtension.class)
@@ -93,6 +95,29 @@ class CutoverWindowIT {
         assertFalse(status.out().contains("cutover scheduled"), "the missed time is removed: " + status.out());
         stop(file, refusing);
 
+        // a cron schedule missed three hours ago, none of whose times falls within the last hour: refused, and kept
+        String cron = "0 0 " + LocalDateTime.now().plusHours(12).getHour() + " * * ?";
+        try (CutoverSchedule schedule = open(task)) {
+            schedule.cron(cron, false);
+        }
+        target.execute("UPDATE godwit.qrtz_triggers SET next_fire_time = " + missed.toEpochMilli()
+                + " WHERE trigger_group = 'window'");
+        Process refusingCron = godwit("resume", file.toString());
+        awaitValue(target, "SELECT count(*) FROM godwit.cutover WHERE state = 'failed'", "2", Duration.ofSeconds(120));
+        SourceWriter.mark(source, "after the cron refusal");
+        awaitValue(target, "SELECT count(*) FROM markers WHERE name = 'after the cron refusal'", "1", Duration.ofSeconds(60));
+        assertEquals("CDC", target.value("SELECT phase FROM godwit.task"));
+        String cronEvent = target.value("SELECT message FROM godwit.event WHERE level = 'ERROR' AND step = 'cutover'"
+                + " ORDER BY id DESC LIMIT 1");
+        assertTrue(cronEvent.contains("due at " + missed) && cronEvent.contains("the cron schedule stays and fires next at"),
+                cronEvent);
+        assertTrue(CliRun.of("status", file.toString()).out().contains("(cron " + cron + ")"), "the cron schedule stays");
+        try (CutoverSchedule schedule = open(task)) {
+            assertTrue(schedule.next().orElseThrow().at().isAfter(Instant.now()), "for its next time");
+            schedule.cancel();
+        }
+        stop(file, refusingCron);
+
         // due five minutes ago, within the window: the resume performs it
         schedule(task, Instant.now().minus(Duration.ofMinutes(5)), false);
         Process performing = godwit("resume", file.toString());
@@ -107,10 +132,14 @@ class CutoverWindowIT {
 
     /** Writes a schedule as {@code godwit cutover --at} would, but in the past, as if no process had run since. */
     private static void schedule(Task task, Instant at, boolean fence) throws Exception {
-        ControlSchema control = new ControlSchema(task.settings().controlSchema());
-        try (CutoverSchedule schedule = CutoverSchedule.open(task.name(), control, new PgConnector("target", task.target()))) {
+        try (CutoverSchedule schedule = open(task)) {
             schedule.at(at, fence);
         }
+    }
+
+    private static CutoverSchedule open(Task task) throws Exception {
+        ControlSchema control = new ControlSchema(task.settings().controlSchema());
+        return CutoverSchedule.open(task.name(), control, new PgConnector("target", task.target()));
     }
 
     private static void stop(Path file, Process godwit) throws InterruptedException {
