@@ -268,7 +268,7 @@ class ScaleOutIT {
         TestDatabase target = lab.newDatabase(17);
         // the WAL that pushes the slot over its budget is written outside the task's tables, so big stays as loaded
         source.execute(BIG, "CREATE SCHEMA filler; CREATE TABLE filler.wal (n int)");
-        String settings = "parallelism: 1\nsplitThreshold: 128kB\nvalidation:\n  enabled: false\n"
+        String settings = "parallelism: 1\nsplitThreshold: 256kB\nvalidation:\n  enabled: false\n"
                 + "slot:\n  maxRetainedWal: 40MB\n  onBudget: pause-load";
         Path task = FullLoadFixtures.taskFile(dir, "midway", "full-load-and-cdc", source, target,
                 FullLoadFixtures.PUBLIC_TABLES, settings);
