@@ -13,12 +13,19 @@ import java.util.Optional;
  *                        sessions that write)
  * @param unfenceSql      statements that undo {@code fenceSql} when a cutover fails after fencing
  * @param validate        compare row counts of every table after the final catch-up
+ * @param notAfter        how long after its scheduled time a scheduled cutover that no process could fire then
+ *                        ({@code godwit cutover --at/--cron} while no process streamed the task) may still fire; past
+ *                        it the late firing is refused. Empty: it fires however late, as soon as a process streams.
  */
 public record CutoverSettings(Duration maxLag, Duration catchUpTimeout, boolean keepReplication,
-                              Optional<String> fenceSql, Optional<String> unfenceSql, boolean validate) {
+                              Optional<String> fenceSql, Optional<String> unfenceSql, boolean validate,
+                              Optional<Duration> notAfter) {
+
+    /** The shortest {@code notAfter}: a firing in a running process may itself come a few seconds late. */
+    public static final Duration SHORTEST_NOT_AFTER = Duration.ofMinutes(1);
 
     public static CutoverSettings defaults() {
         return new CutoverSettings(Duration.ofSeconds(60), Duration.ofMinutes(10), false, Optional.empty(),
-                Optional.empty(), true);
+                Optional.empty(), true, Optional.empty());
     }
 }

@@ -29,7 +29,7 @@ final class SettingsParser {
             "validation", "cutover", "partitions", "targetSchema", "failOnNoTablesCaptured", "privileges", "ownership",
             "slot", "metrics", "dmsTaskSettings");
     private static final List<String> CUTOVER_KEYS = List.of("maxLag", "catchUpTimeout", "keepReplication", "fenceSql",
-            "unfenceSql", "validate");
+            "unfenceSql", "validate", "notAfter");
     private static final List<String> CDC_KEYS = List.of("startPosition", "heartbeatInterval", "allowAdditiveDdl",
             "stopAt", "ddl", "applyParallelism");
     private static final List<String> VALIDATION_KEYS = List.of("enabled", "contentHash", "threadCount",
@@ -301,7 +301,28 @@ final class SettingsParser {
                 duration(node, path, "catchUpTimeout").orElse(d.catchUpTimeout()),
                 doc.bool(node.get("keepReplication"), Doc.child(path, "keepReplication")).orElse(d.keepReplication()),
                 fence, unfence,
-                doc.bool(node.get("validate"), Doc.child(path, "validate")).orElse(d.validate()));
+                doc.bool(node.get("validate"), Doc.child(path, "validate")).orElse(d.validate()),
+                notAfter(node, path).or(d::notAfter));
+    }
+
+    /**
+     * A duration after the scheduled time rather than a timestamp: the time itself is given on the command line
+     * ({@code godwit cutover --at}) or by a cron expression, so only a duration applies to every schedule.
+     */
+    private Optional<Duration> notAfter(JsonNode node, String path) {
+        String where = Doc.child(path, "notAfter");
+        return doc.text(node.get("notAfter"), where).flatMap(text -> {
+            Optional<Duration> window = TextValues.duration(text);
+            if (window.isEmpty()) {
+                doc.error(where, "found '" + text + "'; expected how long after the scheduled time (of 'godwit cutover"
+                        + " --at' or --cron) a late cutover may still fire: a duration such as 30min or 2h, not a time");
+            } else if (window.get().compareTo(CutoverSettings.SHORTEST_NOT_AFTER) < 0) {
+                doc.error(where, "found '" + text + "'; it must be at least 1min after the scheduled time (a firing"
+                        + " in a running process may itself come a few seconds late)");
+                return Optional.<Duration>empty();
+            }
+            return window;
+        });
     }
 
     private Optional<Duration> duration(JsonNode node, String path, String key) {

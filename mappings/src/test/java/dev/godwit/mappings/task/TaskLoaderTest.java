@@ -179,6 +179,20 @@ class TaskLoaderTest {
     }
 
     @Test
+    void cutoverNotAfterIsADurationOfAtLeastAMinuteAfterTheScheduledTime() throws Exception {
+        assertEquals(Optional.empty(), load(task("")).settings().cutover().notAfter());
+        assertEquals(Optional.of(Duration.ofMinutes(30)),
+                load(task("settings: {cutover: {notAfter: 30min}}")).settings().cutover().notAfter());
+        List<TaskProblem> problems = problems(task("settings: {cutover: {notAfter: '2026-12-06T03:00:00Z'}}"));
+        assertEquals("settings.cutover.notAfter", problems.get(0).location());
+        assertTrue(problems.get(0).message().contains("a duration such as 30min or 2h, not a time"),
+                problems.get(0).message());
+        problems = problems(task("settings: {cutover: {notAfter: 20s}}"));
+        assertEquals("settings.cutover.notAfter", problems.get(0).location());
+        assertTrue(problems.get(0).message().contains("at least 1min after the scheduled time"), problems.get(0).message());
+    }
+
+    @Test
     void godwitKeysOverrideDmsTaskSettings() throws Exception {
         Files.writeString(dir.resolve("dms.json"), """
                 {"FullLoadSettings": {"TargetTablePrepMode": "DO_NOTHING", "MaxFullLoadSubTasks": "12"},

@@ -111,7 +111,8 @@ final class CutoverCommand implements Callable<Integer> {
             store.event(t, "INFO", "cutover", what);
             out.println("The " + what + ".");
             out.println("The process running the task ('godwit start' or 'godwit resume') performs it; if none runs then, "
-                    + "the next 'godwit resume' does at once. 'godwit status' shows it; 'godwit cutover --cancel' removes it.");
+                    + "the next 'godwit resume' does at once (if within cutover.notAfter of the time, when the task file "
+                    + "sets it). 'godwit status' shows it; 'godwit cutover --cancel' removes it.");
             return ExitCodes.OK;
         }
     }

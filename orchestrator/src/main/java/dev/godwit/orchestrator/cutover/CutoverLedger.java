@@ -45,6 +45,22 @@ public final class CutoverLedger {
         }
     }
 
+    /**
+     * Records a request refused before it was made, with why: a scheduled cutover whose window passed. It reads in
+     * {@code status} as the last cutover, failed, with the message.
+     */
+    public void refused(Connection c, String requestedBy, boolean fence, String message) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.table("cutover")
+                + " (task, requested_by, fence, state, finished_at, message) VALUES (?, ?, ?, ?, now(), ?)")) {
+            ps.setString(1, task);
+            ps.setString(2, requestedBy);
+            ps.setBoolean(3, fence);
+            ps.setString(4, CutoverState.FAILED.stored());
+            ps.setString(5, message);
+            ps.executeUpdate();
+        }
+    }
+
     /** The oldest request nobody has taken yet. */
     public Optional<CutoverRequest> pending(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, requested_by, fence, accept_differences FROM "

@@ -118,7 +118,7 @@ final class CdcRun {
             phase.observe(observer);
         }
         try (AutoValidation validation = AutoValidation.duringCdc(task, source, target, control);
-             CutoverSchedule schedule = CutoverSchedule.startFiring(task.name(), control, target)) {
+             CutoverSchedule schedule = CutoverSchedule.startFiring(task, control, target)) {
             while (true) {
                 CdcPhase.Outcome outcome = phase.run(() -> stop.requested() || stop.cutoverRequested(), Optional.empty(),
                         stop::stopAt);

@@ -257,6 +257,85 @@ class ScaleOutIT {
         assertEquals(source.fingerprint("big"), target.fingerprint("big"));
     }
 
+    /**
+     * The slot governor's pause-load in the middle of a spread load, with a worker copying: the units in its hands
+     * finish, no other is taken; the paused run is stopped, and a resume with a larger budget hands every unit out
+     * again to the same worker process, which waited idle, to a complete and equal copy with every unit done once.
+     */
+    @Test
+    void aSpreadLoadPausedMidwayIsResumedThroughTheWorkerThatWaited(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        // the WAL that pushes the slot over its budget is written outside the task's tables, so big stays as loaded
+        source.execute(BIG, "CREATE SCHEMA filler; CREATE TABLE filler.wal (n int)");
+        String settings = "parallelism: 1\nsplitThreshold: 256kB\nvalidation:\n  enabled: false\n"
+                + "slot:\n  maxRetainedWal: 40MB\n  onBudget: pause-load";
+        Path task = FullLoadFixtures.taskFile(dir, "midway", "full-load-and-cdc", source, target,
+                FullLoadFixtures.PUBLIC_TABLES, settings);
+        GodwitProcess coordinator = GodwitProcess.start(null, 0, "start", task.toString(), "--workers", "external",
+                "--coordinator-threads", "0");
+        GodwitProcess worker = null;
+        GodwitProcess resumed = null;
+        try {
+            awaitTaskRecorded(target, coordinator);
+            worker = GodwitProcess.start(null, 0, "worker", task.toString(), "--threads", "2");
+            await(() -> Long.parseLong(target.value("SELECT count(*) FROM godwit.unit WHERE state = 'done'")) >= 2,
+                    coordinator, "two units to be done");
+            long doneBeforePause;
+            long units = Long.parseLong(target.value("SELECT count(*) FROM godwit.unit"));
+            try (Connection blocker = target.connect()) {
+                // granted once the copies under way commit; every later copy waits for it, so no unit ends meanwhile
+                blocker.setAutoCommit(false);
+                try (Statement st = blocker.createStatement()) {
+                    st.execute("LOCK TABLE big IN SHARE MODE");
+                }
+                doneBeforePause = Long.parseLong(target.value("SELECT count(*) FROM godwit.unit WHERE state = 'done'"));
+                while (Long.parseLong(source.value("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint"
+                        + " FROM pg_replication_slots WHERE slot_name = 'godwit_midway'")) <= 48L << 20) {
+                    source.execute("INSERT INTO filler.wal SELECT generate_series(1, 1000)", "SELECT pg_switch_wal()");
+                }
+                assertTrue(coordinator.awaitLine(Pattern.compile("full load paused: units are no longer taken by the"
+                        + " workers"), 60), coordinator::output);
+            }
+            // the units that waited for the lock (two at most, the worker's threads) end; the next jobs take nothing
+            GodwitProcess w = worker;
+            assertTrue(worker.awaitLine(Pattern.compile("not taken: it is pending under another snapshot"), 120),
+                    worker::output);
+            await(() -> target.value("SELECT count(*) FROM godwit.unit WHERE state = 'pending' AND owner IS NOT NULL"
+                    + " AND lease_expires_at > now()").equals("0"), coordinator, "the units in hand to end", w::output);
+            long donePaused = Long.parseLong(target.value("SELECT count(*) FROM godwit.unit WHERE state = 'done'"));
+            assertTrue(donePaused <= doneBeforePause + 2 && donePaused < units,
+                    donePaused + " units done while paused, " + doneBeforePause + " before, of " + units);
+            assertEquals(0, CliRun.of("stop", task.toString()).exitCode());
+            assertEquals(0, coordinator.waitFor(60), coordinator::output);
+            assertEquals(String.valueOf(donePaused),
+                    target.value("SELECT count(*) FROM godwit.unit WHERE state = 'done'"), "nothing more was taken");
+            assertTrue(worker.alive(), "the worker waits for a resume:\n" + worker.output());
+
+            FullLoadFixtures.taskFile(dir, "midway", "full-load-and-cdc", source, target, FullLoadFixtures.PUBLIC_TABLES,
+                    settings.replace("40MB", "1GB"));
+            resumed = GodwitProcess.start(null, 0, "resume", task.toString(), "--workers", "external",
+                    "--coordinator-threads", "0");
+            awaitLoaded(target, resumed);
+            assertEquals(0, worker.waitFor(120), worker::output);
+            assertEquals(0, CliRun.of("stop", task.toString()).exitCode());
+            assertEquals(0, resumed.waitFor(120), resumed::output);
+        } finally {
+            coordinator.destroy();
+            if (worker != null) {
+                worker.destroy();
+            }
+            if (resumed != null) {
+                resumed.destroy();
+            }
+        }
+        // only the worker copied (the coordinators copied nothing themselves): every unit once, big equal
+        assertEquals("0", target.value("SELECT count(*) FROM godwit.unit WHERE state <> 'done'"));
+        assertEquals("0", target.value("SELECT count(*) FROM godwit.unit WHERE rows_copied <> source_rows"));
+        assertEquals(String.valueOf(source.count("big")), target.value("SELECT sum(rows_copied) FROM godwit.unit"));
+        assertEquals(source.fingerprint("big"), target.fingerprint("big"));
+    }
+
     private Path task(TestDatabase source, TestDatabase target) throws Exception {
         return FullLoadFixtures.taskFile(dir, "scaleout", "full-load-and-cdc", source, target,
                 FullLoadFixtures.PUBLIC_TABLES, "parallelism: 2\nsplitThreshold: 512kB");
