@@ -118,6 +118,9 @@ public final class Cutover {
                     progress.add(fence.apply(s));
                     progress.fenced = true;
                 }
+                try (Connection t = target.open("cutover")) {
+                    ledger.fenced(t, request.id());
+                }
             } else {
                 progress.add("fence: none (writes to the source after the final position are not migrated: stop the "
                         + "application first, or use --fence)");

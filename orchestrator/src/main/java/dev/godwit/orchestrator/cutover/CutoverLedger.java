@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -83,6 +84,15 @@ public final class CutoverLedger {
         }
     }
 
+    /** The fence stopped the source's writes now (the database's clock, as for the other times). */
+    public void fenced(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("cutover") + " SET fenced_at = now()"
+                + " WHERE id = ?")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+    }
+
     public void finished(Connection c, long id, CutoverReport report) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("cutover")
                 + " SET state = ?, finished_at = now(), lag_bytes_at_start = ?, lag_bytes_at_fence = ?, final_lsn = ?::pg_lsn,"
@@ -100,9 +110,14 @@ public final class CutoverLedger {
         }
     }
 
-    /** A request or run as recorded, for the waiting command and for status. */
+    /**
+     * A request or run as recorded, for the waiting command and for status.
+     *
+     * @param fenced how long the source's writes have been stopped by this cutover's fence: from the fence to the end
+     *               of the cutover (done, or failed and the fence lifted), or to now while it runs; empty without one
+     */
     public record Entry(long id, String requestedBy, boolean fence, CutoverState state, Instant requestedAt,
-                        Optional<Instant> finishedAt, Optional<String> message) {
+                        Optional<Instant> finishedAt, Optional<String> message, Optional<Duration> fenced) {
         public boolean finished() {
             return state.finished();
         }
@@ -118,7 +133,7 @@ public final class CutoverLedger {
 
     private Optional<Entry> query(Connection c, String condition) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, requested_by, fence, state, requested_at, finished_at,"
-                + " message FROM " + schema.table("cutover") + " WHERE task = ? AND " + condition + " ORDER BY id DESC LIMIT 1")) {
+                + " message, (extract(epoch FROM coalesce(finished_at, now()) - fenced_at) * 1000)::bigint FROM " + schema.table("cutover") + " WHERE task = ? AND " + condition + " ORDER BY id DESC LIMIT 1")) {
             ps.setString(1, task);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -127,7 +142,7 @@ public final class CutoverLedger {
                 Timestamp finished = rs.getTimestamp(6);
                 return Optional.of(new Entry(rs.getLong(1), rs.getString(2), rs.getBoolean(3), CutoverState.of(rs.getString(4)),
                         rs.getTimestamp(5).toInstant(), Optional.ofNullable(finished).map(Timestamp::toInstant),
-                        Optional.ofNullable(rs.getString(7))));
+                        Optional.ofNullable(rs.getString(7)), Optional.ofNullable((Long) rs.getObject(8)).map(Duration::ofMillis)));
             }
         }
     }

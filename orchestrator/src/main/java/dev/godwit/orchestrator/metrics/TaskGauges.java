@@ -1,6 +1,7 @@
 package dev.godwit.orchestrator.metrics;
 
 import dev.godwit.orchestrator.cdc.CdcStatus;
+import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.state.CutoverState;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.workers.cdc.stream.SlotInspector;
@@ -99,10 +100,15 @@ final class TaskGauges {
         gauge(registry, "godwit.validation.finished.timestamp.seconds", "seconds", "when the latest finished validation"
                 + " finished", g -> g.reading().validationFinished().map(i -> i.toEpochMilli() / 1000.0).orElse(Double.NaN));
         for (CutoverState state : CutoverState.values()) {
-            Gauge.builder("godwit.cutover.state", this, g -> g.reading().cutover().filter(state::equals).isPresent() ? 1 : 0)
+            Gauge.builder("godwit.cutover.state", this, g -> g.reading().cutover().map(CutoverLedger.Entry::state)
+                            .filter(state::equals).isPresent() ? 1 : 0)
                     .tag("state", state.stored()).description("1 for the state of the latest cutover request")
                     .register(registry);
         }
+        gauge(registry, "godwit.cutover.fenced.seconds", "seconds", "how long the latest cutover's fence has stopped"
+                + " the source's writes: until the cutover ended, or until now while it runs; absent without a fence",
+                g -> g.reading().cutover().flatMap(CutoverLedger.Entry::fenced).map(d -> d.toMillis() / 1000.0)
+                        .orElse(Double.NaN));
         gauge(registry, "godwit.source.snapshot.age.seconds", "seconds", "age of the oldest snapshot godwit holds open"
                 + " on the source (vacuum keeps the rows deleted after it); 0 when none",
                 g -> g.reading().snapshotAgeSeconds().orElse(Double.NaN));

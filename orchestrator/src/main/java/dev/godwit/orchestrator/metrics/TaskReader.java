@@ -4,7 +4,6 @@ import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.cdc.CdcStatus;
 import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.state.ControlSchema;
-import dev.godwit.orchestrator.state.CutoverState;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.cdc.stream.SlotInspector;
@@ -76,8 +75,7 @@ final class TaskReader {
                     }
                 }
             }
-            Optional<CutoverState> cutover = new CutoverLedger(control, task.name()).latest(t)
-                    .map(CutoverLedger.Entry::state);
+            Optional<CutoverLedger.Entry> cutover = new CutoverLedger(control, task.name()).latest(t);
             Validation validation = validation(t);
             return new TaskReading(at, Optional.of(row.get().phase()), tables(t), cdc, received(t), safeWalSize,
                     validation.chunks(), validation.differences(), validation.finished(), cutover, snapshotAge,

@@ -1,7 +1,7 @@
 package dev.godwit.orchestrator.metrics;
 
 import dev.godwit.orchestrator.cdc.CdcStatus;
-import dev.godwit.orchestrator.state.CutoverState;
+import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.workers.pg.Lsn;
 
@@ -24,7 +24,7 @@ import java.util.OptionalLong;
  * @param validationChunks    chunks of the latest validation by result ({@code equal}, {@code rows}, …)
  * @param validationDifferences differing chunks of the latest validation, including those beyond the detail limit
  * @param validationFinished  when the latest finished validation finished
- * @param cutover             the state of the latest cutover request
+ * @param cutover             the latest cutover request: its state, and how long its fence stopped the source's writes
  * @param snapshotAgeSeconds  the age of the oldest snapshot godwit holds open on the source (0 when none); empty when
  *                            the source was not read
  * @param events              the task's recorded events by level ({@code warn}, {@code error})
@@ -32,7 +32,7 @@ import java.util.OptionalLong;
 record TaskReading(Instant at, Optional<Phase> phase, List<TableLoad> tables, Optional<CdcStatus> cdc,
                    Optional<Lsn> received, OptionalLong safeWalSize, Map<String, Long> validationChunks,
                    OptionalLong validationDifferences, Optional<Instant> validationFinished,
-                   Optional<CutoverState> cutover, OptionalDouble snapshotAgeSeconds, Map<String, Long> events) {
+                   Optional<CutoverLedger.Entry> cutover, OptionalDouble snapshotAgeSeconds, Map<String, Long> events) {
 
     TaskReading {
         tables = List.copyOf(tables);

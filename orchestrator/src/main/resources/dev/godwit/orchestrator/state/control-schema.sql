@@ -175,6 +175,8 @@ CREATE TABLE IF NOT EXISTS ${schema}.cutover (
     message           text
 );
 ALTER TABLE ${schema}.cutover ADD COLUMN IF NOT EXISTS accept_differences boolean NOT NULL DEFAULT false;
+-- when the fence stopped the source's writes: with finished_at, the application's write downtime
+ALTER TABLE ${schema}.cutover ADD COLUMN IF NOT EXISTS fenced_at timestamptz;
 
 -- the applier's latest progress line (every 10 s while streaming), for status: rate and how far it has received
 CREATE TABLE IF NOT EXISTS ${schema}.cdc_progress (

@@ -75,6 +75,8 @@ class CutoverIT {
         }
         assertEquals("CUT_OVER", target.value("SELECT phase FROM godwit.task"));
         assertEquals("done", target.value("SELECT state FROM godwit.cutover"));
+        assertEquals("t", target.value("SELECT started_at <= fenced_at AND fenced_at <= finished_at FROM godwit.cutover"),
+                "the fence's time is recorded: the application's write downtime");
         assertEquals("0", source.value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'godwit_fenced'"));
         assertEquals("0", source.value("SELECT count(*) FROM pg_publication WHERE pubname = 'godwit_fenced'"));
         assertEquals(source.value("SELECT last_value FROM events_id_seq"), target.value("SELECT last_value FROM events_id_seq"),
@@ -192,7 +194,7 @@ class CutoverIT {
         resumed.destroyForcibly(); // kill -9 before the cutover fires
         assertTrue(resumed.waitFor(30, TimeUnit.SECONDS));
         Process afterCrash = godwit("resume", task.toString());
-        Thread.sleep(5_000);
+        writer.awaitTransactions(writer.transactions() + 100, Duration.ofSeconds(60)); // writes while it resumes
         writer.close(); // the application stops writing before the cutover (no fence in this test)
         SourceWriter.mark(source, "last");
 

@@ -208,6 +208,15 @@ class MetricsIT {
                     + " WHERE task = 'metricstest' AND level = 'WARN'"));
             awaitScrape(port, s -> s.value("godwit_events_total", "level", "error") == errors
                     && s.value("godwit_events_total", "level", "warn") == warnings, Duration.ofSeconds(30));
+
+            // a cutover whose fence stopped the source's writes for 7.5 s before it failed (the cutover tests record
+            // real ones): the latest cutover's state and its fenced time
+            target.execute("INSERT INTO godwit.cutover (task, requested_by, fence, state, started_at, fenced_at,"
+                    + " finished_at) VALUES ('metricstest', 'test', true, 'failed', now() - interval '8 s',"
+                    + " now() - interval '7.5 s', now())");
+            Scrape cutover = awaitScrape(port, s -> s.value("godwit_cutover_state", "state", "failed") == 1,
+                    Duration.ofSeconds(30));
+            assertEquals(7.5, cutover.value("godwit_cutover_fenced_seconds"), 0.001);
         } catch (AssertionError | Exception e) {
             System.err.println("godwit log:\n" + Godwit.log(dir));
             throw e;
