@@ -86,8 +86,22 @@ final class FullLoad {
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30)))
                 .retryOnException(SqlStates::isTransient)
                 .build());
-        retry.getEventPublisher().onRetry(e -> log.warn("retrying after a transient error (attempt {}): {}",
-                e.getNumberOfRetryAttempts(), e.getLastThrowable() == null ? "" : e.getLastThrowable().getMessage()));
+        retry.getEventPublisher().onRetry(e -> recordRetry(e.getNumberOfRetryAttempts(),
+                e.getLastThrowable() == null ? "" : e.getLastThrowable().getMessage()));
+    }
+
+    /**
+     * A unit retried after a transient error is a warning a DBA should see after the fact too: in status's events and
+     * in {@code godwit_events_total{level="warn"}}, not only in the log of the moment.
+     */
+    private void recordRetry(int attempt, String error) {
+        String message = "a copy unit is retried after a transient error (attempt " + attempt + "): " + error;
+        log.warn("full load: {}", message);
+        try (Connection t = target.open("control")) {
+            store.event(t, "WARN", "full load", message);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("could not record the retry", e); // the target may be what failed; the log line stands
+        }
     }
 
     /**

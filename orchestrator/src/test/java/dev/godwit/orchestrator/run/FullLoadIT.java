@@ -12,6 +12,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -87,6 +91,45 @@ class FullLoadIT {
         }
         assertEquals("1", target.value("SELECT count(*) FROM pg_constraint WHERE conrelid = 'child'::regclass"
                 + " AND contype = 'f'"), "the target's own key is kept");
+    }
+
+    /**
+     * A copy session the target ends mid-unit (here while a trigger holds it on a lock the test owns) is a transient
+     * failure: the unit is copied again from the start, the load ends equal, and the retry is a recorded warning.
+     */
+    @Test
+    void aCopySessionLostMidUnitIsRetriedAndTheRetryIsRecorded(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        String table = "CREATE TABLE t (id int PRIMARY KEY, pad text)";
+        source.execute(table, "INSERT INTO t SELECT g, repeat('x', 100) FROM generate_series(1, 2000) g");
+        target.execute(table, "CREATE FUNCTION wait_for_test() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " PERFORM pg_advisory_xact_lock_shared(4242); RETURN NEW; END $$",
+                "CREATE TRIGGER wait_for_test BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION wait_for_test()",
+                "ALTER TABLE t ENABLE ALWAYS TRIGGER wait_for_test"); // copy sessions run in replica mode
+        Path task = task(source, target, "1GB", """
+                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
+                            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
+                """, "  targetTablePrepMode: TRUNCATE_BEFORE_LOAD\n");
+        String waiting = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'advisory'";
+        CliRun run;
+        try (Connection holder = target.connect(); Statement lock = holder.createStatement()) {
+            lock.execute("SELECT pg_advisory_lock(4242)");
+            CompletableFuture<CliRun> load = CompletableFuture.supplyAsync(() -> CliRun.of("start", task.toString()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (target.column(waiting).isEmpty()) {
+                assertTrue(System.nanoTime() < deadline && !load.isDone(), "no copy session waits on the test's lock");
+                Thread.sleep(50);
+            }
+            assertEquals("1", target.value("SELECT count(pg_terminate_backend(pid)) FROM (" + waiting + ") w"));
+            lock.execute("SELECT pg_advisory_unlock(4242)");
+            run = load.get(120, TimeUnit.SECONDS);
+        }
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        assertEquals(source.fingerprint("t"), target.fingerprint("t"));
+        assertEquals("1", target.value("SELECT count(*) FROM godwit.event WHERE level = 'WARN' AND step = 'full load'"
+                + " AND message LIKE 'a copy unit is retried after a transient error (attempt 1): %'"));
     }
 
     /** Run as a process so that its log is seen too: the refusal comes before preflight's warnings of drops. */
