@@ -9,9 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -41,12 +39,7 @@ class CutoverIT {
     private TestDatabase fenced;
 
     @RegisterExtension
-    final TestWatcher printLogOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            System.err.println("godwit log of " + context.getDisplayName() + ":\n" + Godwit.log(dir));
-        }
-    };
+    final LogOnFailure logOnFailure = new LogOnFailure(() -> dir);
 
     /** The fence stops the writers; the target ends equal to the source's final state, with nothing left behind. */
     @Test

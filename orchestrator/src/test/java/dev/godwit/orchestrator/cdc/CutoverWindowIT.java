@@ -14,9 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -50,12 +48,7 @@ class CutoverWindowIT {
     private final List<Process> processes = new ArrayList<>();
 
     @RegisterExtension
-    final TestWatcher printLogOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            System.err.println("godwit log of " + context.getDisplayName() + ":\n" + Godwit.log(dir));
-        }
-    };
+    final LogOnFailure logOnFailure = new LogOnFailure(() -> dir);
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
