@@ -2,6 +2,7 @@ package dev.godwit.orchestrator.scaleout;
 
 import dev.godwit.orchestrator.load.UnitCopier;
 import dev.godwit.orchestrator.load.UnitWork;
+import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.orchestrator.state.UnitLeases;
 import dev.godwit.orchestrator.state.Workers;
 import dev.godwit.workers.copy.RewriteCheck;
@@ -38,14 +39,17 @@ final class UnitRunner implements AutoCloseable {
     private final PgConnector target;
     private final UnitLeases leases;
     private final Workers workers;
+    private final TaskStore store;
     private final String workerId;
     private final ConcurrentLinkedQueue<UnitCopier> idle = new ConcurrentLinkedQueue<>();
     private final List<UnitCopier> all = new ArrayList<>();
     private final Set<String> inHand = ConcurrentHashMap.newKeySet();
     private final AtomicLong copied = new AtomicLong();
 
-    UnitRunner(PgConnector source, PgConnector target, UnitLeases leases, Workers workers, String workerId) {
+    UnitRunner(PgConnector source, PgConnector target, UnitLeases leases, Workers workers, TaskStore store,
+               String workerId) {
         this.source = source;
+        this.store = store;
         this.target = target;
         this.leases = leases;
         this.workers = workers;
@@ -107,8 +111,10 @@ final class UnitRunner implements AutoCloseable {
                         giveUp(unit, epoch, "failed", e.getMessage());
                         return;
                     }
-                    log.warn("unit {}: retrying after a transient error (attempt {}): {}", unit.unitId(), attempt,
-                            e.getMessage());
+                    String message = "unit " + unit.unitId() + " is retried by " + workerId + " after a transient error"
+                            + " (attempt " + attempt + "): " + e.getMessage();
+                    log.warn("{}", message);
+                    record(c -> store.event(c, "WARN", "full load", message)); // as the local load records its retries
                     Thread.sleep(1000L << (attempt - 1));
                 }
             }

@@ -4,6 +4,7 @@ import dev.godwit.orchestrator.load.UnitCopier;
 import dev.godwit.orchestrator.load.UnitWork;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Owners;
+import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.orchestrator.state.UnitLeases;
 import dev.godwit.orchestrator.state.Workers;
 import dev.godwit.workers.pg.PgConnector;
@@ -71,7 +72,7 @@ public final class WorkerNode implements AutoCloseable {
         try (Connection c = target.open("control")) {
             workers.register(c, id, host, pid, working ? threads : 0, coordinator);
         }
-        UnitRunner runner = new UnitRunner(source, target, leases, workers, id);
+        UnitRunner runner = new UnitRunner(source, target, leases, workers, new TaskStore(control, task), id);
         LoadCluster cluster = LoadCluster.join(control, task, target, id, threads, (bundle, scheduler) -> new UnitJob(runner));
         if (working) {
             cluster.start();
