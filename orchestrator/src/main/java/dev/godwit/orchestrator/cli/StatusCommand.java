@@ -149,6 +149,7 @@ final class StatusCommand implements Callable<Integer> {
                     m.put("requestedAt", e.requestedAt().toString());
                     m.put("finishedAt", e.finishedAt().map(Object::toString).orElse(null));
                     m.put("message", e.message().orElse(null));
+                    m.put("fencedSeconds", e.fenced().map(d -> d.toMillis() / 1000.0).orElse(null));
                     return m;
                 }).orElse(null));
                 doc.put("events", events);
@@ -179,8 +180,10 @@ final class StatusCommand implements Callable<Integer> {
                         v.differences() > 0 ? ", " + v.differences() + " chunk(s) differ ('godwit validate' for details)" : ""));
                 scheduled.ifPresent(n -> out.printf("%n  cutover scheduled for %s%s%s%n", n.at(),
                         n.cron().map(c -> " (cron " + c + ")").orElse(""), n.fence() ? ", fenced" : ""));
-                lastCutover.ifPresent(e -> out.printf("  last cutover: %s (%s, requested %s)%s%n", e.state().stored(), e.requestedBy(),
-                        e.requestedAt(), e.message().map(m -> ": " + m).orElse("")));
+                lastCutover.ifPresent(e -> out.printf("  last cutover: %s (%s, requested %s%s)%s%n", e.state().stored(),
+                        e.requestedBy(), e.requestedAt(), e.fenced().map(d -> String.format(java.util.Locale.ROOT,
+                                ", source's writes stopped for %.1f s", d.toMillis() / 1000.0)).orElse(""),
+                        e.message().map(m -> ": " + m).orElse("")));
                 if (!events.isEmpty()) {
                     out.println();
                     out.println("  latest events:");

@@ -76,6 +76,7 @@ class CutoverIT {
                 "sequences are set from the source");
         CliRun status = CliRun.of("status", task.toString());
         assertTrue(status.out().contains("last cutover: done"), status.out());
+        assertTrue(status.out().contains("source's writes stopped for "), status.out());
         for (String step : List.of("rows, equal (validation run", "replication slot godwit_fenced dropped",
                 "publication godwit_fenced is gone", "to accept writes again")) {
             assertEquals(1, occurrences(Godwit.log(dir), step), () -> "the running godwit shows '" + step + "' once:\n"
