@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,6 +51,9 @@ class FailoverSlotIT {
         SnapshotSlot.create(connector, "godwit_plain", SnapshotSlot.Kind.PERMANENT).close();
         try (Connection c = source.connect()) {
             assertEquals(Optional.of(false), SlotInspector.failover(c, "godwit_plain"));
+            assertEquals("-1", source.value("SHOW max_slot_wal_keep_size"));
+            assertEquals(OptionalLong.empty(), SlotInspector.slot(c, "godwit_plain").orElseThrow().safeWalSize(),
+                    "no limit, no safe size (not 0, which would read as a slot at its limit)");
         }
         source.execute("SELECT pg_drop_replication_slot('godwit_plain')");
 

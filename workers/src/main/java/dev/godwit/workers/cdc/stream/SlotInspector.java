@@ -70,9 +70,11 @@ public final class SlotInspector {
                     return Optional.empty();
                 }
                 long safe = rs.getLong(6);
+                // NULL when max_slot_wal_keep_size is unlimited: asked right after reading it, not after another column
+                OptionalLong safeWalSize = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(safe);
                 return Optional.of(new SlotState(true, rs.getBoolean(1), lsn(rs.getString(2)), lsn(rs.getString(3)),
-                        rs.getString(4) == null ? "unknown" : rs.getString(4), rs.getLong(5),
-                        rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(safe), Optional.ofNullable(rs.getString(7))));
+                        rs.getString(4) == null ? "unknown" : rs.getString(4), rs.getLong(5), safeWalSize,
+                        Optional.ofNullable(rs.getString(7))));
             }
         }
     }
