@@ -13,12 +13,15 @@ import java.util.Optional;
  *                        sessions that write)
  * @param unfenceSql      statements that undo {@code fenceSql} when a cutover fails after fencing
  * @param validate        compare row counts of every table after the final catch-up
+ * @param withFallback    at the cutover, start change data capture from the target back to the source, so that
+ *                        {@code godwit fallback} can switch back (the same as {@code godwit cutover --with-fallback})
  */
 public record CutoverSettings(Duration maxLag, Duration catchUpTimeout, boolean keepReplication,
-                              Optional<String> fenceSql, Optional<String> unfenceSql, boolean validate) {
+                              Optional<String> fenceSql, Optional<String> unfenceSql, boolean validate,
+                              boolean withFallback) {
 
     public static CutoverSettings defaults() {
         return new CutoverSettings(Duration.ofSeconds(60), Duration.ofMinutes(10), false, Optional.empty(),
-                Optional.empty(), true);
+                Optional.empty(), true, false);
     }
 }

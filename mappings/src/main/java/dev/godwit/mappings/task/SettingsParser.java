@@ -29,7 +29,7 @@ final class SettingsParser {
             "validation", "cutover", "partitions", "targetSchema", "failOnNoTablesCaptured", "privileges", "ownership",
             "slot", "metrics", "dmsTaskSettings");
     private static final List<String> CUTOVER_KEYS = List.of("maxLag", "catchUpTimeout", "keepReplication", "fenceSql",
-            "unfenceSql", "validate");
+            "unfenceSql", "validate", "withFallback");
     private static final List<String> CDC_KEYS = List.of("startPosition", "heartbeatInterval", "allowAdditiveDdl",
             "stopAt", "ddl", "applyParallelism");
     private static final List<String> VALIDATION_KEYS = List.of("enabled", "contentHash", "threadCount",
@@ -301,7 +301,8 @@ final class SettingsParser {
                 duration(node, path, "catchUpTimeout").orElse(d.catchUpTimeout()),
                 doc.bool(node.get("keepReplication"), Doc.child(path, "keepReplication")).orElse(d.keepReplication()),
                 fence, unfence,
-                doc.bool(node.get("validate"), Doc.child(path, "validate")).orElse(d.validate()));
+                doc.bool(node.get("validate"), Doc.child(path, "validate")).orElse(d.validate()),
+                doc.bool(node.get("withFallback"), Doc.child(path, "withFallback")).orElse(d.withFallback()));
     }
 
     private Optional<Duration> duration(JsonNode node, String path, String key) {
