@@ -1,6 +1,7 @@
 package dev.godwit.orchestrator.cli;
 
 import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.cutover.Fence;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.fallback.Fallback;
@@ -44,7 +45,8 @@ final class FallbackCommand implements Callable<Integer> {
         PgConnector target = new PgConnector("target", loaded.target()).waitingForRestarts();
         PgConnector source = new PgConnector("source", loaded.source()).waitingForRestarts();
         TaskStore.TaskRow row;
-        try (Connection t = target.open("fallback")) {
+        // writable: after a fallback (or one that failed while fenced) the target's new sessions start read-only
+        try (Connection t = Fence.writable(target.open("fallback"))) {
             row = TaskStates.require(t, control, store, loaded);
             control.install(t);
             requireStreamingBack(loaded, row, new FallbackLedger(control, loaded.name()).find(t).orElse(null));
@@ -66,7 +68,7 @@ final class FallbackCommand implements Callable<Integer> {
         try {
             report = new Fallback(loaded, source, target, control).run(planned);
         } finally {
-            try (Connection t = dev.godwit.orchestrator.cutover.Fence.writable(target.open("fallback"))) {
+            try (Connection t = Fence.writable(target.open("fallback"))) {
                 store.release(t);
             }
         }

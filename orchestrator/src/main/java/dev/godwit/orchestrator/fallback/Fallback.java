@@ -9,7 +9,6 @@ import dev.godwit.orchestrator.plan.SchemaPlan;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;
-import dev.godwit.workers.cdc.stream.SlotInspector;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
 import org.slf4j.Logger;
@@ -69,13 +68,14 @@ public final class Fallback {
                 fenced = true;
             }
             try (Connection t = writableTarget("fallback position")) {
-                last = SlotInspector.currentWalLsn(t);
+                last = FallbackMarker.write(t); // after the fence: nothing the application wrote commits above it
             }
             step("final position of the target " + last);
             Duration limit = task.settings().cutover().catchUpTimeout();
             Instant started = Instant.now();
             Instant deadline = started.plus(limit);
-            ReverseStream stream = new ReverseStream(source, target, entry, planned.plan().tables());
+            List<dev.godwit.orchestrator.plan.PlannedTable> streamed = ReverseReplication.streamable(planned.plan().tables());
+            ReverseStream stream = new ReverseStream(source, target, entry, streamed);
             if (stream.run(() -> Instant.now().isAfter(deadline), Optional.of(last)) != ReverseStream.Outcome.CAUGHT_UP) {
                 return failAndLift(fence, last, "the source did not apply the target's changes up to " + last
                         + " within cutover.catchUpTimeout (" + limit.toSeconds() + " s)");
@@ -93,12 +93,12 @@ public final class Fallback {
             }
             RowCounts.Result counts;
             try (Connection s = source.open("fallback validation"); Connection t = writableTarget("fallback validation")) {
-                counts = new RowCounts().compare(t, s, planned.plan().tables());
+                counts = new RowCounts().compare(t, s, streamed);
             }
             if (!counts.equal()) {
                 return failAndLift(fence, last, "the row counts differ: " + String.join("; ", counts.differences()));
             }
-            step("validation: " + planned.plan().tables().size() + " tables, " + counts.rows() + " rows, row counts"
+            step("validation: " + streamed.size() + " tables, " + counts.rows() + " rows, row counts"
                     + " equal");
             try (Connection s = Fence.writable(source.open("fallback switch")); Connection t = writableTarget("fallback switch")) {
                 ReverseReplication.drop(s, t, entry.names()).forEach(this::step);

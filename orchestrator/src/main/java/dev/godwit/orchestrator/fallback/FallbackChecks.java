@@ -49,7 +49,7 @@ public final class FallbackChecks {
                         + " re-partitioned table), and these do not: " + String.join("; ", mappings)
                         + ". Nothing was changed; cut over without --with-fallback, or change the mappings");
             }
-            List<Missing> servers = serverProblems(s, t, tables);
+            List<Missing> servers = serverProblems(s, t, ReverseReplication.streamable(tables));
             if (!servers.isEmpty()) {
                 throw new GodwitException(FailureKind.PREFLIGHT_BLOCKERS, "a fallback cannot be set up: "
                         + servers.stream().map(Missing::toString).collect(java.util.stream.Collectors.joining("; "))
@@ -58,12 +58,17 @@ public final class FallbackChecks {
         }
     }
 
+    /** The tables whose changes stream back (not the unlogged ones). */
+    public static List<PlannedTable> streamable(List<PlannedTable> tables) {
+        return ReverseReplication.streamable(tables);
+    }
+
     /** Every blocker found; empty when the fallback can be set up. */
     public static List<String> problems(Connection source, Connection target, List<PlannedTable> tables)
             throws SQLException {
         List<String> problems = new ArrayList<>(Reversibility.problems(tables).stream()
                 .map(p -> "mapping not reversible: " + p).toList());
-        serverProblems(source, target, tables).forEach(m -> problems.add(m.toString()));
+        serverProblems(source, target, ReverseReplication.streamable(tables)).forEach(m -> problems.add(m.toString()));
         return problems;
     }
 

@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 
@@ -50,9 +49,16 @@ final class OriginCheckpoint implements Checkpoint {
         }
     }
 
+    /**
+     * Names the target commit this source transaction carries. The transaction is also given a transaction id: only a
+     * transaction with one writes a commit record, and only a commit record moves the origin, so a group whose
+     * changes were all empty (a marker, a transaction of unrouted tables) still records that it was applied, and the
+     * slot is never confirmed beyond the origin.
+     */
     @Override
     public void write(Connection target, Lsn commitEndLsn, Instant commitTime) throws SQLException {
-        try (PreparedStatement ps = target.prepareStatement("SELECT pg_replication_origin_xact_setup(?::pg_lsn, ?)")) {
+        try (PreparedStatement ps = target.prepareStatement("SELECT pg_replication_origin_xact_setup(?::pg_lsn, ?),"
+                + " txid_current()")) {
             ps.setString(1, commitEndLsn.toString());
             ps.setTimestamp(2, Timestamp.from(commitTime));
             ps.execute();
@@ -64,24 +70,4 @@ final class OriginCheckpoint implements Checkpoint {
         return atStart;
     }
 
-    /**
-     * Moves the origin to a position the stream reached with nothing to apply (changes only to tables outside the
-     * publication, such as godwit's control schema), in a transaction of its own that the origin's progress commits
-     * with: the transaction gets a transaction id only so that it has a commit record to carry the position. The
-     * session must have no transaction open.
-     */
-    void advanceIdle(Lsn position, Instant at) throws SQLException {
-        boolean autoCommit = session.getAutoCommit();
-        session.setAutoCommit(false);
-        try (Statement s = session.createStatement()) {
-            write(session, position, at);
-            s.execute("SELECT txid_current()");
-            session.commit();
-        } catch (SQLException e) {
-            session.rollback();
-            throw e;
-        } finally {
-            session.setAutoCommit(autoCommit);
-        }
-    }
 }

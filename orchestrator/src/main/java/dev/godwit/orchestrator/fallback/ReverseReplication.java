@@ -22,6 +22,11 @@ final class ReverseReplication {
     private ReverseReplication() {
     }
 
+    /** The tables whose changes can stream back: an unlogged table's are not in the WAL, nor may it be published. */
+    static List<PlannedTable> streamable(List<PlannedTable> tables) {
+        return tables.stream().filter(t -> !t.source().unlogged()).toList();
+    }
+
     /**
      * Creates the publication, then the slot, on the target, and the origin on the source, advanced to the slot's
      * start (a first run of the stream then shows no lag it does not have).

@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -36,7 +35,8 @@ import java.util.function.BooleanSupplier;
 public final class ReverseStream {
     private static final Logger log = LoggerFactory.getLogger(ReverseStream.class);
     private static final Duration POLL = Duration.ofMillis(200);
-    private static final Duration IDLE_RECORD_EVERY = Duration.ofSeconds(2);
+    /** How often a quiet target is given a transaction to stream back, so that its slot moves (see FallbackMarker). */
+    private static final Duration BEAT_EVERY = Duration.ofSeconds(10);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final int MAX_CONSECUTIVE_FAILURES = 30;
     private static final String IN_USE = "55006";
@@ -99,29 +99,21 @@ public final class ReverseStream {
             if (catchUp.isPresent() && start.compareTo(catchUp.get()) >= 0) {
                 return Outcome.CAUGHT_UP;
             }
-            StreamOptions options = StreamOptions.of(names.slot(), names.publication(), start).withIdleAcknowledgement(true);
+            // idle positions are never acknowledged: the slot moves only with commits on the source, which move the
+            // origin with them (a quiet target is given markers: see FallbackMarker)
+            StreamOptions options = StreamOptions.of(names.slot(), names.publication(), start).withMessages(true)
+                    .withIdleAcknowledgement(true);
             try (ChangeApplier applier = new ChangeApplier(apply, routing, checkpoint, ApplyOptions.defaults());
-                 ChangeStream stream = ChangeStream.open(target, options)) {
+                 ChangeStream stream = ChangeStream.open(target, options);
+                 FallbackMarker beat = FallbackMarker.beating(target, BEAT_EVERY)) {
                 log.info("fallback: streaming slot {} of the target to the source from {}", names.slot(), start);
                 streamed[0] = true;
                 boolean inTransaction = false;
-                Instant lastIdle = Instant.EPOCH;
-                Lsn idleRecorded = Lsn.INVALID;
                 while (true) {
                     StreamEvent event = stream.poll(POLL);
                     if (event == null) {
                         applier.commitPending();
                         confirm(stream, applier);
-                        if (!inTransaction && Duration.between(lastIdle, Instant.now()).compareTo(IDLE_RECORD_EVERY) >= 0) {
-                            lastIdle = Instant.now();
-                            Optional<Lsn> idle = stream.idlePosition();
-                            // recorded on the source before the slot hears of it: never confirmed beyond the origin
-                            if (idle.isPresent() && idle.get().compareTo(Lsn.max(idleRecorded, applier.lastCommittedEndLsn())) > 0) {
-                                checkpoint.advanceIdle(idle.get(), Instant.now());
-                                stream.acknowledgeIdle(idle.get());
-                                idleRecorded = idle.get();
-                            }
-                        }
                     } else {
                         applier.accept(event.walPosition(), event.message());
                         if (event.message() instanceof PgOutputMessage.Begin) {
@@ -135,7 +127,7 @@ public final class ReverseStream {
                         }
                     }
                     if (!inTransaction) {
-                        Lsn done = Lsn.max(applier.lastCommittedEndLsn(), idleRecorded);
+                        Lsn done = applier.lastCommittedEndLsn();
                         if (catchUp.isPresent() && done.isValid() && done.compareTo(catchUp.get()) >= 0) {
                             applier.drain();
                             confirm(stream, applier);

@@ -23,7 +23,8 @@ final class FallbackPreflight extends CheckGroup {
                     "change the table mappings (renames only), or remove cutover.withFallback"));
         }
         attempt(out, "fallback.servers", "cutover.withFallback", found -> {
-            for (FallbackChecks.Missing m : FallbackChecks.serverProblems(ctx.source(), ctx.target(), ctx.plan().tables())) {
+            for (FallbackChecks.Missing m : FallbackChecks.serverProblems(ctx.source(), ctx.target(),
+                    FallbackChecks.streamable(ctx.plan().tables()))) {
                 found.add(Finding.blocker(m.check(), m.object(), m.problem(), m.fix()));
             }
         });

@@ -190,7 +190,8 @@ final class CdcRun {
             return lines;
         };
         return new Cutover(task, source, target, control, store, streamsOn).run(request, catchUp, recopy, handover,
-                this::finalValidation, new FallbackSetup(task, control, plannedAtStart.plan().tables()));
+                this::finalValidation, new FallbackSetup(task, control,
+                        (s, t) -> withJoinedTables(plannedAtStart, s, t).plan().tables()));
     }
 
     /** The run's plan, read again with the tables that joined the task while changes streamed, when there are any. */
