@@ -2,6 +2,8 @@ package dev.godwit.orchestrator.fallback;
 
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.cutover.Fence;
+import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.workers.cdc.apply.ApplyOptions;
@@ -9,6 +11,7 @@ import dev.godwit.workers.cdc.apply.ChangeApplier;
 import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
 import dev.godwit.workers.cdc.stream.ChangeStream;
 import dev.godwit.workers.cdc.stream.ChangeStreamException;
+import dev.godwit.workers.cdc.stream.SlotInspector;
 import dev.godwit.workers.cdc.stream.StreamEvent;
 import dev.godwit.workers.cdc.stream.StreamOptions;
 import dev.godwit.workers.pg.Lsn;
@@ -96,6 +99,7 @@ public final class ReverseStream {
             ReplicaMode.enable(apply);
             OriginCheckpoint checkpoint = OriginCheckpoint.take(apply, names.origin());
             Lsn start = Lsn.max(checkpoint.current(), entry.startLsn());
+            verifySlot(start);
             if (catchUp.isPresent() && start.compareTo(catchUp.get()) >= 0) {
                 return Outcome.CAUGHT_UP;
             }
@@ -141,6 +145,27 @@ public final class ReverseStream {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * The reverse slot must still hold every change after the source's origin: a slot confirmed beyond it has let
+     * changes go that the source never got, and going on would lose them silently.
+     */
+    private void verifySlot(Lsn start) throws SQLException {
+        FallbackNames names = entry.names();
+        try (Connection t = target.open("fallback slot check")) {
+            SlotInspector.SlotState slot = SlotInspector.slot(t, names.slot()).orElseThrow(() -> new GodwitException(
+                    FailureKind.SLOT_LOST, "the reverse slot " + names.slot() + " does not exist on the target: the"
+                    + " target's changes since " + start + " cannot reach the source, so there is no fallback"));
+            log.debug("fallback: the source's origin is at {}; slot {} is confirmed up to {}", start, names.slot(),
+                    slot.confirmedFlushLsn());
+            if (slot.confirmedFlushLsn().compareTo(start) > 0) {
+                throw new GodwitException(FailureKind.FAILED, "the reverse slot " + names.slot() + " is confirmed up to "
+                        + slot.confirmedFlushLsn() + " but the source has applied only up to " + start + ": the"
+                        + " target's changes in between are gone from the slot. Refusing to continue: there is no"
+                        + " exact fallback");
             }
         }
     }

@@ -25,7 +25,7 @@ public final class Reversibility {
     public static List<String> problems(List<PlannedTable> tables) {
         List<String> problems = new ArrayList<>();
         for (PlannedTable t : tables) {
-            String name = t.source().qualifiedName() + " -> " + t.mapping().targetKey();
+            String name = t.source().schema() + "." + t.source().name() + " -> " + t.mapping().targetKey();
             if (t.mapping().sourceFilterSql().isPresent()) {
                 problems.add(name + ": a row filter (the source has rows the target lacks; a row written on the target"
                         + " could not be told apart from them)");

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -178,6 +179,16 @@ class FallbackIT {
         assertEquals("0", target.value("SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE '%_fallback'"));
         assertTrue(godwit.isAlive(), "the task goes on streaming");
         Godwit.stopOrKill(task, godwit);
+
+        // a task that asks for a fallback in its file hears of it from preflight, before it starts
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Files.writeString(other.resolve("mappings.json"), Files.readString(dir.resolve("mappings.json")));
+        Path asking = Files.writeString(other.resolve("task.yaml"), Files.readString(task)
+                .replace("name: oneway", "name: asking") + "  cutover:\n    withFallback: true\n");
+        CliRun preflight = CliRun.of("preflight", asking.toString());
+        assertEquals(ExitCodes.PREFLIGHT_BLOCKERS, preflight.exitCode(), preflight.toString());
+        assertTrue(preflight.out().contains("mapping not reversible: public.accounts -> public.accounts: a row filter"),
+                preflight.toString());
     }
 
     /** Inserts through the identity (GENERATED ALWAYS on both sides), an update and a delete, on the new primary. */
@@ -196,7 +207,8 @@ class FallbackIT {
         assertEquals(ExitCodes.OK, fallback.exitCode(), fallback.toString());
         assertTrue(fallback.out().contains(": done."), fallback.out());
         for (String table : TABLES) {
-            assertEquals(target.fingerprint(table), source.fingerprint(table), table);
+            assertEquals(target.fingerprint(table), source.fingerprint(table), () -> table + differences(table, target,
+                    source));
         }
         for (String sequence : List.of("events_id_seq", "tickets_id_seq")) {
             assertTrue(Long.parseLong(source.value("SELECT last_value FROM " + sequence))
@@ -214,6 +226,18 @@ class FallbackIT {
                 "the new primary is fenced");
         CliRun again = CliRun.of("fallback", task.toString());
         assertEquals(ExitCodes.BAD_INPUT, again.exitCode(), again.toString());
+    }
+
+    /** The rows of {@code table} that only one side has, for the message of a failed comparison. */
+    private static String differences(String table, TestDatabase target, TestDatabase source) {
+        String rows = "SELECT t::text FROM " + table + " t ORDER BY 1";
+        java.util.Set<String> onTarget = new java.util.TreeSet<>(target.column(rows));
+        java.util.Set<String> onSource = new java.util.TreeSet<>(source.column(rows));
+        java.util.Set<String> targetOnly = new java.util.TreeSet<>(onTarget);
+        targetOnly.removeAll(onSource);
+        onSource.removeAll(onTarget);
+        return "\n  only on the target: " + targetOnly.stream().limit(10).toList()
+                + "\n  only on the source: " + onSource.stream().limit(10).toList();
     }
 
     private Path start(TestDatabase source, TestDatabase target, String name) throws Exception {
