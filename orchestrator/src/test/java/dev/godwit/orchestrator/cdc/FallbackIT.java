@@ -106,6 +106,10 @@ class FallbackIT {
         }
         CliRun cutover = CliRun.of("cutover", task.toString(), "--with-fallback");
         assertEquals(ExitCodes.OK, cutover.exitCode(), cutover.toString());
+        for (String table : TABLES) {
+            assertEquals(source.fingerprint(table), target.fingerprint(table), () -> "after the cutover: " + table
+                    + differences(table, target, source));
+        }
         Process godwit = processes.get(0);
         Random random = new Random(20261205);
         try (SourceWriter onTarget = new SourceWriter(target, 9, 6)) {
