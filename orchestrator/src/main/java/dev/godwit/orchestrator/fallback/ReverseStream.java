@@ -33,7 +33,7 @@ import java.util.function.BooleanSupplier;
  * its transactions applied on the source by the same decoder and {@link ChangeApplier} as the forward stream, routed
  * back through {@link ReverseRouting}. The checkpoint is the source's replication origin ({@link OriginCheckpoint}),
  * and the slot is confirmed only up to what the source has committed, so that a kill at any moment neither loses nor
- * repeats a transaction (docs/cutover.md names a difference a kill test still met once in fourteen runs). A lost
+ * repeats a transaction (docs/cutover.md, Limits: a kill test still lost changes in two runs of sixteen, cause not found). A lost
  * connection or a slot or origin still held by a dead process is retried with backoff.
  */
 public final class ReverseStream {
