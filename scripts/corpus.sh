@@ -13,6 +13,7 @@
 # dumps and diffs stay in the printed directory. docs/testing.md says what the test suite's subset covers.
 #
 # usage: scripts/corpus.sh [NAME ...]     (default: every schema that has a load.sh)
+# env:   APPLY_PARALLELISM=N applies the changes on N target connections (cdc.applyParallelism; default 1)
 # needs: apt-get install postgresql-15 (server, psql, pg_dump); Java 17 and Maven for godwit.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -99,6 +100,8 @@ type: full-load-and-cdc
 tableMappings: mappings.json
 settings:
   parallelism: 2
+  cdc:
+    applyParallelism: ${APPLY_PARALLELISM:-1}
 YAML
   # what a DBA does first: preflight, letting it set REPLICA IDENTITY FULL on tables without a key
   godwit preflight "$dir/task.yaml" --fix >"$dir/preflight.log" 2>&1

@@ -15,8 +15,6 @@ SCALE=${1:-10}; SECS=${2:-60}; RATE=${3:-2000}; CLIENTS=${4:-4}; DB=cdclag
 export PATH=/usr/lib/postgresql/15/bin:$PATH
 S="-h 127.0.0.1 -p 55432 -U postgres"; T="-h 127.0.0.1 -p 55433 -U postgres"
 work=$(mktemp -d /tmp/godwit-cdclag.XXXX)
-"$root/scripts/bench/lab.sh" up
-(cd "$root" && mvn -B -q -DskipTests package) || exit 1
 . "$root/scripts/bench/pgbench-lab.sh"
 AGE="(select extract(epoch from clock_timestamp() - max(mtime)) from pgbench_history)"
 

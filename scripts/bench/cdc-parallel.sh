@@ -16,10 +16,6 @@ WORKLOADS=${*:-tpcb disjoint hot}; DB=cdcpar
 export PATH=/usr/lib/postgresql/15/bin:$PATH
 S="-h 127.0.0.1 -p 55432 -U postgres"; T="-h 127.0.0.1 -p 55433 -U postgres"
 work=$(mktemp -d /tmp/godwit-cdcpar.XXXX)
-"$root/scripts/bench/lab.sh" up
-(cd "$root" && mvn -B -q -DskipTests package) || exit 1
-now() { date +%s.%N; }
-lsn_ge() { [ "$(psql $1 -Atc "select '$2'::pg_lsn >= '$3'::pg_lsn" postgres)" = t ]; }
 . "$root/scripts/bench/pgbench-lab.sh"
 
 cat >"$work/disjoint.sql" <<'SQL'
@@ -54,33 +50,19 @@ compare() {
 }
 
 run_godwit() { # $1 workload, $2 lanes
-  local label="$1-godwit$2" start end t0 t1
+  local label="$1-godwit$2"
   fresh_source godwit_cdcpar nat_par; fresh_target
   write_task cdcpar
   printf '  cdc:\n    applyParallelism: %s\n' "$2" >>"$work/task.yaml"
-  godwit start "$work/task.yaml" >"$work/$label-start.log" 2>&1 &
-  until grep -q "cdc: streaming slot" "$work/$label-start.log"; do sleep 0.5; done
-  godwit stop "$work/task.yaml" >/dev/null; wait
-  end=$(backlog "$1" "$label")
-  t0=$(now); godwit resume "$work/task.yaml" >"$work/$label-resume.log" 2>&1 &
-  until c=$(psql $T "$DB" -Atc "select lsn from godwit.checkpoint" 2>/dev/null) && [ -n "$c" ] && lsn_ge "$S" "$c" "$end"; do sleep 0.1; done
-  t1=$(now); godwit stop "$work/task.yaml" >/dev/null; wait
-  echo "$(echo "$t1 - $t0" | bc) $(compare)" >"$work/result-$label"
+  godwit_catch_up "$label" godwit_cdcpar backlog "$1" "$label"
+  echo "$TOOK $(compare)" >"$work/result-$label"
 }
 
 run_native() { # $1 workload
-  local label="$1-native" end t0 t1
+  local label="$1-native"
   fresh_source godwit_cdcpar nat_par; fresh_target
-  pg_dump $S "$DB" | psql $T -q "$DB" >/dev/null
-  psql $S "$DB" -qc "CREATE PUBLICATION nat_parpub FOR ALL TABLES"
-  psql $T "$DB" -qc "CREATE SUBSCRIPTION nat_par CONNECTION 'host=127.0.0.1 port=55432 user=postgres dbname=$DB' PUBLICATION nat_parpub WITH (copy_data = false, enabled = false)" 2>/dev/null
-  end=$(backlog "$1" "$label")
-  t0=$(now); psql $T "$DB" -qc "ALTER SUBSCRIPTION nat_par ENABLE"
-  until lsn_ge "$S" "$(psql $S -Atc "select coalesce(confirmed_flush_lsn, '0/0') from pg_replication_slots where slot_name = 'nat_par'" postgres)" "$end"; do sleep 0.1; done
-  t1=$(now)
-  echo "$(echo "$t1 - $t0" | bc) $(compare)" >"$work/result-$label"
-  psql $T "$DB" -qc "ALTER SUBSCRIPTION nat_par DISABLE; ALTER SUBSCRIPTION nat_par SET (slot_name = NONE); DROP SUBSCRIPTION nat_par"
-  psql $S -Atc "select pg_drop_replication_slot('nat_par')" postgres >/dev/null 2>&1
+  native_catch_up nat_par backlog "$1" "$label"
+  echo "$TOOK $(compare)" >"$work/result-$label"
 }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

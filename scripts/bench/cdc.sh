@@ -15,10 +15,6 @@ SCALE=${1:-10}; SECS=${2:-60}; CLIENTS=${3:-4}; DB=cdcbench
 export PATH=/usr/lib/postgresql/15/bin:$PATH
 S="-h 127.0.0.1 -p 55432 -U postgres"; T="-h 127.0.0.1 -p 55433 -U postgres"
 work=$(mktemp -d /tmp/godwit-cdcbench.XXXX)
-"$root/scripts/bench/lab.sh" up
-(cd "$root" && mvn -B -q -DskipTests package) || exit 1
-now() { date +%s.%N; }
-lsn_ge() { [ "$(psql $1 -Atc "select '$2'::pg_lsn >= '$3'::pg_lsn" postgres)" = t ]; }
 . "$root/scripts/bench/pgbench-lab.sh"
 
 backlog() { # prints the source WAL position at the end of the backlog
@@ -31,33 +27,17 @@ backlog() { # prints the source WAL position at the end of the backlog
 # --- godwit: full load, stop, backlog, resume and time the catch-up
 fresh_source godwit_cdcbench nat_sub; fresh_target
 write_task cdcbench
-godwit start "$work/task.yaml" >"$work/godwit-start.log" 2>&1 &
-until grep -q "cdc: streaming slot" "$work/godwit-start.log"; do sleep 0.5; done
-godwit stop "$work/task.yaml" >/dev/null; wait
-END=$(backlog godwit)
-BACKLOG=$(psql $S -Atc "select pg_size_pretty(pg_wal_lsn_diff('$END', confirmed_flush_lsn)) from pg_replication_slots where slot_name = 'godwit_cdcbench'" postgres)
-t0=$(now); GODWIT_JAVA_OPTS="${GODWIT_JAVA_OPTS:-} ${RESUME_JAVA_OPTS:-}" godwit resume "$work/task.yaml" >"$work/godwit-resume.log" 2>&1 &
-until c=$(psql $T "$DB" -Atc "select lsn from godwit.checkpoint" 2>/dev/null) && [ -n "$c" ] && lsn_ge "$S" "$c" "$END"; do sleep 0.2; done
-t1=$(now); godwit stop "$work/task.yaml" >/dev/null; wait
-G_TX=$(cat "$work/tx-godwit"); G_SEC=$(echo "$t1 - $t0" | bc)
+godwit_catch_up godwit godwit_cdcbench backlog godwit
+G_TX=$(cat "$work/tx-godwit"); G_SEC=$TOOK
 printf 'godwit catch-up: %d transactions, WAL %s, in %.1f s\n' "$G_TX" "$BACKLOG" "$G_SEC"
 
 [ "${NATIVE:-1}" = 0 ] && { echo "(logs in $work)"; exit 0; }
 
 # --- native logical replication: same schema and data, subscription disabled while the backlog is written
 fresh_source godwit_cdcbench nat_sub; fresh_target
-pg_dump $S "$DB" | psql $T -q "$DB" >/dev/null
-psql $S "$DB" -qc "CREATE PUBLICATION nat_pub FOR ALL TABLES"
-psql $T "$DB" -qc "CREATE SUBSCRIPTION nat_sub CONNECTION 'host=127.0.0.1 port=55432 user=postgres dbname=$DB' PUBLICATION nat_pub WITH (copy_data = false, enabled = false)"
-END=$(backlog native)
-BACKLOG=$(psql $S -Atc "select pg_size_pretty(pg_wal_lsn_diff('$END', confirmed_flush_lsn)) from pg_replication_slots where slot_name = 'nat_sub'" postgres)
-t0=$(now); psql $T "$DB" -qc "ALTER SUBSCRIPTION nat_sub ENABLE"
-until lsn_ge "$S" "$(psql $S -Atc "select coalesce(confirmed_flush_lsn, '0/0') from pg_replication_slots where slot_name = 'nat_sub'" postgres)" "$END"; do sleep 0.2; done
-t1=$(now)
-N_TX=$(cat "$work/tx-native"); N_SEC=$(echo "$t1 - $t0" | bc)
+native_catch_up nat_sub backlog native
+N_TX=$(cat "$work/tx-native"); N_SEC=$TOOK
 printf 'native catch-up: %d transactions, WAL %s, in %.1f s\n' "$N_TX" "$BACKLOG" "$N_SEC"
-psql $T "$DB" -qc "ALTER SUBSCRIPTION nat_sub DISABLE; ALTER SUBSCRIPTION nat_sub SET (slot_name = NONE); DROP SUBSCRIPTION nat_sub"
-psql $S -Atc "select pg_drop_replication_slot('nat_sub')" postgres >/dev/null 2>&1
 
 G_RATE=$(echo "$G_TX / $G_SEC" | bc -l); N_RATE=$(echo "$N_TX / $N_SEC" | bc -l)
 echo

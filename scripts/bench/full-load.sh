@@ -9,7 +9,7 @@
 # needs: apt-get install postgresql-15 pgcopydb; Java 17 and Maven for godwit.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SCALE=${1:-100}; JOBS=${2:-2}; DB=bench
+SCALE=${1:-100}; JOBS=${2:-2}; DB=bench_s$SCALE   # one database per scale: an existing one is reused as is
 export PATH=/usr/lib/postgresql/15/bin:$PATH
 S="-h 127.0.0.1 -p 55432 -U postgres"; T="-h 127.0.0.1 -p 55433 -U postgres"
 SRC="postgresql://postgres@127.0.0.1:55432/$DB"; TGT="postgresql://postgres@127.0.0.1:55433/$DB"

@@ -1,5 +1,11 @@
-# Sourced by the CDC benchmarks: the same pgbench database on the lab's source and an empty one on its target, and a
-# godwit task for it. Expects root, DB, SCALE, work, S and T to be set (see cdc.sh).
+# Sourced by the CDC benchmarks: starts the lab's servers and builds godwit; the same pgbench database on the lab's
+# source and an empty one on its target, a godwit task for it, and the timed catch-up of a backlog by godwit and by
+# native logical replication. Expects root, DB, SCALE, work, S and T to be set (see cdc.sh).
+
+"$root/scripts/bench/lab.sh" up
+(cd "$root" && mvn -B -q -DskipTests package) || exit 1
+now() { date +%s.%N; }
+lsn_ge() { [ "$(psql $1 -Atc "select '$2'::pg_lsn >= '$3'::pg_lsn" postgres)" = t ]; }
 
 # a fresh pgbench database on the source; slots of that database, and the slots named as arguments, are dropped
 fresh_source() {
@@ -40,3 +46,41 @@ YAML
 
 # GODWIT_JAVA_OPTS goes to every godwit JVM, as scripts/godwit passes it (e.g. a heap size)
 godwit() { java ${GODWIT_JAVA_OPTS:-} -jar "$root/orchestrator/target/godwit.jar" "$@"; }
+
+# the WAL a slot still has to send up to $2, for the report
+wal_behind() {
+  psql $S -Atc "select pg_size_pretty(pg_wal_lsn_diff('$2', confirmed_flush_lsn)) from pg_replication_slots
+                where slot_name = '$1'" postgres
+}
+
+# godwit_catch_up LABEL SLOT BACKLOG_COMMAND...: godwit loads $work/task.yaml and is stopped; the command writes a
+# backlog and prints the source's WAL position at its end; godwit resumes and is timed until its checkpoint reaches
+# that position. Sets TOOK (seconds) and BACKLOG (the slot's WAL behind). RESUME_JAVA_OPTS go to the timed JVM alone.
+godwit_catch_up() {
+  local label=$1 slot=$2 end t0 t1 c; shift 2
+  godwit start "$work/task.yaml" >"$work/$label-start.log" 2>&1 &
+  until grep -q "cdc: streaming slot" "$work/$label-start.log"; do sleep 0.5; done
+  godwit stop "$work/task.yaml" >/dev/null; wait
+  end=$("$@"); BACKLOG=$(wal_behind "$slot" "$end")
+  t0=$(now); GODWIT_JAVA_OPTS="${GODWIT_JAVA_OPTS:-} ${RESUME_JAVA_OPTS:-}" godwit resume "$work/task.yaml" >"$work/$label-resume.log" 2>&1 &
+  until c=$(psql $T "$DB" -Atc "select lsn from godwit.checkpoint" 2>/dev/null) && [ -n "$c" ] && lsn_ge "$S" "$c" "$end"; do sleep 0.1; done
+  t1=$(now); godwit stop "$work/task.yaml" >/dev/null; wait
+  TOOK=$(echo "$t1 - $t0" | bc)
+}
+
+# native_catch_up SUBSCRIPTION BACKLOG_COMMAND...: the source's schema and data on the target, a subscription
+# created disabled; the command writes a backlog and prints the source's WAL position at its end; the subscription is
+# enabled and timed until its slot confirmed that position, then dropped. Sets TOOK and BACKLOG.
+native_catch_up() {
+  local sub=$1 end t0 t1; shift
+  pg_dump $S "$DB" | psql $T -q "$DB" >/dev/null
+  psql $S "$DB" -qc "CREATE PUBLICATION ${sub}_pub FOR ALL TABLES"
+  psql $T "$DB" -qc "CREATE SUBSCRIPTION $sub CONNECTION 'host=127.0.0.1 port=55432 user=postgres dbname=$DB' PUBLICATION ${sub}_pub WITH (copy_data = false, enabled = false)" 2>/dev/null
+  end=$("$@"); BACKLOG=$(wal_behind "$sub" "$end")
+  t0=$(now); psql $T "$DB" -qc "ALTER SUBSCRIPTION $sub ENABLE"
+  until lsn_ge "$S" "$(psql $S -Atc "select coalesce(confirmed_flush_lsn, '0/0') from pg_replication_slots where slot_name = '$sub'" postgres)" "$end"; do sleep 0.1; done
+  t1=$(now)
+  TOOK=$(echo "$t1 - $t0" | bc)
+  psql $T "$DB" -qc "ALTER SUBSCRIPTION $sub DISABLE; ALTER SUBSCRIPTION $sub SET (slot_name = NONE); DROP SUBSCRIPTION $sub"
+  psql $S -Atc "select pg_drop_replication_slot('$sub')" postgres >/dev/null 2>&1
+}

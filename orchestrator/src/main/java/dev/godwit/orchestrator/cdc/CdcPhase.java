@@ -28,6 +28,7 @@ import dev.godwit.workers.pg.DurableCommits;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.pg.ReplicaMode;
+import dev.godwit.workers.pg.SnapshotSlot;
 import dev.godwit.workers.pg.SqlStates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,12 +170,26 @@ public final class CdcPhase {
                 Duration wait = Duration.ofMillis(Math.min(MAX_BACKOFF.toMillis(), 500L << Math.min(failures, 6)));
                 log.warn("cdc: {} — reconnecting from the checkpoint in {} s (attempt {})", rootMessage(e),
                         wait.toSeconds(), failures);
+                recordReconnect(rootMessage(e), failures);
                 observer.reconnecting();
                 Thread.sleep(wait.toMillis());
                 if (stop.getAsBoolean()) {
                     return Outcome.STOPPED;
                 }
             }
+        }
+    }
+
+    /**
+     * A reconnection as a warning event, for status and the metrics; best effort, since the failure may be the target
+     * itself (the log has it either way).
+     */
+    private void recordReconnect(String cause, int attempt) {
+        try (Connection t = target.open("cdc event")) {
+            new TaskStore(control, task.name()).event(t, "WARN", "cdc", "reconnecting from the checkpoint (attempt "
+                    + attempt + ") after: " + cause);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("cdc: the reconnection could not be recorded: {}", e.getMessage());
         }
     }
 
@@ -200,6 +215,7 @@ public final class CdcPhase {
                 start = startIfNoCheckpoint;
             }
             verifySlot(start);
+            alignFailover();
             if (keepsPartitions) {
                 newPartitions.create(); // those made while no change was applied (while stopped, say)
             }
@@ -379,6 +395,23 @@ public final class CdcPhase {
         if (done.isValid()) {
             stream.confirm(done);
         }
+    }
+
+    /**
+     * A slot created before the task asked for {@code settings.slot.failover} (or after it stopped asking) is altered
+     * to match before it streams: otherwise the standbys never get a copy, and the task's failover promise is empty.
+     */
+    private void alignFailover() throws SQLException {
+        boolean wanted = task.settings().slot().failover();
+        try (Connection s = source.open("slot check")) {
+            Optional<Boolean> failover = SlotInspector.failover(s, task.settings().slotName());
+            if (failover.isEmpty() || failover.get() == wanted) {
+                return; // absent, older than PostgreSQL 17 (preflight says so when failover is asked), or as asked
+            }
+        }
+        SnapshotSlot.setFailover(source, task.settings().slotName(), wanted);
+        log.info("cdc: slot {} {} a failover slot, as settings.slot.failover says", task.settings().slotName(),
+                wanted ? "made" : "no longer");
     }
 
     /**

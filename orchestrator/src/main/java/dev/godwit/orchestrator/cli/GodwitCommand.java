@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
                 PreflightCommand.class,
                 StartCommand.class,
                 ResumeCommand.class,
+                WorkerCommand.class,
                 StopCommand.class,
                 StatusCommand.class,
                 ValidateCommand.class,

@@ -24,13 +24,17 @@ final class StartCommand implements Callable<Integer> {
     @Mixin
     MetricsOption metrics;
 
+    @Mixin
+    WorkersOption workers;
+
     @Override
     public Integer call() throws Exception {
         Task loaded = task.load();
         Optional<Metrics> served = Metrics.serve(loaded, metrics.port());
         try (AutoCloseable closing = served.orElse(null)) {
             new MigrationRunner(loaded, spec.commandLine().getOut(),
-                    served.map(Metrics::cdc).orElse(CdcObserver.none())).start();
+                    served.map(Metrics::cdc).orElse(CdcObserver.none()),
+                    workers.distribution(loaded)).start();
         }
         return ExitCodes.OK;
     }

@@ -11,6 +11,7 @@ import dev.godwit.orchestrator.cutover.CutoverSchedule;
 import dev.godwit.orchestrator.plan.Sizes;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.orchestrator.state.Workers;
 import dev.godwit.orchestrator.validate.ValidationStore;
 import dev.godwit.workers.pg.PgConnector;
 import picocli.CommandLine;
@@ -62,6 +63,7 @@ final class StatusCommand implements Callable<Integer> {
                 }
             }
             List<String> events = store.recentEvents(t, 5);
+            List<Workers.WorkerRow> workers = new Workers(control, loaded.name()).list(t);
             Optional<TaskStore.RunEnd> lastEnd = store.lastRunEnd(t);
             boolean running = dev.godwit.orchestrator.state.Owners.runsElsewhere(row);
             boolean unreleased = dev.godwit.orchestrator.state.Owners.endedUnreleased(row);
@@ -111,6 +113,19 @@ final class StatusCommand implements Callable<Integer> {
                     rows.add(m);
                 }
                 doc.put("tables", rows);
+                doc.put("workers", workers.stream().map(w -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("worker", w.workerId());
+                    m.put("host", w.host());
+                    m.put("pid", w.pid());
+                    m.put("coordinator", w.coordinator());
+                    m.put("threads", w.capacity());
+                    m.put("heartbeatAgeMillis", w.heartbeatAge().toMillis());
+                    m.put("silent", silent(w));
+                    m.put("unitsCopied", w.unitsDone());
+                    m.put("unitsInHand", w.inHand());
+                    return m;
+                }).toList());
                 cdc.ifPresent(c -> doc.put("cdc", cdcJson(c)));
                 doc.put("scheduledCutover", scheduled.map(n -> {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -171,6 +186,7 @@ final class StatusCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "  %-" + width + "s  %-8s  %7s  %,14d  %10s%n", r.tableKey(), r.state().stored(),
                             c[0] + "/" + c[1], r.rows(), Sizes.human(r.bytes()));
                 }
+                printWorkers(out, workers);
                 cdc.ifPresent(c -> printCdc(out, c, loaded, row.phase()));
                 lastValidation.ifPresent(v -> out.printf("%n  last validation: run %d %s, %s at %s%s%n", v.id(), v.state(),
                         v.content() ? "rows and contents" : "row counts", v.sourceLsn().map(Object::toString).orElse("?"),
@@ -189,6 +205,27 @@ final class StatusCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The processes copying units (docs/scale-out.md). One silent past a unit's lease is taken for dead: its units are
+     * copied again by the others, and its row stays until it comes back or the load ends.
+     */
+    private static void printWorkers(PrintWriter out, List<Workers.WorkerRow> workers) {
+        if (workers.isEmpty()) {
+            return;
+        }
+        out.printf("%n  workers:%n");
+        for (Workers.WorkerRow w : workers) {
+            out.printf(Locale.ROOT, "    %s%s  %d thread(s)  heartbeat %d s ago%s  %d unit(s) copied%s%n", w.workerId(),
+                    w.coordinator() ? " (coordinator)" : "", w.capacity(), w.heartbeatAge().toSeconds(),
+                    silent(w) ? " SILENT: its units go to the others" : "", w.unitsDone(),
+                    w.inHand().isEmpty() ? "" : "  in hand: " + String.join(", ", w.inHand()));
+        }
+    }
+
+    private static boolean silent(Workers.WorkerRow w) {
+        return w.heartbeatAge().compareTo(dev.godwit.orchestrator.load.UnitCopier.LEASE) > 0;
     }
 
     /** The source is read for its WAL position and the slot; when it cannot be reached, status still shows the rest. */

@@ -1,6 +1,7 @@
 package dev.godwit.orchestrator.cutover;
 
 import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.QuartzStore;
 import dev.godwit.workers.pg.PgConnector;
 import org.quartz.CronExpression;
 import org.quartz.CronScheduleBuilder;
@@ -15,10 +16,8 @@ import org.quartz.TriggerBuilder;
 import org.quartz.CronTrigger;
 import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
-import org.quartz.utils.ConnectionProvider;
-import org.quartz.utils.DBConnectionManager;
 
-import java.sql.Connection;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -52,19 +51,9 @@ public final class CutoverSchedule implements AutoCloseable {
         if (existing != null && !existing.isShutdown()) {
             return new CutoverSchedule(existing, false, task);
         }
-        DBConnectionManager.getInstance().addConnectionProvider(name, new TargetConnections(target));
-        Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", name);
-        p.setProperty("org.quartz.scheduler.instanceId", "godwit");
-        p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
-        // a schedule written by another process is picked up within this time
-        p.setProperty("org.quartz.scheduler.idleWaitTime", "5000");
-        p.setProperty("org.quartz.threadPool.threadCount", "1");
-        p.setProperty("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
-        p.setProperty("org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate");
-        p.setProperty("org.quartz.jobStore.tablePrefix", control.quartzTablePrefix());
-        p.setProperty("org.quartz.jobStore.dataSource", name);
-        p.setProperty("org.quartz.jobStore.misfireThreshold", "5000");
+        // a schedule written by another process is picked up within the idle wait
+        Properties p = QuartzStore.properties(control, target, "scheduler", name, "godwit", 1, Duration.ofSeconds(5),
+                Duration.ofSeconds(5));
         return new CutoverSchedule(new StdSchedulerFactory(p).getScheduler(), true, task);
     }
 
@@ -146,21 +135,5 @@ public final class CutoverSchedule implements AutoCloseable {
 
     private static String schedulerName(ControlSchema control, String task) {
         return "godwit " + control.name() + " " + task;
-    }
-
-    /** Quartz's connections: fresh ones to the target, with the task's credentials (never in Quartz's properties). */
-    private record TargetConnections(PgConnector target) implements ConnectionProvider {
-        @Override
-        public Connection getConnection() {
-            return target.open("scheduler");
-        }
-
-        @Override
-        public void shutdown() {
-        }
-
-        @Override
-        public void initialize() {
-        }
     }
 }

@@ -1,9 +1,10 @@
 package dev.godwit.orchestrator.load;
 
+import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.TableState;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.orchestrator.state.TaskStore.UnitRow;
-import dev.godwit.workers.copy.CopyStatements;
+import dev.godwit.orchestrator.state.UnitLeases;
 import dev.godwit.workers.copy.CopyWorker;
 import dev.godwit.workers.copy.RewriteCheck;
 import dev.godwit.workers.pg.PgConnector;
@@ -24,6 +25,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,6 +49,8 @@ import java.util.function.BooleanSupplier;
 final class FullLoad {
     /** How often a paused load looks whether it may go on. */
     private static final Duration PAUSE_POLL = Duration.ofMillis(500);
+    /** How often a coordinator reads the ledger while worker processes copy its units. */
+    private static final Duration DISPATCH_POLL = Duration.ofMillis(250);
     private static final Logger log = LoggerFactory.getLogger(FullLoad.class);
 
     private final PgConnector source;
@@ -55,8 +59,10 @@ final class FullLoad {
     private final Map<String, TableCopy> tables;
     private final Map<String, SchemaScript.Group> postData;
     private final int parallelism;
-    private final boolean freezeSingleUnits;
+    private final boolean createdTables;
     private final Retry retry;
+    private final UnitLeases leases;
+    private final String owner;
 
     /**
      * @param createdTables godwit created the target tables (DROP_AND_CREATE): a table copied as one unit is then
@@ -72,7 +78,9 @@ final class FullLoad {
         this.tables = tables;
         this.postData = postData;
         this.parallelism = parallelism;
-        this.freezeSingleUnits = createdTables;
+        this.createdTables = createdTables;
+        this.leases = new UnitLeases(store.controlSchema(), store.task());
+        this.owner = Owners.self();
         this.retry = Retry.of("copy-unit", RetryConfig.custom()
                 .maxAttempts(4)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30)))
@@ -118,8 +126,7 @@ final class FullLoad {
             List<Future<?>> workers = new ArrayList<>();
             for (int i = 0; i < parallelism; i++) {
                 workers.add(copiers.submit(() -> {
-                    try (Connection s = source.open("copy"); Connection t = target.open("copy")) {
-                        Connection[] connections = {s, t};
+                    try (UnitCopier copier = new UnitCopier(source, target, leases, owner)) {
                         UnitRow unit;
                         while (failure.get() == null && mayTakeUnit(stopRequested, paused)
                                 && (unit = queue.poll()) != null) {
@@ -128,17 +135,24 @@ final class FullLoad {
                                 continue; // the whole table is copied again under a newer snapshot
                             }
                             boolean single = unitsPerTable.get(u.tableKey()) == 1;
-                            CopyWorker.CopyResult r;
+                            UnitCopier.Outcome outcome;
                             try {
-                                r = Retry.decorateCheckedSupplier(retry,
-                                        () -> copyUnit(connections, snapshotName, u, single, progress)).get();
+                                outcome = Retry.decorateCheckedSupplier(retry,
+                                        () -> copyUnit(copier, snapshotName, u, single, progress)).get();
                             } catch (RewriteCheck.RelationRewritten e) {
                                 rewritten.add(u.tableKey());
                                 log.warn("unit {} not copied: {}", u.unitId(), e.getMessage());
                                 continue;
                             }
-                            progress.unitDone(r.rows());
-                            log.debug("unit {} copied: {} rows, {} bytes in {} ms", u.unitId(), r.rows(), r.bytes(), r.millis());
+                            if (outcome instanceof UnitCopier.Outcome.Copied copied) {
+                                CopyWorker.CopyResult r = copied.result();
+                                progress.unitDone(r.rows());
+                                log.debug("unit {} copied: {} rows, {} bytes in {} ms", u.unitId(), r.rows(), r.bytes(), r.millis());
+                            } else {
+                                // only a process of an earlier run, still finishing a unit, can have done it
+                                log.warn("unit {} not copied here: {}", u.unitId(),
+                                        ((UnitCopier.Outcome.NotMine) outcome).why());
+                            }
                             if (remaining.get(u.tableKey()).decrementAndGet() == 0) {
                                 synchronized (builds) {
                                     builds.add(builders.submit(() -> ready(u.tableKey(), progress, failure)));
@@ -166,14 +180,110 @@ final class FullLoad {
             copiers.shutdownNow();
             builders.shutdownNow();
         }
-        if (failure.get() != null) {
-            Throwable f = failure.get();
-            if (f instanceof Exception e) {
-                throw e;
+        throwIfFailed(failure);
+        return new TreeSet<>(rewritten);
+    }
+
+    /**
+     * As {@link #run}, with the units handed to worker processes (the coordinator's own among them, when it works
+     * units) instead of this process's threads: the units are copied under the snapshot as jobs, and this process
+     * follows the ledger, readying each table as its last unit is done there. A unit a worker gave up on fails the
+     * load; the units of a table rewritten on the source after the snapshot come back as rewritten. Returns when
+     * every unit is settled or a stop was asked for; the units not begun then are withdrawn when the dispatch closes.
+     * While {@code paused}, the recorded snapshot is cleared, so no process takes a new unit (the jobs that come up
+     * meanwhile end without taking theirs); once the pause ends, the units still pending are handed out again, and a
+     * unit whose copy is still running is left to its holder by its lease.
+     */
+    Set<String> runDispatched(UnitDispatch dispatch, String snapshotName, LoadProgress progress, List<UnitRow> ledger,
+                              List<String> tablesToReady, BooleanSupplier stopRequested, BooleanSupplier paused)
+            throws Exception {
+        Map<String, AtomicInteger> remaining = new HashMap<>();
+        Map<String, String> tableOf = new HashMap<>();
+        List<UnitWork> work = new ArrayList<>();
+        for (UnitRow u : ledger) {
+            tableOf.put(u.unitId(), u.tableKey());
+            if (!u.done()) {
+                remaining.computeIfAbsent(u.tableKey(), k -> new AtomicInteger()).incrementAndGet();
+                // never COPY FREEZE here: its TRUNCATE would hold the table against the re-run of a stalled unit
+                work.add(work(u, false));
             }
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Set<String> rewritten = new TreeSet<>();
+        ExecutorService builders = Executors.newFixedThreadPool(parallelism, named("post-data"));
+        List<Future<?>> builds = new ArrayList<>();
+        try (Connection t = target.open("control")) {
+            for (String key : tablesToReady) {
+                if (!remaining.containsKey(key)) {
+                    builds.add(builders.submit(() -> ready(key, progress, failure)));
+                }
+            }
+            // a load paused from the start records no snapshot: the jobs that come up take nothing until it goes on
+            boolean pausedNow = paused.getAsBoolean();
+            leases.setLoadSnapshot(t, pausedNow ? null : snapshotName);
+            try {
+                Set<String> open = new java.util.HashSet<>(work.stream().map(UnitWork::unitId).toList());
+                dispatch.dispatch(work, snapshotName);
+                log.info("{} units handed to the workers under snapshot {}{}", work.size(), snapshotName,
+                        pausedNow ? " (the load is paused: none is taken yet)" : "");
+                while (!open.isEmpty() && failure.get() == null && !stopRequested.getAsBoolean()) {
+                    if (paused.getAsBoolean() != pausedNow) {
+                        pausedNow = !pausedNow;
+                        leases.setLoadSnapshot(t, pausedNow ? null : snapshotName);
+                        if (!pausedNow) {
+                            dispatch.dispatch(work.stream().filter(w -> open.contains(w.unitId())).toList(), snapshotName);
+                        }
+                        log.info("full load {}: units are {} the workers", pausedNow ? "paused" : "going on",
+                                pausedNow ? "no longer taken by" : "handed again to");
+                    }
+                    for (UnitLeases.UnitState u : leases.states(t)) {
+                        if (u.state().equals("pending") || !open.remove(u.unitId())) {
+                            continue;
+                        }
+                        String table = tableOf.get(u.unitId());
+                        switch (u.state()) {
+                            case "done" -> {
+                                progress.unitDone(u.rows());
+                                progress.bytes(u.bytes());
+                                if (remaining.get(table).decrementAndGet() == 0 && !rewritten.contains(table)) {
+                                    builds.add(builders.submit(() -> ready(table, progress, failure)));
+                                }
+                            }
+                            case "rewritten" -> {
+                                rewritten.add(table);
+                                log.warn("unit {} not copied: {} was rewritten on the source after the snapshot",
+                                        u.unitId(), table);
+                            }
+                            default -> failure.compareAndSet(null, new SQLException("unit " + u.unitId()
+                                    + " failed on a worker: " + u.error(), "XX000"));
+                        }
+                    }
+                    if (!open.isEmpty()) {
+                        Thread.sleep(DISPATCH_POLL.toMillis());
+                    }
+                }
+            } finally {
+                leases.setLoadSnapshot(t, null);
+            }
+            for (Future<?> b : builds) {
+                b.get();
+            }
+        } finally {
+            builders.shutdownNow();
+        }
+        throwIfFailed(failure);
+        return rewritten;
+    }
+
+    /** The first failure of a copier or a table's post-data, thrown as it was. */
+    private static void throwIfFailed(AtomicReference<Throwable> failure) throws Exception {
+        Throwable f = failure.get();
+        if (f instanceof Exception e) {
+            throw e;
+        }
+        if (f != null) {
             throw new IllegalStateException(f);
         }
-        return new TreeSet<>(rewritten);
     }
 
     /** Waits while the load is paused; false once a stop is asked for. */
@@ -184,24 +294,12 @@ final class FullLoad {
         return !stopRequested.getAsBoolean();
     }
 
-    private CopyWorker.CopyResult copyUnit(Connection[] connections, String snapshotName, UnitRow u, boolean single,
-                                           LoadProgress progress) throws SQLException {
-        // after a transient failure the old connections may be dead: replace them before the retry
-        for (int i = 0; i < 2; i++) {
-            if (connections[i].isClosed() || !connections[i].isValid(5)) {
-                connections[i].close();
-                connections[i] = (i == 0 ? source : target).open("copy");
-            }
-        }
-        TableCopy table = tables.get(u.tableKey());
-        boolean freeze = single && freezeSingleUnits && !table.partitionedTarget();
-        CopyStatements statements = table.statements(u.sourceRelation(), u.predicate(), freeze);
+    private UnitCopier.Outcome copyUnit(UnitCopier copier, String snapshotName, UnitRow u, boolean single,
+                                        LoadProgress progress) throws SQLException {
         long before = progress.bytesCopied();
         try {
-            return new CopyWorker().copy(connections[0], connections[1], snapshotName, statements,
-                    freeze ? table.truncateStatement() : null,
-                    (c, r) -> store.unitDone(c, u.unitId(), r.rows(), r.sourceRows(), r.bytes(), r.millis()),
-                    progress::bytes);
+            // this process alone runs the task: no lease of another holder to wait for, the epoch still guards
+            return copier.copy(work(u, single), snapshotName, false, Optional.empty(), progress::bytes);
         } catch (RewriteCheck.RelationRewritten e) {
             progress.bytes(before - progress.bytesCopied());
             throw e;
@@ -210,6 +308,17 @@ final class FullLoad {
             throw new SQLException("unit " + u.unitId() + " (" + u.sourceRelation()
                     + u.predicate().map(p -> " WHERE " + p).orElse("") + ") failed: " + e.getMessage(), e.getSQLState(), e);
         }
+    }
+
+    /**
+     * A ledger unit as a copier takes it. A table copied as one unit into a table godwit created is truncated and
+     * loaded with COPY FREEZE in the unit's own transaction.
+     */
+    UnitWork work(UnitRow u, boolean single) {
+        TableCopy table = tables.get(u.tableKey());
+        boolean freeze = single && createdTables && !table.partitionedTarget();
+        return new UnitWork(u.unitId(), u.tableKey(), table.statements(u.sourceRelation(), u.predicate(), freeze),
+                freeze ? table.truncateStatement() : null);
     }
 
     /** Builds one table's post-data and marks it ready, in one target transaction. */
@@ -222,7 +331,7 @@ final class FullLoad {
             store.setTableState(t, tableKey, TableState.LOADED);
             SchemaScript.Group group = postData.get(tableKey);
             try (Statement s = t.createStatement()) {
-                if (group != null && !freezeSingleUnits && hasIndexes(t, tables.get(tableKey).targetRelation())) {
+                if (group != null && !createdTables && hasIndexes(t, tables.get(tableKey).targetRelation())) {
                     log.info("{}: keeps the keys and indexes the target table has ({} statements of the source's left"
                             + " out)", tableKey, group.statements().size());
                 } else if (group != null) {

@@ -11,8 +11,10 @@ import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TableState;
 import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.orchestrator.state.UnitLeases;
 import dev.godwit.orchestrator.validate.AutoValidation;
 import dev.godwit.workers.pg.Lsn;
+import dev.godwit.workers.pg.ReplicaMode;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.schema.SchemaScript;
 import dev.godwit.workers.schema.ScriptRunner;
@@ -54,6 +56,7 @@ public final class FullLoadSteps implements AutoCloseable {
     private final PrintWriter out;
     private final SchemaScript script;
     private final Map<String, TableCopy> copies = new LinkedHashMap<>();
+    private final Optional<UnitDispatch.Opener> dispatch;
 
     private LoadSnapshot snapshot;
     private List<TaskStore.UnitRow> ledger;
@@ -62,6 +65,17 @@ public final class FullLoadSteps implements AutoCloseable {
 
     public FullLoadSteps(Task task, PgConnector source, PgConnector target, ControlSchema control, TaskStore store,
                          SchemaPlan planned, PrintWriter out) {
+        this(task, source, target, control, store, planned, out, Optional.empty());
+    }
+
+    /**
+     * @param dispatch when present, the units are handed to worker processes through it (docs/scale-out.md) instead of
+     *                 being copied by this process's threads; tables rewritten during the load are still copied again
+     *                 here
+     */
+    public FullLoadSteps(Task task, PgConnector source, PgConnector target, ControlSchema control, TaskStore store,
+                         SchemaPlan planned, PrintWriter out, Optional<UnitDispatch.Opener> dispatch) {
+        this.dispatch = dispatch;
         this.task = task;
         this.source = source;
         this.target = target;
@@ -105,6 +119,7 @@ public final class FullLoadSteps implements AutoCloseable {
     public void snapshot() throws SQLException {
         try (Connection t = target.open("control")) {
             t.setAutoCommit(false);
+            new UnitLeases(control, task.name()).newRun(t);
             repairInterruptedTables(t);
             store.setPhase(t, Phase.FULL_LOAD);
             t.commit();
@@ -159,8 +174,15 @@ public final class FullLoadSteps implements AutoCloseable {
         try (ProgressDisplay display = new ProgressDisplay(progress)) {
             Set<String> rewritten;
             try (LoadSnapshot held = snapshot) {
-                rewritten = fullLoad(copies, postData, parallelism).run(held.name(), progress, ledger, notReady,
-                        stopRequested, paused);
+                FullLoad load = fullLoad(copies, postData, parallelism);
+                if (dispatch.isPresent() && held.name() != null) {
+                    try (UnitDispatch d = dispatch.get().open()) {
+                        rewritten = load.runDispatched(d, held.name(), progress, ledger, notReady, stopRequested,
+                                paused);
+                    }
+                } else {
+                    rewritten = load.run(held.name(), progress, ledger, notReady, stopRequested, paused);
+                }
             } finally {
                 snapshot = null;
             }
@@ -203,13 +225,13 @@ public final class FullLoadSteps implements AutoCloseable {
             String at = again.position().map(l -> " at LSN " + l).orElse("");
             List<TaskStore.UnitRow> units;
             try (Connection t = target.open("control")) {
+                // a kept table another kept table's foreign key points at is emptied by DELETE (TargetEmptying)
+                ReplicaMode.enable(t);
                 t.setAutoCommit(false);
                 List<TaskStore.UnitRow> before = store.units(t).stream()
                         .filter(u -> tables.contains(u.tableKey())).toList();
+                TargetEmptying.empty(t, tables.stream().map(copies::get).toList());
                 for (String key : tables) {
-                    try (var s = t.createStatement()) {
-                        s.execute(copies.get(key).truncateStatement());
-                    }
                     store.resetTable(t, key);
                     Optional<Lsn> position = again.position();
                     if (position.isPresent()) {
@@ -248,7 +270,9 @@ public final class FullLoadSteps implements AutoCloseable {
         try (Connection s = source.open("sequences"); Connection t = target.open("finish")) {
             boolean fallback = TargetBehaviour.needsFallback(task, t);
             t.setAutoCommit(false);
-            ScriptRunner.run(t, TargetBehaviour.finishStatements(script, fallback));
+            List<SchemaScript.Statement> finishing = TargetBehaviour.finishStatements(script, fallback);
+            ScriptRunner.run(t, task.settings().targetTablePrepMode() == TargetTablePrepMode.DROP_AND_CREATE
+                    ? finishing : KeptForeignKeys.leftOut(t, finishing));
             if (fallback) {
                 List<String> silenced = new TargetBehaviour().silence(t, planned);
                 log.warn("the target role may not set session_replication_role: {} trigger(s) and rule(s) of the target"

@@ -14,12 +14,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Copies tables again while CDC runs ({@code godwit reload}): a temporary slot's exported snapshot gives the sync
@@ -72,7 +70,7 @@ public final class ReloadCopy {
      * points at is emptied by DELETE, which only replica mode keeps from checking or cascading.
      */
     public Optional<String> problem(Connection t) throws SQLException {
-        Set<String> referenced = referencedFromOutside(t);
+        Set<String> referenced = TargetEmptying.referencedFromOutside(t, copies());
         if (referenced.isEmpty() || ReplicaMode.allowed(t)) {
             return Optional.empty();
         }
@@ -94,7 +92,7 @@ public final class ReloadCopy {
                 t.setAutoCommit(false);
                 s.setAutoCommit(false);
                 ExportedSnapshot.importInto(s, slot.snapshotName());
-                empty(t);
+                TargetEmptying.empty(t, copies());
                 long rows = 0;
                 for (PlannedTable table : tables) {
                     rows += ChunkCopy.copy(s, t, table, Optional.empty());
@@ -109,42 +107,8 @@ public final class ReloadCopy {
         }
     }
 
-    private void empty(Connection t) throws SQLException {
-        Set<String> referenced = referencedFromOutside(t);
-        List<String> truncate = new ArrayList<>();
-        try (Statement st = t.createStatement()) {
-            for (PlannedTable table : tables) {
-                TableCopy copy = TableCopy.of(table);
-                if (referenced.contains(copy.targetRelation())) {
-                    // TRUNCATE refuses a table that a foreign key of a table left as it is points at
-                    st.execute("DELETE FROM " + copy.targetRelation());
-                } else {
-                    truncate.add(copy.truncateTarget());
-                }
-            }
-            if (!truncate.isEmpty()) {
-                st.execute("TRUNCATE " + String.join(", ", truncate));
-            }
-        }
-    }
-
-    /** The target relations (as TableCopy quotes them) that foreign keys of tables not reloaded point at. */
-    private Set<String> referencedFromOutside(Connection t) throws SQLException {
-        List<String> relations = tables.stream().map(p -> TableCopy.of(p).targetRelation()).toList();
-        Set<String> out = new TreeSet<>();
-        try (PreparedStatement ps = t.prepareStatement("SELECT r.name FROM unnest(?::text[]) r(name)"
-                + " WHERE EXISTS (SELECT FROM pg_constraint c WHERE c.contype = 'f'"
-                + " AND c.confrelid = r.name::regclass"
-                + " AND c.conrelid <> ALL (SELECT x::regclass FROM unnest(?::text[]) x))")) {
-            ps.setArray(1, t.createArrayOf("text", relations.toArray()));
-            ps.setArray(2, t.createArrayOf("text", relations.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
+    private List<TableCopy> copies() {
+        return tables.stream().map(TableCopy::of).toList();
     }
 
     /**

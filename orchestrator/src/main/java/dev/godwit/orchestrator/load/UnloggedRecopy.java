@@ -6,7 +6,10 @@ import dev.godwit.orchestrator.plan.SchemaPlan;
 import dev.godwit.workers.catalog.ConstraintType;
 import dev.godwit.workers.copy.CopyUnit;
 import dev.godwit.workers.copy.CopyWorker;
+import dev.godwit.workers.copy.RewriteCheck;
 import dev.godwit.workers.pg.ReplicaMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -20,9 +23,13 @@ import java.util.Locale;
 /**
  * Copies the tables CDC cannot carry (unlogged: nothing of them is in the WAL) once more, at the cutover, after the
  * target applied the source's last change: the target's rows are replaced by the source's in one target transaction
- * read from one source snapshot, so the tables agree with each other and with everything streamed.
+ * read from one source snapshot, so the tables agree with each other and with everything streamed. A table truncated
+ * on the source after that snapshot was taken (an application still writing: the cutover was not fenced) would read as
+ * empty under it ({@link RewriteCheck}); the copy is then made again under a new snapshot.
  */
 public final class UnloggedRecopy {
+    private static final Logger log = LoggerFactory.getLogger(UnloggedRecopy.class);
+    private static final int ATTEMPTS = 3;
 
     /** The tables this task copies again at cutover. */
     public static List<PlannedTable> tables(SchemaPlan planned) {
@@ -53,6 +60,7 @@ public final class UnloggedRecopy {
 
     /**
      * @return one line per table, for the cutover's report; empty when the task has no such table
+     * @throws RewriteCheck.RelationRewritten when a table was rewritten under every one of {@value #ATTEMPTS} snapshots
      */
     public List<String> run(Connection source, Connection target, SchemaPlan planned) throws SQLException {
         List<PlannedTable> tables = tables(planned);
@@ -65,6 +73,37 @@ public final class UnloggedRecopy {
         boolean targetAuto = target.getAutoCommit();
         source.setAutoCommit(false);
         target.setAutoCommit(false);
+        try {
+            List<String> retried = new ArrayList<>();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    List<String> lines = new ArrayList<>(retried);
+                    lines.addAll(copyOnce(source, target, tables));
+                    return lines;
+                } catch (RewriteCheck.RelationRewritten e) {
+                    // the snapshot predates a TRUNCATE that committed while the copy waited for the table's lock:
+                    // it saw the table empty; a snapshot taken now sees what the TRUNCATE left
+                    source.rollback();
+                    target.rollback();
+                    if (attempt == ATTEMPTS) {
+                        throw e;
+                    }
+                    log.warn("unlogged tables: {}; copying them again under a new snapshot", e.getMessage());
+                    retried.add("unlogged table " + e.relation() + " was rewritten on the source (TRUNCATE) during the"
+                            + " copy: copied again under a new snapshot");
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            source.rollback();
+            target.rollback();
+            throw e;
+        } finally {
+            source.setAutoCommit(sourceAuto);
+            target.setAutoCommit(targetAuto);
+        }
+    }
+
+    private static List<String> copyOnce(Connection source, Connection target, List<PlannedTable> tables) throws SQLException {
         List<String> lines = new ArrayList<>();
         try (Statement s = source.createStatement(); Statement t = target.createStatement()) {
             s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
@@ -79,19 +118,14 @@ public final class UnloggedRecopy {
                     String from = SqlText.qualified(unit.sourceSchema(), unit.sourceName());
                     rows += CopyWorker.pipe(source, target, copy.statements(from, unit.rangePredicate(), false), b -> {
                     }).rows();
+                    // still under the COPY's lock, so no rewrite can slip in after this check
+                    RewriteCheck.verify(source, from);
                 }
                 lines.add(String.format(Locale.ROOT, "unlogged table %s copied again: %,d rows", copy.tableKey(), rows));
             }
-            source.commit();
-            target.commit();
-            return lines;
-        } catch (SQLException | RuntimeException e) {
-            source.rollback();
-            target.rollback();
-            throw e;
-        } finally {
-            source.setAutoCommit(sourceAuto);
-            target.setAutoCommit(targetAuto);
         }
+        source.commit();
+        target.commit();
+        return lines;
     }
 }

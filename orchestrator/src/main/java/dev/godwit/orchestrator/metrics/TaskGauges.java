@@ -28,6 +28,7 @@ final class TaskGauges {
     /** wal_status as PostgreSQL spells it, plus {@code missing} for a slot the source no longer has. */
     static final List<String> WAL_STATUSES = List.of("reserved", "extended", "unreserved", "lost", "unknown", "missing");
     static final List<String> VALIDATION_RESULTS = List.of("equal", "rows", "content", "missing");
+    static final List<String> EVENT_LEVELS = List.of("warn", "error");
 
     private final AtomicReference<TaskReading> current;
     private volatile OptionalDouble eta = OptionalDouble.empty();
@@ -100,6 +101,14 @@ final class TaskGauges {
         for (CutoverState state : CutoverState.values()) {
             Gauge.builder("godwit.cutover.state", this, g -> g.reading().cutover().filter(state::equals).isPresent() ? 1 : 0)
                     .tag("state", state.stored()).description("1 for the state of the latest cutover request")
+                    .register(registry);
+        }
+        gauge(registry, "godwit.source.snapshot.age.seconds", "seconds", "age of the oldest snapshot godwit holds open"
+                + " on the source (vacuum keeps the rows deleted after it); 0 when none",
+                g -> g.reading().snapshotAgeSeconds().orElse(Double.NaN));
+        for (String level : EVENT_LEVELS) {
+            FunctionCounter.builder("godwit.events", this, g -> g.reading().events().getOrDefault(level, 0L))
+                    .tag("level", level).description("warnings and errors the task recorded (status shows them)")
                     .register(registry);
         }
         gauge(registry, "godwit.metrics.poll.timestamp.seconds", "seconds", "when the values were last read",

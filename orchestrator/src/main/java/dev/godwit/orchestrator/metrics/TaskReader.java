@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
@@ -57,23 +58,62 @@ final class TaskReader {
             }
             Optional<CdcStatus> cdc = Optional.empty();
             OptionalLong safeWalSize = OptionalLong.empty();
-            if (task.type().hasCdc() && row.get().consistentPoint().isPresent()) {
+            OptionalDouble snapshotAge = OptionalDouble.empty();
+            boolean streams = task.type().hasCdc() && row.get().consistentPoint().isPresent();
+            if (streams || row.get().phase() == Phase.FULL_LOAD) {
                 // as in status: a source that cannot be reached leaves its values unknown, not the target's
                 try (Connection s = source.open("metrics")) {
-                    cdc = Optional.of(CdcStatus.read(t, Optional.of(s), Optional.empty(), control, task.name(),
-                            task.settings().slotName()));
-                    safeWalSize = cdc.get().slot().map(SlotInspector.SlotState::safeWalSize).orElse(OptionalLong.empty());
+                    snapshotAge = OptionalDouble.of(oldestSnapshotSeconds(s));
+                    if (streams) {
+                        cdc = Optional.of(CdcStatus.read(t, Optional.of(s), Optional.empty(), control, task.name(),
+                                task.settings().slotName()));
+                        safeWalSize = cdc.get().slot().map(SlotInspector.SlotState::safeWalSize).orElse(OptionalLong.empty());
+                    }
                 } catch (ConnectionFailure e) {
-                    cdc = Optional.of(CdcStatus.read(t, Optional.empty(), Optional.of(e.getMessage()), control,
-                            task.name(), task.settings().slotName()));
+                    if (streams) {
+                        cdc = Optional.of(CdcStatus.read(t, Optional.empty(), Optional.of(e.getMessage()), control,
+                                task.name(), task.settings().slotName()));
+                    }
                 }
             }
             Optional<CutoverState> cutover = new CutoverLedger(control, task.name()).latest(t)
                     .map(CutoverLedger.Entry::state);
             Validation validation = validation(t);
             return new TaskReading(at, Optional.of(row.get().phase()), tables(t), cdc, received(t), safeWalSize,
-                    validation.chunks(), validation.differences(), validation.finished(), cutover);
+                    validation.chunks(), validation.differences(), validation.finished(), cutover, snapshotAge,
+                    events(t));
         }
+    }
+
+    /**
+     * The age of the oldest snapshot godwit's sessions hold open on the source database (the full load's exported
+     * snapshot, the copies importing it, a reload's): rows deleted after it cannot be vacuumed away while it stands.
+     * The exporting walsender has no transaction start, so its last change of state (the export) stands in.
+     */
+    private static double oldestSnapshotSeconds(Connection s) throws SQLException {
+        try (PreparedStatement ps = s.prepareStatement("SELECT coalesce(extract(epoch FROM now()"
+                + " - min(coalesce(xact_start, state_change))), 0)::float8 FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND application_name LIKE 'godwit %'"
+                + " AND backend_xmin IS NOT NULL AND pid <> pg_backend_pid()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return Math.max(0, rs.getDouble(1));
+        }
+    }
+
+    /** The task's recorded warnings and errors, by level. */
+    private Map<String, Long> events(Connection t) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (PreparedStatement ps = t.prepareStatement("SELECT lower(level), count(*) FROM " + control.table("event")
+                + " WHERE task = ? AND level IN ('WARN', 'ERROR') GROUP BY 1")) {
+            ps.setString(1, task.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return out;
     }
 
     private List<TaskReading.TableLoad> tables(Connection t) throws SQLException {

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
@@ -24,21 +25,25 @@ import java.util.OptionalLong;
  * @param validationDifferences differing chunks of the latest validation, including those beyond the detail limit
  * @param validationFinished  when the latest finished validation finished
  * @param cutover             the state of the latest cutover request
+ * @param snapshotAgeSeconds  the age of the oldest snapshot godwit holds open on the source (0 when none); empty when
+ *                            the source was not read
+ * @param events              the task's recorded events by level ({@code warn}, {@code error})
  */
 record TaskReading(Instant at, Optional<Phase> phase, List<TableLoad> tables, Optional<CdcStatus> cdc,
                    Optional<Lsn> received, OptionalLong safeWalSize, Map<String, Long> validationChunks,
                    OptionalLong validationDifferences, Optional<Instant> validationFinished,
-                   Optional<CutoverState> cutover) {
+                   Optional<CutoverState> cutover, OptionalDouble snapshotAgeSeconds, Map<String, Long> events) {
 
     TaskReading {
         tables = List.copyOf(tables);
         validationChunks = Map.copyOf(validationChunks);
+        events = Map.copyOf(events);
     }
 
     /** Nothing recorded yet: the control schema or the task's row is not there. */
     static TaskReading unrecorded(Instant at) {
         return new TaskReading(at, Optional.empty(), List.of(), Optional.empty(), Optional.empty(), OptionalLong.empty(),
-                Map.of(), OptionalLong.empty(), Optional.empty(), Optional.empty());
+                Map.of(), OptionalLong.empty(), Optional.empty(), Optional.empty(), OptionalDouble.empty(), Map.of());
     }
 
     /** The estimated source bytes of the units copied and of those still to copy, over every table. */

@@ -181,12 +181,48 @@ final class TargetChecks extends CheckGroup {
                 }
             }
         }
+        if (mode != TargetTablePrepMode.DROP_AND_CREATE) {
+            keptForeignKeys(found, ctx);
+        }
         if (!inTheWay.isEmpty() && mode != TargetTablePrepMode.DO_NOTHING) {
             String list = String.join(", ", inTheWay);
             found.add(Finding.warning("target.existing_tables", list, mode == TargetTablePrepMode.DROP_AND_CREATE
                             ? "these target tables exist and will be DROPPED and created again (targetTablePrepMode DROP_AND_CREATE): " + list
                             : "these target tables hold rows that will be TRUNCATED (targetTablePrepMode TRUNCATE_BEFORE_LOAD): " + list,
                     "nothing, if that is intended; otherwise map the tables elsewhere or set targetTablePrepMode DO_NOTHING"));
+        }
+    }
+
+    /**
+     * Kept target tables keep their own foreign keys, which COPY checks row by row while the tables load in parallel
+     * and in no order: the load runs them in replica mode, where the keys stay silent. A role that may not set it
+     * would see the load stop on the first child row copied before its parent.
+     */
+    private static void keptForeignKeys(List<Finding> found, PreflightContext ctx) throws SQLException {
+        Connection c = ctx.target();
+        List<String> tables = ctx.plan().tables().stream()
+                .map(t -> quote(t.mapping().targetSchema()) + "." + quote(t.mapping().targetName())).toList();
+        List<List<String>> keys = rows(c, """
+                SELECT format('%I.%I', cn.nspname, c.relname), k.conname, format('%I.%I', fn.nspname, f.relname),
+                       pg_get_constraintdef(k.oid)
+                  FROM pg_constraint k
+                  JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace cn ON cn.oid = c.relnamespace
+                  JOIN pg_class f ON f.oid = k.confrelid JOIN pg_namespace fn ON fn.oid = f.relnamespace
+                 WHERE k.contype = 'f' AND k.conrelid IN (SELECT to_regclass(n) FROM unnest(?::text[]) n)
+                 ORDER BY 1, 2""", c.createArrayOf("text", tables.toArray()));
+        if (keys.isEmpty() || ReplicaMode.allowed(c)) {
+            return;
+        }
+        for (List<String> k : keys) {
+            found.add(Finding.blocker("target.kept_foreign_keys", k.get(0), k.get(0) + " keeps its foreign key "
+                            + k.get(1) + " to " + k.get(2) + ", which COPY checks row by row while the tables load in"
+                            + " parallel and in no order, and role " + ctx.targetRole() + " may not set"
+                            + " session_replication_role to keep it silent during the load",
+                    "GRANT SET ON PARAMETER session_replication_role TO " + quote(ctx.targetRole())
+                            + "; (PostgreSQL 15+), or drop the key for the load and add it back after (ALTER TABLE "
+                            + k.get(0) + " DROP CONSTRAINT " + quote(k.get(1)) + "; … ALTER TABLE " + k.get(0)
+                            + " ADD CONSTRAINT " + quote(k.get(1)) + " " + k.get(3) + ";), or use targetTablePrepMode"
+                            + " DROP_AND_CREATE"));
         }
     }
 

@@ -12,6 +12,7 @@ import dev.godwit.orchestrator.fallback.ReverseStream;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.load.FullLoadSteps;
+import dev.godwit.orchestrator.scaleout.ClusterDispatch;
 import dev.godwit.orchestrator.plan.Counts;
 import dev.godwit.orchestrator.plan.MigrationStep;
 import dev.godwit.orchestrator.plan.Plan;
@@ -59,6 +60,7 @@ public final class MigrationRunner {
     private final CutoverLedger cutovers;
     private final PrintWriter out;
     private final CdcObserver cdcObserver;
+    private final Optional<ClusterDispatch.Distribution> distribution;
 
     public MigrationRunner(Task task, PrintWriter out) {
         this(task, out, CdcObserver.none());
@@ -66,6 +68,13 @@ public final class MigrationRunner {
 
     /** @param cdcObserver told of the CDC phase's target commits and reconnects (the metrics, when served) */
     public MigrationRunner(Task task, PrintWriter out, CdcObserver cdcObserver) {
+        this(task, out, cdcObserver, Optional.empty());
+    }
+
+    /** @param distribution when present, the full load's units are handed to worker processes (docs/scale-out.md) */
+    public MigrationRunner(Task task, PrintWriter out, CdcObserver cdcObserver,
+                           Optional<ClusterDispatch.Distribution> distribution) {
+        this.distribution = distribution;
         this.task = task;
         this.source = new PgConnector("source", task.source()).waitingForRestarts();
         this.target = new PgConnector("target", task.target()).waitingForRestarts();
@@ -98,7 +107,8 @@ public final class MigrationRunner {
 
         FullLoadSteps load() {
             if (load == null) {
-                load = new FullLoadSteps(task, source, target, control, store, planned, out);
+                load = new FullLoadSteps(task, source, target, control, store, planned, out, distribution.map(d ->
+                        ClusterDispatch.opener(task.name(), control, source, target, d)));
             }
             return load;
         }

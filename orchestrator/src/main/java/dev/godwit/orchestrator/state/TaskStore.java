@@ -27,6 +27,10 @@ public final class TaskStore {
         return task;
     }
 
+    public ControlSchema controlSchema() {
+        return schema;
+    }
+
     /** The task's row as last written. */
     /**
      * @param ownerAlive whether the owning process refreshed its mark within the last 10 seconds (by the target's
@@ -139,31 +143,13 @@ public final class TaskStore {
     }
 
     /**
-     * Marks a unit copied with the rows both COPYs reported (the target's written, the source's sent); called inside
-     * the unit's target transaction, so ledger, counts and data commit together and the validation after the load can
-     * compare the counts instead of counting the tables again.
+     * Forgets the copied units of one table (its target rows are truncated in the same transaction); a new epoch for
+     * each, so that a copy of one still in flight somewhere is refused (see {@link UnitLeases}).
      */
-    public void unitDone(Connection c, String unitId, long rows, long sourceRows, long bytes, long millis) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema.table("unit") + " SET state = 'done', rows_copied = ?,"
-                + " source_rows = ?, bytes_copied = ?, millis = ?, copied_at = now()"
-                + " WHERE task = ? AND unit_id = ? AND state = 'pending'")) {
-            ps.setLong(1, rows);
-            ps.setLong(2, sourceRows);
-            ps.setLong(3, bytes);
-            ps.setLong(4, millis);
-            ps.setString(5, task);
-            ps.setString(6, unitId);
-            if (ps.executeUpdate() != 1) {
-                // a unit copied twice would duplicate rows: refuse to commit the second copy
-                throw new SQLException("unit " + unitId + " of task " + task + " is not pending in the ledger", "55000");
-            }
-        }
-    }
-
-    /** Forgets the copied units of one table (its target rows are truncated in the same transaction). */
     public void resetTable(Connection c, String tableKey) throws SQLException {
         ControlStatements.update(c, "UPDATE " + schema.table("unit") + " SET state = 'pending', rows_copied = NULL, source_rows = NULL,"
-                + " bytes_copied = NULL, millis = NULL, copied_at = NULL WHERE task = ? AND table_key = ?", task, tableKey);
+                + " bytes_copied = NULL, millis = NULL, copied_at = NULL, epoch = epoch + 1, owner = NULL,"
+                + " lease_expires_at = NULL, error = NULL WHERE task = ? AND table_key = ?", task, tableKey);
         ControlStatements.update(c, "UPDATE " + schema.table("table_state") + " SET state = 'pending', sync_lsn = NULL, rows_copied = 0,"
                 + " bytes_copied = 0, started_at = NULL, finished_at = NULL WHERE task = ? AND table_key = ?", task, tableKey);
     }

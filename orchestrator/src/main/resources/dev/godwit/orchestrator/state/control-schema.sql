@@ -18,6 +18,9 @@ CREATE TABLE IF NOT EXISTS ${schema}.task (
 );
 -- where CDC stops by itself ('godwit stop --at': an LSN or an ISO-8601 time), until reached
 ALTER TABLE ${schema}.task ADD COLUMN IF NOT EXISTS stop_at text;
+-- the exported snapshot units are copied under while the load is spread over worker processes; null otherwise: a worker
+-- takes a unit only under the snapshot recorded here, so a job left from an earlier run takes nothing
+ALTER TABLE ${schema}.task ADD COLUMN IF NOT EXISTS load_snapshot text;
 
 -- per target table: its load state and the LSN its copy is consistent with
 CREATE TABLE IF NOT EXISTS ${schema}.table_state (
@@ -53,6 +56,14 @@ CREATE TABLE IF NOT EXISTS ${schema}.unit (
 -- the rows the source's COPY sent for the unit (rows_copied: the rows the target's COPY wrote), written with the unit's
 -- data: the validation after a full load compares the two instead of counting both sides again
 ALTER TABLE ${schema}.unit ADD COLUMN IF NOT EXISTS source_rows bigint;
+-- the unit's lease (docs/scale-out.md): whoever takes a unit bumps its epoch in a transaction of its own, and the unit's
+-- ledger row is marked done, in the target transaction of its rows, only while the epoch is still the one taken; a late
+-- duplicate (a worker declared dead that was only stalled) finds another epoch or the unit done and rolls back.
+-- state is 'pending', 'done', or, for a unit a worker process gave up on, 'failed' (with error) or 'rewritten'
+ALTER TABLE ${schema}.unit ADD COLUMN IF NOT EXISTS epoch bigint NOT NULL DEFAULT 0;
+ALTER TABLE ${schema}.unit ADD COLUMN IF NOT EXISTS owner text;
+ALTER TABLE ${schema}.unit ADD COLUMN IF NOT EXISTS lease_expires_at timestamptz;
+ALTER TABLE ${schema}.unit ADD COLUMN IF NOT EXISTS error text;
 
 -- the CDC checkpoint: the end LSN of the last source transaction applied, written with its changes
 CREATE TABLE IF NOT EXISTS ${schema}.checkpoint (
@@ -231,4 +242,20 @@ CREATE TABLE IF NOT EXISTS ${schema}.source_column (
     attnum       smallint NOT NULL,
     column_name  text NOT NULL,
     PRIMARY KEY (task, table_key, attnum)
+);
+
+-- the processes that copy a task's units ('godwit worker', and 'godwit start' or 'resume' when the load is spread): one
+-- row per process, its heartbeat refreshed every few seconds by the target's clock, and the unit in its hands
+CREATE TABLE IF NOT EXISTS ${schema}.worker (
+    task          text NOT NULL REFERENCES ${schema}.task (name) ON DELETE CASCADE,
+    worker_id     text NOT NULL,
+    host          text NOT NULL,
+    pid           bigint NOT NULL,
+    capacity      int NOT NULL,
+    coordinator   boolean NOT NULL DEFAULT false,
+    started_at    timestamptz NOT NULL DEFAULT now(),
+    heartbeat_at  timestamptz NOT NULL DEFAULT now(),
+    units_done    bigint NOT NULL DEFAULT 0,
+    units_in_hand text[] NOT NULL DEFAULT '{}',
+    PRIMARY KEY (task, worker_id)
 );

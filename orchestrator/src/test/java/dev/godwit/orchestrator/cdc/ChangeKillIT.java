@@ -498,12 +498,11 @@ class ChangeKillIT {
     private static final class ItemsWriter implements AutoCloseable {
         private final TestDatabase db;
         private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicLong transactions = new AtomicLong();
+        private final WriterTally tally = new WriterTally("the items writer");
         private final Thread thread;
         private final AtomicLong pausedTurns = new AtomicLong();
         private volatile Map<String, IntFunction<String>> written = Map.of();
         private volatile boolean paused;
-        private volatile Throwable failure;
 
         ItemsWriter(TestDatabase db, long seed) {
             this.db = db;
@@ -517,7 +516,7 @@ class ChangeKillIT {
         }
 
         long transactions() {
-            return transactions.get();
+            return tally.transactions();
         }
 
         /** Returns once the writer is between transactions and writes no more until {@link #proceed()}. */
@@ -526,8 +525,8 @@ class ChangeKillIT {
             long turns = pausedTurns.get();
             long deadline = System.nanoTime() + WAIT.toNanos();
             while (pausedTurns.get() == turns) {
-                if (failure != null || System.nanoTime() > deadline) {
-                    throw new AssertionError("the items writer did not pause", failure);
+                if (tally.failure() != null || System.nanoTime() > deadline) {
+                    throw new AssertionError("the items writer did not pause", tally.failure());
                 }
                 Thread.sleep(5);
             }
@@ -538,16 +537,7 @@ class ChangeKillIT {
         }
 
         void awaitTransactions(long n, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (transactions.get() < n) {
-                if (failure != null) {
-                    throw new AssertionError("the items writer failed", failure);
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("the items writer committed only " + transactions.get() + " in " + timeout);
-                }
-                Thread.sleep(20);
-            }
+            tally.await(n, timeout);
         }
 
         private void run(Random random) {
@@ -580,11 +570,11 @@ class ChangeKillIT {
                     }
                     c.commit();
                     nextId++;
-                    transactions.incrementAndGet();
+                    tally.committed();
                     Thread.sleep(random.nextInt(10));
                 }
             } catch (SQLException | InterruptedException e) {
-                failure = e;
+                tally.failed(e);
             }
         }
 
@@ -592,9 +582,7 @@ class ChangeKillIT {
         public void close() throws InterruptedException {
             running.set(false);
             thread.join(10_000);
-            if (failure != null) {
-                throw new AssertionError("the items writer failed", failure);
-            }
+            tally.throwIfFailed();
         }
     }
 

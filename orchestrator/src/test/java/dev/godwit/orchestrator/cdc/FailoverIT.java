@@ -132,6 +132,35 @@ class FailoverIT {
         assertEquals("0", source.value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'godwit_old'"));
     }
 
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aSlotCreatedBeforeTheTaskAskedForFailoverIsMadeAFailoverSlotWhenTheTaskResumes(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute("CREATE TABLE items (id int PRIMARY KEY)", "INSERT INTO items SELECT generate_series(1, 10)");
+        Path task = CdcTasks.write(dir, "later", source, target, SETTINGS.replace("failover: true", "failover: false"));
+        Process godwit = Godwit.start(dir, "start", task.toString());
+        try {
+            Godwit.awaitLog(dir, STREAMING, Duration.ofSeconds(120));
+            assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
+            assertTrue(godwit.waitFor(60, TimeUnit.SECONDS), "godwit stops");
+            assertEquals("f", source.value("SELECT failover FROM pg_replication_slots WHERE slot_name = 'godwit_later'"));
+
+            CdcTasks.write(dir, "later", source, target, SETTINGS);
+            godwit = Godwit.start(dir, "resume", task.toString());
+            Godwit.awaitLogCount(dir, STREAMING, 2, Duration.ofSeconds(120));
+            assertEquals("t", source.value("SELECT failover FROM pg_replication_slots WHERE slot_name = 'godwit_later'"));
+            assertTrue(Godwit.log(dir).contains("slot godwit_later made a failover slot"), Godwit.log(dir));
+            source.execute("INSERT INTO items VALUES (11)");
+            await("the row after the change", Duration.ofSeconds(60),
+                    () -> target.value("SELECT count(*) FROM items").equals("11"));
+            assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
+            assertTrue(godwit.waitFor(60, TimeUnit.SECONDS), "godwit stops");
+        } finally {
+            godwit.destroyForcibly();
+        }
+    }
+
     /** Whether the standby holds a persisted, synchronised copy of the slot confirmed at or past {@code lsn}. */
     private static boolean syncedPast(TestDatabase standby, Lsn lsn) {
         List<String> row = standby.column("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = '"

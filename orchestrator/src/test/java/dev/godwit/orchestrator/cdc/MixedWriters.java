@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Several sessions writing to the source at once, so that their transactions interleave and commit in an order no
@@ -55,9 +54,8 @@ final class MixedWriters implements AutoCloseable {
      * truncate only once the test allows it, after the load.
      */
     private final AtomicBoolean truncates = new AtomicBoolean();
-    private final AtomicLong transactions = new AtomicLong();
+    private final WriterTally tally = new WriterTally("a source writer");
     private final List<Thread> threads = new ArrayList<>();
-    private volatile Throwable failure;
 
     MixedWriters(TestDatabase db, int sessions, long seed) {
         this.db = db;
@@ -71,21 +69,11 @@ final class MixedWriters implements AutoCloseable {
     }
 
     long transactions() {
-        return transactions.get();
+        return tally.transactions();
     }
 
     void awaitTransactions(long n, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (transactions.get() < n) {
-            if (failure != null) {
-                throw new AssertionError("a source writer failed", failure);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the writers committed only " + transactions.get() + " transactions in "
-                        + timeout);
-            }
-            Thread.sleep(20);
-        }
+        tally.await(n, timeout);
     }
 
     private void run(int writer, Random random) {
@@ -134,7 +122,7 @@ final class MixedWriters implements AutoCloseable {
                     }
                     nextId++;
                     c.commit();
-                    transactions.incrementAndGet();
+                    tally.committed();
                     Thread.sleep(random.nextInt(MAX_PAUSE_MILLIS));
                 } catch (SQLException e) {
                     c.rollback();
@@ -144,7 +132,7 @@ final class MixedWriters implements AutoCloseable {
                 }
             }
         } catch (SQLException | InterruptedException e) {
-            failure = e;
+            tally.failed(e);
         }
     }
 
@@ -164,8 +152,6 @@ final class MixedWriters implements AutoCloseable {
         for (Thread t : threads) {
             t.join(10_000);
         }
-        if (failure != null) {
-            throw new AssertionError("a source writer failed", failure);
-        }
+        tally.throwIfFailed();
     }
 }

@@ -11,6 +11,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import java.util.function.Consumer;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,9 +78,47 @@ class ReplicaSemanticsIT {
     void cascadesAndTriggersAreNotRepeatedIdentityAlwaysTakesReplicatedValuesAndSequencesAreSetAtCutover(PgLab lab) throws Exception {
         TestDatabase source = lab.newDatabase(13);
         TestDatabase target = lab.newDatabase(17);
-        migrate(source, target, target.url(), cutover -> {
+        migrate(source, target, target.url(), ReplicaSemanticsIT::truncateWhileTheRecopyWaits, cutover ->
+        {
+            assertTrue(cutover.out().contains("unlogged table \"public\".\"rate_limit_hits\" was rewritten on the source"
+                    + " (TRUNCATE) during the copy"), cutover.out());
+            assertTrue(cutover.out().contains("unlogged table public.rate_limit_hits copied again: 2 rows"), cutover.out());
         });
         assertTrue(Godwit.log(dir).contains("runs in replica mode"), Godwit.log(dir));
+    }
+
+    /**
+     * The application empties and refills an unlogged table while the cutover's copy waits for its lock: the copy's
+     * snapshot predates the TRUNCATE, under which the table reads as empty; the copy is made again under a new one.
+     */
+    private static AutoCloseable truncateWhileTheRecopyWaits(TestDatabase source) throws Exception {
+        Connection application = source.connect();
+        application.setAutoCommit(false);
+        try (Statement s = application.createStatement()) {
+            s.execute("TRUNCATE rate_limit_hits");
+            s.execute("INSERT INTO rate_limit_hits VALUES ('a', 9), ('b', 9)");
+        }
+        CompletableFuture<Void> committed = CompletableFuture.runAsync(() -> {
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (source.value("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+                        + " WHERE NOT l.granted AND l.relation = 'rate_limit_hits'::regclass AND a.query LIKE 'COPY %'")
+                        .equals("0")) {
+                    assertTrue(System.nanoTime() < deadline, "the cutover's copy never waited for the table");
+                    Thread.sleep(50);
+                }
+                application.commit();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        return () -> {
+            try {
+                committed.get(3, TimeUnit.MINUTES);
+            } finally {
+                application.close();
+            }
+        };
     }
 
     /**
@@ -92,7 +134,8 @@ class ReplicaSemanticsIT {
         String role = "applier_" + target.name();
         target.execute("CREATE ROLE " + role + " LOGIN", "ALTER DATABASE " + target.name() + " OWNER TO " + role,
                 "ALTER SCHEMA public OWNER TO " + role);
-        migrate(source, target, target.server().url(target.name(), role), cutover -> {
+        migrate(source, target, target.server().url(target.name(), role), db -> () -> {
+        }, cutover -> {
             assertTrue(cutover.out().contains("switched on now: trigger versioned_bump on \"public\".\"versioned\""), cutover.out());
             assertTrue(cutover.out().contains("foreign keys with an ON UPDATE/ON DELETE action created now"
                     + " (they were left out while changes streamed without replica mode): 1"), cutover.out());
@@ -106,7 +149,13 @@ class ReplicaSemanticsIT {
         assertEquals("0", target.value("SELECT count(*) FROM child WHERE parent_id = 101"), "the cascade is active");
     }
 
-    private void migrate(TestDatabase source, TestDatabase target, String targetUrl,
+    /** Something the application does on the source while the cutover runs; closed once the cutover ended. */
+    @FunctionalInterface
+    private interface DuringCutover {
+        AutoCloseable start(TestDatabase source) throws Exception;
+    }
+
+    private void migrate(TestDatabase source, TestDatabase target, String targetUrl, DuringCutover during,
                          Consumer<CliRun> checkCutover) throws Exception {
         source.execute(SCHEMA);
         Path task = FullLoadFixtures.taskFile(dir, "replica", "full-load-and-cdc", source.url(), targetUrl,
@@ -139,7 +188,10 @@ class ReplicaSemanticsIT {
             assertEquals("2", target.value("SELECT max(version) FROM versioned"), "the target trigger did not fire");
             assertEquals("25", target.value("SELECT count(*) FROM child WHERE parent_id > 100"));
 
-            CliRun cutover = CliRun.of("cutover", task.toString());
+            CliRun cutover;
+            try (AutoCloseable application = during.start(source)) {
+                cutover = CliRun.of("cutover", task.toString());
+            }
             assertEquals(ExitCodes.OK, cutover.exitCode(), cutover + "\n" + Godwit.log(dir));
             assertTrue(cutover.out().contains("unlogged table public.rate_limits copied again: 3 rows"), cutover.out());
             assertTrue(cutover.out().contains("large objects: 2 copied, 1 already equal"), cutover.out());

@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Live writes on the source while a test migrates it: inserts, updates (including key changes and TOASTed values left
@@ -33,11 +32,10 @@ public final class SourceWriter implements AutoCloseable {
 
     private final TestDatabase db;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicLong transactions = new AtomicLong();
+    private final WriterTally tally = new WriterTally("the source writer");
     private final Thread thread;
     private final long firstNewId;
     private final int maxPauseMillis;
-    private volatile Throwable failure;
 
     /** @param seed also keeps the new keys of different writers apart */
     public SourceWriter(TestDatabase db, long seed) {
@@ -58,21 +56,12 @@ public final class SourceWriter implements AutoCloseable {
     }
 
     public long transactions() {
-        return transactions.get();
+        return tally.transactions();
     }
 
     /** Waits until at least {@code n} transactions are committed; fails at once if the writer failed. */
     public void awaitTransactions(long n, java.time.Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (transactions.get() < n) {
-            if (failure != null) {
-                throw new AssertionError("the source writer failed", failure);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the source writer committed only " + transactions.get() + " transactions in " + timeout);
-            }
-            Thread.sleep(50);
-        }
+        tally.await(n, timeout);
     }
 
     private void run(Random random) {
@@ -107,11 +96,11 @@ public final class SourceWriter implements AutoCloseable {
                     }
                 }
                 c.commit();
-                transactions.incrementAndGet();
+                tally.committed();
                 Thread.sleep(random.nextInt(maxPauseMillis));
             }
         } catch (SQLException | InterruptedException e) {
-            failure = e;
+            tally.failed(e);
         }
     }
 
@@ -119,9 +108,7 @@ public final class SourceWriter implements AutoCloseable {
     public void close() throws InterruptedException {
         running.set(false);
         thread.join(10_000);
-        if (failure != null) {
-            throw new AssertionError("the source writer failed", failure);
-        }
+        tally.throwIfFailed();
     }
 
     /**
@@ -131,13 +118,11 @@ public final class SourceWriter implements AutoCloseable {
     void closeAfterFence() throws InterruptedException {
         running.set(false);
         thread.join(10_000);
-        if (failure instanceof SQLException e && e.getSQLState() != null
+        if (tally.failure() instanceof SQLException e && e.getSQLState() != null
                 && (e.getSQLState().equals("57P01") || e.getSQLState().equals("25006") || e.getSQLState().startsWith("08"))) {
             return;
         }
-        if (failure != null) {
-            throw new AssertionError("the source writer failed", failure);
-        }
+        tally.throwIfFailed();
     }
 
     /** One source transaction of {@code rows} inserted events, for tests that need a large one. */

@@ -338,6 +338,33 @@ class PreflightIT {
     }
 
     @Test
+    void aKeptForeignKeyIsABlockerOnlyForARoleThatMayNotSetReplicaMode(PgLab lab) {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        String schema = "CREATE TABLE parent (id int PRIMARY KEY); CREATE TABLE child (id int PRIMARY KEY,"
+                + " parent_id int CONSTRAINT to_parent REFERENCES parent)";
+        String role = roleName();
+        source.execute(schema);
+        target.execute(schema, "CREATE ROLE " + role + " LOGIN", "ALTER DATABASE " + target.name() + " OWNER TO " + role,
+                "ALTER SCHEMA public OWNER TO " + role, "ALTER TABLE parent OWNER TO " + role,
+                "ALTER TABLE child OWNER TO " + role);
+        String settings = "  targetTablePrepMode: TRUNCATE_BEFORE_LOAD\n";
+
+        CliRun owner = CliRun.of("preflight", "--json",
+                task(dir, source.url(), target.server().url(target.name(), role), "full-load", settings).toString());
+        CliRun superuser = CliRun.of("preflight", "--json",
+                task(dir, source.url(), target.url(), "full-load", settings).toString());
+
+        assertEquals(ExitCodes.PREFLIGHT_BLOCKERS, owner.exitCode(), owner::toString);
+        assertEquals(List.of("blocker target.kept_foreign_keys public.child"), findings(owner).stream()
+                .filter(f -> f.contains("kept_foreign_keys")).toList(), owner::toString);
+        assertTrue(owner.out().contains("ADD CONSTRAINT \\\"to_parent\\\" FOREIGN KEY (parent_id) REFERENCES parent(id)"),
+                owner::toString);
+        assertEquals(ExitCodes.OK, superuser.exitCode(), superuser::toString);
+        assertTrue(findings(superuser).stream().noneMatch(f -> f.contains("kept_foreign_keys")), superuser::toString);
+    }
+
+    @Test
     void openAndPreparedTransactionsThatHoldBackTheSlotAreReported(PgLab lab) throws Exception {
         PgServer server = lab.dedicatedServer(17, Map.of("max_prepared_transactions", "5"), List.of());
         TestDatabase source = lab.newDatabase(server);

@@ -61,6 +61,34 @@ class FullLoadIT {
                 "partitions kept, two levels deep");
     }
 
+    /**
+     * Tables the target kept keep their own foreign keys, and the load copies child and parent in parallel, in no
+     * order, in several units each: the copy sessions run in replica mode, so no key is checked half-way.
+     */
+    @Test
+    void keptTargetTablesWithForeignKeysBetweenThemLoadInAnyOrder(PgLab lab) throws IOException {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        String schema = "CREATE TABLE parent (id int PRIMARY KEY, pad text);"
+                + " CREATE TABLE child (id int PRIMARY KEY, parent_id int NOT NULL REFERENCES parent, pad text)";
+        source.execute(schema, "INSERT INTO parent SELECT g, repeat('p', 200) FROM generate_series(1, 3000) g",
+                "INSERT INTO child SELECT g, g, repeat('c', 200) FROM generate_series(1, 3000) g", "ANALYZE");
+        target.execute(schema, "INSERT INTO parent VALUES (9999, 'old')", "INSERT INTO child VALUES (9999, 9999, 'old')");
+        Path task = task(source, target, "128kB", """
+                {"rules": [{"rule-type": "selection", "rule-id": "1", "rule-name": "all", "rule-action": "include",
+                            "object-locator": {"schema-name": "public", "table-name": "%"}}]}
+                """, "  targetTablePrepMode: TRUNCATE_BEFORE_LOAD\n");
+
+        CliRun run = CliRun.of("start", task.toString());
+
+        assertEquals(ExitCodes.OK, run.exitCode(), run::toString);
+        for (String table : List.of("parent", "child")) {
+            assertEquals(source.fingerprint(table), target.fingerprint(table), table);
+        }
+        assertEquals("1", target.value("SELECT count(*) FROM pg_constraint WHERE conrelid = 'child'::regclass"
+                + " AND contype = 'f'"), "the target's own key is kept");
+    }
+
     /** Run as a process so that its log is seen too: the refusal comes before preflight's warnings of drops. */
     @Test
     void aSecondStartOfTheSameTaskRefusesAndPointsAtResume(PgLab lab) throws Exception {

@@ -45,6 +45,15 @@ final class GodwitProcess {
         return new GodwitProcess(p, killAt, occurrence);
     }
 
+    /** As {@link #start}, never killed, run with {@code directory} as its working directory. */
+    static GodwitProcess startIn(Path directory, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toAbsolutePath().toString(), "-v"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true).start();
+        return new GodwitProcess(p, null, 0);
+    }
+
     private void read() {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -96,7 +105,21 @@ final class GodwitProcess {
      * pipes, and the output after the signal would be lost.
      */
     void terminate() throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start().waitFor();
+        // the shell's own kill: no procps needed on the machine
+        new ProcessBuilder("sh", "-c", "kill -TERM " + process.pid()).inheritIO().start().waitFor();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Kills the process if it still runs (a test's clean-up). */
+    void destroy() {
+        process.destroyForcibly();
     }
 
     boolean wasKilled() {

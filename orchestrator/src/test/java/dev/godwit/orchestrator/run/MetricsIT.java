@@ -126,6 +126,7 @@ class MetricsIT {
             assertTrue(safe > 900e6 && safe < 1024L * 1024 * 1024 + 64 * 1024 * 1024,
                     "safe_wal_size near max_slot_wal_keep_size: " + safe);
             assertEquals(0, cdc.value("godwit_cdc_apply_exceptions_total"));
+            assertSnapshotAged(source, port);
             assertTrue(cdc.samples().keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes{")),
                     "the JVM's binders are served too");
             // kept for a look at the exposition (docs/metrics.md quotes it)
@@ -195,6 +196,18 @@ class MetricsIT {
             Scrape reconnected = awaitScrape(port, s -> s.value(TRANSACTIONS) > counted.value(TRANSACTIONS),
                     Duration.ofSeconds(10));
             assertEquals(reconnects + 1, reconnected.value("godwit_cdc_reconnects_total"));
+
+            // the reconnection is a recorded warning; the task's recorded events are counted from the event table
+            assertEquals("1", target.value("SELECT count(*) FROM godwit.event WHERE task = 'metricstest' AND level = 'WARN'"
+                    + " AND message LIKE 'reconnecting from the checkpoint (attempt 1) after: %'"));
+            target.execute("INSERT INTO godwit.event (task, level, step, message)"
+                    + " VALUES ('metricstest', 'ERROR', 'test', 'recorded by the test')");
+            double errors = Double.parseDouble(target.value("SELECT count(*) FROM godwit.event"
+                    + " WHERE task = 'metricstest' AND level = 'ERROR'"));
+            double warnings = Double.parseDouble(target.value("SELECT count(*) FROM godwit.event"
+                    + " WHERE task = 'metricstest' AND level = 'WARN'"));
+            awaitScrape(port, s -> s.value("godwit_events_total", "level", "error") == errors
+                    && s.value("godwit_events_total", "level", "warn") == warnings, Duration.ofSeconds(30));
         } catch (AssertionError | Exception e) {
             System.err.println("godwit log:\n" + Godwit.log(dir));
             throw e;
@@ -204,6 +217,29 @@ class MetricsIT {
         }
         assertEquals(0, godwit.exitValue());
         assertThrows(ConnectException.class, () -> scrape(port), "the endpoint closes with the run");
+    }
+
+    /**
+     * A snapshot a godwit session holds open on the source is aged as pg_stat_activity ages it, and no longer once the
+     * session let it go.
+     */
+    private static void assertSnapshotAged(TestDatabase source, int port) throws Exception {
+        String age = "SELECT coalesce(max(extract(epoch FROM now() - xact_start)), 0) FROM pg_stat_activity"
+                + " WHERE application_name = 'godwit probe'";
+        try (java.sql.Connection probe = source.connect(); java.sql.Statement st = probe.createStatement()) {
+            st.execute("SET application_name = 'godwit probe'");
+            probe.setAutoCommit(false);
+            st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            st.executeQuery("SELECT count(*) FROM accounts").close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Double.parseDouble(source.value(age)) < 2) {
+                assertTrue(System.nanoTime() < deadline, "the probe's transaction did not age");
+                Thread.sleep(100);
+            }
+            awaitScrape(port, s -> s.value("godwit_source_snapshot_age_seconds") >= 2, Duration.ofSeconds(30));
+            probe.rollback();
+        }
+        awaitScrape(port, s -> s.value("godwit_source_snapshot_age_seconds") < 2, Duration.ofSeconds(30));
     }
 
     /** Waits until the target holds {@code n} of the markers named {@code metrics-*}. */

@@ -19,7 +19,8 @@ final class ObjectReader {
         return new SchemaObjects(
                 query.list("routines", ObjectReader::routine),
                 query.list("views", r -> new ViewInfo(r.getLong("oid"), r.getString("definition"), Query.strings(r, "options"),
-                        Query.longs(r, "relations"), r.getBoolean("reads_itself"))),
+                        Query.longs(r, "relations"), r.getBoolean("reads_itself"),
+                        r.getBoolean("populated"))),
                 query.list("triggers", r -> new Trigger(r.getLong("relation_oid"), r.getString("name"),
                         r.getString("definition"), r.getString("enabled"), r.getBoolean("is_constraint"),
                         r.getLong("function_oid"), Query.string(r, "comment"))),

@@ -10,9 +10,10 @@ import java.util.List;
  * @param relations the other tables and views its query reads: they must exist first
  * @param readsItself whether its query reads the view itself (possible through CREATE OR REPLACE VIEW): it can be
  *                    created only over a stand-in of itself
+ * @param populated   false for a materialized view left WITH NO DATA (never refreshed) on the source
  */
 public record ViewInfo(long oid, String definition, List<String> options, List<Long> relations,
-                       boolean readsItself) {
+                       boolean readsItself, boolean populated) {
     public ViewInfo {
         options = List.copyOf(options);
         relations = List.copyOf(relations);

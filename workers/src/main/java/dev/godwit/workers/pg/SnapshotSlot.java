@@ -85,6 +85,16 @@ public final class SnapshotSlot implements AutoCloseable {
         return head + " (SNAPSHOT 'export', FAILOVER true)";
     }
 
+    /**
+     * Makes an existing slot a failover slot or an ordinary one ({@code ALTER_REPLICATION_SLOT}, PostgreSQL 17+), for
+     * a task whose {@code settings.slot.failover} changed after the slot was created. The slot must not be in use.
+     */
+    public static void setFailover(PgConnector source, String slotName, boolean failover) throws SQLException {
+        try (Connection c = source.openReplication("slot"); Statement s = c.createStatement()) {
+            s.execute("ALTER_REPLICATION_SLOT " + SqlText.identifier(slotName) + " (FAILOVER " + failover + ")");
+        }
+    }
+
     public String slotName() {
         return slotName;
     }

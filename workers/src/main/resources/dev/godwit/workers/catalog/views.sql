@@ -23,7 +23,9 @@ SELECT c.oid,
                   AND d.refclassid = 'pg_class'::regclass
                   AND d.refobjid = c.oid
                   AND d.deptype = 'n'
-                  AND (d.refobjsubid > 0 OR current_setting('server_version_num')::int >= 160000)) AS reads_itself
+                  AND (d.refobjsubid > 0 OR current_setting('server_version_num')::int >= 160000)) AS reads_itself,
+       -- a materialized view left WITH NO DATA on the source stays so on the target
+       c.relispopulated AS populated
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('v', 'm')

@@ -77,6 +77,7 @@ class SchemaObjectsRoundTripIT {
                 SELECT owner, sum(balance) AS total, app.total(1) AS accounts FROM app.accounts GROUP BY owner;
             CREATE UNIQUE INDEX balance_by_owner_owner ON app.balance_by_owner (owner);
             COMMENT ON MATERIALIZED VIEW app.balance_by_owner IS 'refreshed at the end of the load';
+            CREATE MATERIALIZED VIEW app.owners_later AS SELECT DISTINCT owner FROM app.accounts WITH NO DATA;
             CREATE RULE audit_keep AS ON DELETE TO app.audit DO INSTEAD NOTHING;
             COMMENT ON RULE audit_keep ON app.audit IS 'the audit is never deleted';
             ALTER TABLE app.accounts ENABLE ROW LEVEL SECURITY;
@@ -150,7 +151,8 @@ class SchemaObjectsRoundTripIT {
 
     /** What both sides' catalogs must agree on, one query per kind, each row a line of text. */
     static final Map<String, String> CATALOG = Map.ofEntries(
-            Map.entry("views", "SELECT c.relname || ' ' || c.relkind::text || ' ' || coalesce(array_to_string(c.reloptions,"
+            Map.entry("views", "SELECT c.relname || ' ' || c.relkind::text || ' ' || c.relispopulated || ' '"
+                    + " || coalesce(array_to_string(c.reloptions,"
                     + " ','), '') || ' ' || pg_get_viewdef(c.oid) FROM pg_class c WHERE c.relnamespace = 'app'::regnamespace"
                     + " AND c.relkind IN ('v', 'm') ORDER BY 1"),
             Map.entry("functions", "SELECT pg_get_functiondef(p.oid) FROM pg_proc p WHERE p.pronamespace ="

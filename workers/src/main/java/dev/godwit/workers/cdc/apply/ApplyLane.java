@@ -74,7 +74,7 @@ final class ApplyLane implements AutoCloseable {
     private volatile boolean stopped;
 
     ApplyLane(int index, Connection connection, Function<Relation, Optional<ApplyTarget>> routing,
-              ParallelCheckpoint checkpoint, Lsn start, Set<Lsn> appliedAbove, ApplyOptions options,
+              ParallelCheckpoint checkpoint, AppliedAtStart atStart, ApplyOptions options,
               ApplyExceptionLog exceptions, Runnable onProgress) throws SQLException {
         this.index = index;
         this.connection = connection;
@@ -93,12 +93,12 @@ final class ApplyLane implements AutoCloseable {
 
             @Override
             public Lsn current() {
-                return start;
+                return atStart.checkpoint();
             }
 
             @Override
             public Set<Lsn> appliedAbove() {
-                return appliedAbove;
+                return atStart.above();
             }
         }, options, exceptions);
         this.stats = applier.stats();

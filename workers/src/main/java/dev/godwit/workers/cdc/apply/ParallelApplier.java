@@ -73,8 +73,7 @@ public final class ParallelApplier implements Applier {
     private final ParallelCheckpoint checkpoint;
     private final Connection control;
     private final Dependencies dependencies;
-    private final Lsn startCheckpoint;
-    private final Set<Lsn> appliedAbove;
+    private final AppliedAtStart atStart;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition progress = lock.newCondition();
     /** Given transactions not yet under the checkpoint, in source order. */
@@ -120,14 +119,13 @@ public final class ParallelApplier implements Applier {
                            ApplyExceptionLog exceptions) throws SQLException {
         this.checkpoint = checkpoint;
         this.control = control;
-        this.startCheckpoint = checkpoint.current();
-        this.appliedAbove = Set.copyOf(checkpoint.appliedAbove());
-        this.reached = startCheckpoint;
-        this.recorded = startCheckpoint;
+        this.atStart = AppliedAtStart.read(checkpoint);
+        this.reached = atStart.checkpoint();
+        this.recorded = atStart.checkpoint();
         this.givenCount = new long[connections.size()];
         try {
             for (int i = 0; i < connections.size(); i++) {
-                lanes.add(new ApplyLane(i, connections.get(i), routing, checkpoint, startCheckpoint, appliedAbove,
+                lanes.add(new ApplyLane(i, connections.get(i), routing, checkpoint, atStart,
                         options, exceptions, this::signal));
             }
         } catch (SQLException | RuntimeException e) {
@@ -165,7 +163,7 @@ public final class ParallelApplier implements Applier {
             keys = new TransactionKeys();
             relations = new LinkedHashMap<>();
             changes = 0;
-            skip = b.finalLsn().isBefore(startCheckpoint) || appliedAbove.contains(b.finalLsn());
+            skip = atStart.holds(b);
             alone = false;
             streaming = false;
             return;

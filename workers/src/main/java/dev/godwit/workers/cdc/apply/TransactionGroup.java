@@ -35,9 +35,8 @@ final class TransactionGroup {
     private final ApplyOptions options;
     private final StatementPipeline pipeline;
     private final ChangeResults results;
-    private final Lsn startCheckpoint;
+    private final AppliedAtStart atStart;
     /** Source transactions committed above the checkpoint by parallel apply (see {@link ParallelCheckpoint}). */
-    private final java.util.Set<Lsn> appliedAbove;
 
     private Begin current;
     private boolean skipping;
@@ -64,9 +63,8 @@ final class TransactionGroup {
         this.options = options;
         this.pipeline = pipeline;
         this.results = results;
-        this.startCheckpoint = checkpoint.current();
-        this.appliedAbove = checkpoint.appliedAbove();
-        this.lastCommittedEndLsn = startCheckpoint;
+        this.atStart = AppliedAtStart.read(checkpoint);
+        this.lastCommittedEndLsn = atStart.checkpoint();
     }
 
     /** @param walPosition where the Begin message was received (for error messages) */
@@ -75,7 +73,7 @@ final class TransactionGroup {
             throw new SQLException("Begin of xid " + begin.xid() + " at " + walPosition + " inside the transaction"
                     + " that commits at " + (current != null ? current.finalLsn() : "(skipped)"), "08P01");
         }
-        if (begin.finalLsn().isBefore(startCheckpoint) || appliedAbove.contains(begin.finalLsn())) {
+        if (atStart.holds(begin)) {
             skipping = true; // applied before the restart (see the class comment)
             return;
         }

@@ -1,0 +1,104 @@
+package dev.godwit.orchestrator.cli;
+
+import dev.godwit.mappings.task.Task;
+import dev.godwit.orchestrator.plan.Parallelism;
+import dev.godwit.orchestrator.scaleout.WorkerNode;
+import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.Phase;
+import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.workers.pg.PgConnector;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Joins a task whose full load runs with 'godwit start --workers external' (or resume), from this"
+                + " or any other host that reaches the source, the target and its control schema: copies units the"
+                + " coordinator hands out, under its snapshot, until the full load is over. A worker that dies has its"
+                + " units copied again by the others; see docs/scale-out.md.")
+final class WorkerCommand implements Callable<Integer> {
+    /** How often the worker looks whether the full load is over. */
+    private static final Duration POLL = Duration.ofSeconds(1);
+    /** The phases after the full load: the worker has nothing left to do. */
+    private static final Set<Phase> LOADED = EnumSet.of(Phase.FULL_LOAD_DONE, Phase.CDC, Phase.CUT_OVER, Phase.DONE);
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    TaskArgument task;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Units copied at once by this process (default: the task's full-load parallelism).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        Task loaded = task.load();
+        int capacity = threads == null ? Parallelism.of(loaded.settings()) : threads;
+        if (capacity < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads " + capacity + " is below 1");
+        }
+        ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
+        TaskStore store = new TaskStore(control, loaded.name());
+        PgConnector source = new PgConnector("source", loaded.source()).waitingForRestarts();
+        PgConnector target = new PgConnector("target", loaded.target()).waitingForRestarts();
+        try (Connection t = target.open("control")) {
+            TaskStates.require(t, control, store, loaded);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        CountDownLatch left = new CountDownLatch(1);
+        CountDownLatch stopping = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            // SIGTERM: the units in hand are copied to their end, the others left to the rest of the cluster
+            stopping.countDown();
+            awaitQuietly(left);
+        }, "worker-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long copied;
+        String id;
+        try (WorkerNode node = WorkerNode.join(loaded.name(), control, source, target, capacity, false, true)) {
+            id = node.id();
+            out.println("worker " + id + " joined task " + loaded.name() + " with " + capacity + " thread(s)");
+            out.flush();
+            while (!stopping.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                Optional<TaskStore.TaskRow> row;
+                try (Connection t = target.open("control")) {
+                    row = store.find(t);
+                }
+                if ((row.isEmpty() || LOADED.contains(row.get().phase())) && !node.busy()) {
+                    break;
+                }
+            }
+            copied = node.unitsCopied();
+        } finally {
+            left.countDown();
+        }
+        out.println("worker " + id + " left task " + loaded.name() + ": " + copied + " unit(s) copied here");
+        out.flush();
+        if (stopping.getCount() > 0) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

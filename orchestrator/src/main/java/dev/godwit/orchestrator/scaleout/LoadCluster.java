@@ -1,0 +1,109 @@
+package dev.godwit.orchestrator.scaleout;
+
+import dev.godwit.orchestrator.load.UnitWork;
+import dev.godwit.orchestrator.state.ControlSchema;
+import dev.godwit.orchestrator.state.QuartzStore;
+import dev.godwit.workers.pg.PgConnector;
+import org.quartz.JobBuilder;
+import org.quartz.JobDataMap;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.StdSchedulerFactory;
+import org.quartz.impl.matchers.GroupMatcher;
+import org.quartz.spi.JobFactory;
+
+import java.time.Duration;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * One process's node of a task's load cluster: Quartz's clustered JDBC job store in the control schema, where each unit
+ * is a durable job that asks for recovery. A node that stops checking in is declared dead by the others, which then
+ * run its units again; the unit's lease and epoch make that harmless when the node was only stalled (Quartz has no
+ * fencing). This cluster is apart from the scheduled cutover's store (another scheduler name in the same tables).
+ */
+final class LoadCluster implements AutoCloseable {
+    /** How often a node checks in; Quartz declares a node dead about 7.5 s after a missed check-in on top of this. */
+    static final Duration CHECK_IN = Duration.ofSeconds(2);
+    static final String UNIT = "unit";
+    static final String TABLE = "table";
+    static final String COPY_OUT = "copyOut";
+    static final String COPY_IN = "copyIn";
+    static final String RELATION = "relation";
+    static final String BINARY = "binary";
+    static final String SNAPSHOT = "snapshot";
+
+    private final Scheduler scheduler;
+    private final String group;
+
+    private LoadCluster(Scheduler scheduler, String group) {
+        this.scheduler = scheduler;
+        this.group = group;
+    }
+
+    /**
+     * Joins the task's cluster as {@code instanceId} (unique among the nodes), running up to {@code threads} units at a
+     * time once {@link #start}ed.
+     */
+    static LoadCluster join(ControlSchema control, String task, PgConnector target, String instanceId, int threads,
+                            JobFactory jobs) throws SchedulerException {
+        String name = "godwit-load " + control.name() + " " + task;
+        // units handed out by the coordinator are seen by an idle node within the idle wait
+        Properties p = QuartzStore.properties(control, target, "load cluster", name, instanceId, Math.max(1, threads),
+                Duration.ofSeconds(1), Duration.ofSeconds(60));
+        p.setProperty("org.quartz.jobStore.isClustered", "true");
+        p.setProperty("org.quartz.jobStore.clusterCheckinInterval", Long.toString(CHECK_IN.toMillis()));
+        p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
+        Scheduler scheduler = new StdSchedulerFactory(p).getScheduler();
+        scheduler.setJobFactory(jobs);
+        return new LoadCluster(scheduler, "load " + task);
+    }
+
+    /** Begins taking units. */
+    void start() throws SchedulerException {
+        scheduler.start();
+    }
+
+    /** Hands out units as jobs, biggest (first in the list) first; a unit's earlier job is replaced. */
+    void schedule(List<UnitWork> units, String snapshotName) throws SchedulerException {
+        Map<JobDetail, Set<? extends Trigger>> jobs = new LinkedHashMap<>();
+        Date now = new Date();
+        int priority = units.size();
+        for (UnitWork u : units) {
+            JobDataMap data = new JobDataMap();
+            data.put(UNIT, u.unitId());
+            data.put(TABLE, u.tableKey());
+            data.put(COPY_OUT, u.statements().copyOut());
+            data.put(COPY_IN, u.statements().copyIn());
+            data.put(RELATION, u.statements().sourceRelation());
+            data.put(BINARY, Boolean.toString(u.statements().binary()));
+            data.put(SNAPSHOT, snapshotName);
+            JobKey key = JobKey.jobKey(u.unitId(), group);
+            JobDetail job = JobBuilder.newJob(UnitJob.class).withIdentity(key).storeDurably().requestRecovery()
+                    .usingJobData(data).withDescription("unit " + u.unitId()).build();
+            Trigger trigger = TriggerBuilder.newTrigger().withIdentity(u.unitId(), group).forJob(key).startAt(now)
+                    .withPriority(priority--).build();
+            jobs.put(job, Set.of(trigger));
+        }
+        scheduler.scheduleJobs(jobs, true);
+    }
+
+    /** Withdraws every unit job of the task (those running go on to their end). */
+    void withdraw() throws SchedulerException {
+        scheduler.deleteJobs(List.copyOf(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(group))));
+    }
+
+    /** Leaves the cluster once the units running here are over. */
+    @Override
+    public void close() throws SchedulerException {
+        scheduler.shutdown(true);
+    }
+}
