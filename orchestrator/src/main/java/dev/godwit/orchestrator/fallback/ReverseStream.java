@@ -33,8 +33,10 @@ import java.util.function.BooleanSupplier;
  * its transactions applied on the source by the same decoder and {@link ChangeApplier} as the forward stream, routed
  * back through {@link ReverseRouting}. The checkpoint is the source's replication origin ({@link OriginCheckpoint}),
  * and the slot is confirmed only up to what the source has committed, so that a kill at any moment neither loses nor
- * repeats a transaction (docs/cutover.md, Limits: a kill test still lost changes in two runs of sixteen, cause not found). A lost
- * connection or a slot or origin still held by a dead process is retried with backoff.
+ * repeats a transaction. The origin names a position only together with its COMMIT, since an aborted transaction
+ * moves it too (see {@link OriginCheckpoint}; a kill between the two lost transactions before). Each start logs the
+ * origin's position and the slot's. A lost connection or a slot or origin still held by a dead process is retried
+ * with backoff.
  */
 public final class ReverseStream {
     private static final Logger log = LoggerFactory.getLogger(ReverseStream.class);
@@ -141,7 +143,8 @@ public final class ReverseStream {
                         if (stop.getAsBoolean()) {
                             applier.drain();
                             confirm(stream, applier);
-                            log.info("fallback: the reverse stream stopped after applying up to {}", done);
+                            log.info("fallback: the reverse stream stopped after applying up to {}",
+                                    applier.lastCommittedEndLsn());
                             return Outcome.STOPPED;
                         }
                     }
@@ -160,7 +163,7 @@ public final class ReverseStream {
             SlotInspector.SlotState slot = SlotInspector.slot(t, names.slot()).orElseThrow(() -> new GodwitException(
                     FailureKind.SLOT_LOST, "the reverse slot " + names.slot() + " does not exist on the target: the"
                     + " target's changes since " + start + " cannot reach the source, so there is no fallback"));
-            log.debug("fallback: the source's origin is at {}; slot {} is confirmed up to {}", start, names.slot(),
+            log.info("fallback: the source's origin is at {}; slot {} is confirmed up to {}", start, names.slot(),
                     slot.confirmedFlushLsn());
             if (slot.confirmedFlushLsn().compareTo(start) > 0) {
                 throw new GodwitException(FailureKind.FAILED, "the reverse slot " + names.slot() + " is confirmed up to "
