@@ -52,6 +52,7 @@ class FallbackIT {
 
     private final List<Process> processes = new ArrayList<>();
     private final List<TestDatabase> fenced = new ArrayList<>();
+    private final List<WalTrail> trails = new ArrayList<>();
 
     @RegisterExtension
     final TestWatcher printLogOnFailure = new TestWatcher() {
@@ -94,11 +95,18 @@ class FallbackIT {
         assertEquals(0, godwit.exitValue());
     }
 
+    /**
+     * Six kills by default; {@code -Dfallbackit.kills=N} kills more often, to look for a rare loss. When the fallback
+     * finds a difference, the WAL of the one server both databases share says which target transactions the source
+     * lacks and where the origin stood around them ({@link WalTrail}).
+     */
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void theReverseStreamKilledSixTimesAndResumedLosesNothingAndRepeatsNothing(PgLab lab) throws Exception {
         TestDatabase source = lab.newDatabase(17);
         TestDatabase target = lab.newDatabase(17);
+        WalTrail trail = WalTrail.on(lab.newDatabase(17));
+        trails.add(trail);
         fenced.addAll(List.of(source, target));
         Path task = start(source, target, "killed");
         try (SourceWriter onSource = new SourceWriter(source, 4)) {
@@ -110,10 +118,14 @@ class FallbackIT {
             assertEquals(source.fingerprint(table), target.fingerprint(table), () -> "after the cutover: " + table
                     + differences(table, target, source));
         }
+        trail.audit(target, TABLES);
+        trail.from(target.value("SELECT confirmed_flush_lsn FROM pg_replication_slots"
+                + " WHERE slot_name = 'godwit_killed_fallback'"));
         Process godwit = processes.get(0);
         Random random = new Random(20261205);
+        int kills = Integer.getInteger("fallbackit.kills", 6);
         try (SourceWriter onTarget = new SourceWriter(target, 9, 6)) {
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < kills; i++) {
                 Godwit.awaitLogCount(dir, STREAMING_BACK, i + 1, Duration.ofSeconds(120));
                 onTarget.awaitTransactions(onTarget.transactions() + 20 + random.nextInt(80), Duration.ofSeconds(60));
                 if (i == 2) {
@@ -122,7 +134,7 @@ class FallbackIT {
                 godwit.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                 godwit = godwit("resume", task.toString());
             }
-            Godwit.awaitLogCount(dir, STREAMING_BACK, 7, Duration.ofSeconds(120));
+            Godwit.awaitLogCount(dir, STREAMING_BACK, kills + 1, Duration.ofSeconds(120));
             onTarget.awaitTransactions(onTarget.transactions() + 50, Duration.ofSeconds(60));
             ticketsWrittenOn(target);
         }
@@ -130,6 +142,7 @@ class FallbackIT {
             fallBack(task, source, target);
         } catch (AssertionError e) {
             System.err.println("godwit log:\n" + Godwit.log(dir)); // before the temporary directory goes
+            System.err.println(trail.explain(TABLES, target, source));
             throw e;
         }
         assertTrue(godwit.waitFor(60, TimeUnit.SECONDS), "the resumed process stops for the fallback");
@@ -266,6 +279,7 @@ class FallbackIT {
     @AfterEach
     void stopGodwitAndLiftTheFences() {
         processes.forEach(Process::destroyForcibly);
+        trails.forEach(WalTrail::close);
         for (TestDatabase db : fenced) {
             db.execute("SET default_transaction_read_only = off",
                     "ALTER DATABASE " + db.name() + " RESET default_transaction_read_only");
