@@ -29,7 +29,7 @@ final class SettingsParser {
             "validation", "cutover", "partitions", "targetSchema", "failOnNoTablesCaptured", "privileges", "ownership",
             "slot", "metrics", "dmsTaskSettings");
     private static final List<String> CUTOVER_KEYS = List.of("maxLag", "catchUpTimeout", "keepReplication", "fenceSql",
-            "unfenceSql", "validate", "notAfter");
+            "unfenceSql", "validate", "notAfter", "withFallback");
     private static final List<String> CDC_KEYS = List.of("startPosition", "heartbeatInterval", "allowAdditiveDdl",
             "stopAt", "ddl", "applyParallelism");
     private static final List<String> VALIDATION_KEYS = List.of("enabled", "contentHash", "threadCount",
@@ -302,7 +302,8 @@ final class SettingsParser {
                 doc.bool(node.get("keepReplication"), Doc.child(path, "keepReplication")).orElse(d.keepReplication()),
                 fence, unfence,
                 doc.bool(node.get("validate"), Doc.child(path, "validate")).orElse(d.validate()),
-                notAfter(node, path).or(d::notAfter));
+                notAfter(node, path).or(d::notAfter),
+                doc.bool(node.get("withFallback"), Doc.child(path, "withFallback")).orElse(d.withFallback()));
     }
 
     /**

@@ -235,6 +235,14 @@ class TaskLoaderTest {
     }
 
     @Test
+    void aFallbackAtCutoverIsAskedForWithTrueAndIsOffByDefault() throws Exception {
+        assertFalse(load(task("")).settings().cutover().withFallback());
+        assertTrue(load(task("settings: {cutover: {withFallback: true}}")).settings().cutover().withFallback());
+        assertEquals("settings.cutover.withFallback",
+                problems(task("settings: {cutover: {withFallback: later}}")).get(0).location());
+    }
+
+    @Test
     void aFailoverSlotIsAskedForWithTrueAndNothingElse() throws Exception {
         assertFalse(load(task("")).settings().slot().failover());
         SlotSettings slot = load(task("settings: {slot: {failover: true}}")).settings().slot();

@@ -104,7 +104,8 @@ public final class SlotGovernor implements AutoCloseable {
             if (row.isEmpty() || row.get().consistentPoint().isEmpty()) {
                 return; // the slot is not made yet
             }
-            if (row.get().phase() == Phase.CUT_OVER || row.get().phase() == Phase.DONE) {
+            if (row.get().phase() == Phase.CUT_OVER || row.get().phase() == Phase.DONE
+                    || row.get().phase() == Phase.FALLEN_BACK) {
                 done = true; // the cutover dropped the slot, or keeps it on purpose (cutover.keepReplication)
                 return;
             }

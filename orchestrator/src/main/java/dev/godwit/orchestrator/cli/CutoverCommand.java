@@ -6,6 +6,7 @@ import dev.godwit.orchestrator.cutover.CutoverReport;
 import dev.godwit.orchestrator.cutover.CutoverSchedule;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
+import dev.godwit.orchestrator.fallback.FallbackChecks;
 import dev.godwit.orchestrator.run.MigrationRunner;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.CutoverState;
@@ -54,6 +55,9 @@ final class CutoverCommand implements Callable<Integer> {
     @Option(names = "--cancel", description = "Remove a scheduled cutover.")
     boolean cancel;
 
+    @Option(names = "--with-fallback", description = "Keep a way back: once the target holds the source's final position, stream its changes back to the source (a slot and publication on the target, a replication origin on the source), so that 'godwit fallback' can switch back. Refused when the table mappings do not reverse exactly or a server lacks what it needs (see docs/cutover.md). The setting cutover.withFallback: true asks for the same.")
+    boolean withFallback;
+
     @Override
     public Integer call() throws Exception {
         long modes = List.of(at != null, cron != null, cancel).stream().filter(b -> b).count();
@@ -82,13 +86,20 @@ final class CutoverCommand implements Callable<Integer> {
             control.install(t);
         }
         if (cancel || when.isPresent() || cron != null) {
+            if (withFallback) {
+                throw new GodwitException(FailureKind.BAD_INPUT, "--with-fallback is for a cutover now; for a scheduled"
+                        + " one, set cutover.withFallback: true in the task file");
+            }
             return schedule(loaded, control, store, target, when, out);
         }
         requireStreaming(loaded, row);
+        if (withFallback || loaded.settings().cutover().withFallback()) {
+            FallbackChecks.require(loaded, new PgConnector("source", loaded.source()), target, control);
+        }
         if (Owners.runsElsewhere(row)) {
             return requestAndWait(loaded, control, store, target, row, out);
         }
-        CutoverReport report = new MigrationRunner(loaded, out).cutover(fence, acceptDifferences);
+        CutoverReport report = new MigrationRunner(loaded, out).cutover(fence, acceptDifferences, withFallback);
         return report.done() ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
@@ -118,7 +129,7 @@ final class CutoverCommand implements Callable<Integer> {
     }
 
     private static void requireStreaming(Task loaded, TaskStore.TaskRow row) {
-        if (row.phase() == Phase.CUT_OVER || row.phase() == Phase.DONE) {
+        if (row.phase() == Phase.CUT_OVER || row.phase() == Phase.DONE || row.phase() == Phase.FALLEN_BACK) {
             throw new GodwitException(FailureKind.BAD_INPUT, "task '" + loaded.name() + "' is already cut over");
         }
         if (row.phase() != Phase.CDC && row.phase() != Phase.FULL_LOAD_DONE) {
@@ -136,7 +147,7 @@ final class CutoverCommand implements Callable<Integer> {
         long lastEvent;
         try (Connection t = target.open("cutover")) {
             lastEvent = store.latestEventId(t);
-            id = ledger.request(t, "command", fence, acceptDifferences);
+            id = ledger.request(t, "command", fence, acceptDifferences, withFallback);
         }
         out.println("Cutover requested; " + row.owner() + " performs it after the transaction at hand:");
         out.flush();

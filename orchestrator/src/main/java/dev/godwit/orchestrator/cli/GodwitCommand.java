@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
                 StatusCommand.class,
                 ValidateCommand.class,
                 CutoverCommand.class,
+                FallbackCommand.class,
                 ReloadCommand.class,
                 RepairCommand.class,
                 CleanupCommand.class,

@@ -55,7 +55,7 @@ final class ReloadCommand implements Callable<Integer> {
         try (Connection t = target.open("reload")) {
             row = TaskStates.require(t, control, store, loaded);
             control.install(t);
-            if (row.phase() == Phase.CUT_OVER || row.phase() == Phase.DONE) {
+            if (row.phase() == Phase.CUT_OVER || row.phase() == Phase.DONE || row.phase() == Phase.FALLEN_BACK) {
                 throw new GodwitException(FailureKind.BAD_INPUT, "task '" + loaded.name() + "' is cut over: nothing streams into its tables any more");
             }
             keys = resolve(store.tables(t));

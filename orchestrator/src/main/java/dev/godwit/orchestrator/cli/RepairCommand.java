@@ -35,7 +35,7 @@ final class RepairCommand implements Callable<Integer> {
         RecordedTask opened = RecordedTask.open(task.load(), "repair");
         Task loaded = opened.task();
         TaskStore.TaskRow row = opened.row();
-        if (row.phase() == Phase.CUT_OVER || row.phase() == Phase.DONE) {
+        if (row.phase() == Phase.CUT_OVER || row.phase() == Phase.DONE || row.phase() == Phase.FALLEN_BACK) {
             throw new GodwitException(FailureKind.BAD_INPUT, "task '" + loaded.name() + "' is cut over: the target is"
                     + " the primary now, and copying source rows over it would undo the application's writes");
         }

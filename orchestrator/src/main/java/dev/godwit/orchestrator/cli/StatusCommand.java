@@ -6,6 +6,7 @@ import dev.godwit.orchestrator.state.DesiredState;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.cdc.CdcStatus;
 import dev.godwit.orchestrator.cutover.CutoverLedger;
+import dev.godwit.orchestrator.fallback.FallbackStatus;
 import dev.godwit.orchestrator.cutover.CutoverSchedule;
 import dev.godwit.orchestrator.plan.Sizes;
 import dev.godwit.orchestrator.state.ControlSchema;
@@ -71,6 +72,7 @@ final class StatusCommand implements Callable<Integer> {
             Optional<CutoverSchedule.Next> scheduled = scheduledCutover(loaded, control);
             Optional<CutoverLedger.Entry> lastCutover = new CutoverLedger(control, loaded.name()).latest(t);
             Optional<ValidationStore.LastRun> lastValidation = new ValidationStore(control, loaded.name()).latest(t);
+            Optional<FallbackStatus> fallback = FallbackStatus.read(t, control, loaded.name());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
                 Map<String, Object> doc = new LinkedHashMap<>();
@@ -152,6 +154,18 @@ final class StatusCommand implements Callable<Integer> {
                     m.put("fencedSeconds", e.fenced().map(d -> d.toMillis() / 1000.0).orElse(null));
                     return m;
                 }).orElse(null));
+                doc.put("fallback", fallback.map(f -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("state", f.state().name().toLowerCase(Locale.ROOT));
+                    m.put("slot", f.slot());
+                    m.put("slotActive", f.slotActive().orElse(null));
+                    m.put("appliedOnSource", f.applied().map(Object::toString).orElse(null));
+                    m.put("targetPosition", f.targetPosition().map(Object::toString).orElse(null));
+                    m.put("lagBytes", f.lagBytes().orElse(null));
+                    m.put("finalLsn", f.finalLsn().map(Object::toString).orElse(null));
+                    m.put("message", f.message().orElse(null));
+                    return m;
+                }).orElse(null));
                 doc.put("events", events);
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
             } else {
@@ -184,6 +198,7 @@ final class StatusCommand implements Callable<Integer> {
                         e.requestedBy(), e.requestedAt(), e.fenced().map(d -> String.format(java.util.Locale.ROOT,
                                 ", source's writes stopped for %.1f s", d.toMillis() / 1000.0)).orElse(""),
                         e.message().map(m -> ": " + m).orElse("")));
+                fallback.ifPresent(f -> out.println("  " + f.line()));
                 if (!events.isEmpty()) {
                     out.println();
                     out.println("  latest events:");
@@ -252,7 +267,8 @@ final class StatusCommand implements Callable<Integer> {
             out.println("  slot " + loaded.settings().slotName() + ": " + c.slot().map(s -> (s.active() ? "active" : "inactive")
                     + c.slotFailover().map(f -> f ? ", failover slot" : ", not a failover slot").orElse("")
                     + ", retains " + Sizes.human(s.retainedBytes()) + " of WAL, wal_status " + s.walStatus())
-                    .orElse(phase == dev.godwit.orchestrator.state.Phase.CUT_OVER ? "dropped at the cutover (done)"
+                    .orElse(phase == dev.godwit.orchestrator.state.Phase.CUT_OVER
+                            || phase == dev.godwit.orchestrator.state.Phase.FALLEN_BACK ? "dropped at the cutover (done)"
                             : "MISSING on the source: CDC cannot go on (a task whose slot is lost must be started"
                             + " again)"));
         }

@@ -53,7 +53,8 @@ final class ValidateCommand implements Callable<Integer> {
                     + " (phase " + row.phase() + "): there is nothing complete to compare yet; 'godwit resume "
                     + loaded.file() + "' finishes it");
         }
-        boolean streams = loaded.type().hasCdc() && row.phase() != Phase.CUT_OVER && row.phase() != Phase.DONE;
+        boolean streams = loaded.type().hasCdc() && row.phase() != Phase.CUT_OVER && row.phase() != Phase.DONE
+                && row.phase() != Phase.FALLEN_BACK;
         ValidationReport report = new TaskValidation(loaded, opened.source(), opened.target(), opened.control())
                 .run(content || loaded.settings().validation().contentHash(), tables, streams,
                         streams && Owners.runsElsewhere(row), hold);

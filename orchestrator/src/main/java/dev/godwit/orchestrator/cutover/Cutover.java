@@ -61,6 +61,22 @@ public final class Cutover {
         List<String> run(Connection source, Connection target) throws SQLException;
     }
 
+    /**
+     * The way back, for a cutover with fallback: what it needs is checked before anything is done, and once the
+     * target has applied the source's final position and been handed over (the target is still quiet) the reverse
+     * stream's slot, publication and origin are created.
+     */
+    public interface WayBack {
+        /** What is missing for a fallback, each with how to fix it; empty when nothing is. */
+        List<String> problems(Connection source, Connection target) throws SQLException;
+
+        /** Creates what the reverse stream runs on; returns lines for the report. */
+        List<String> create(Connection source, Connection target) throws SQLException;
+
+        /** Drops what {@link #create} made, after a failure later in the cutover; returns lines for the report. */
+        List<String> undo(Connection source, Connection target) throws SQLException;
+    }
+
     /** Compares both sides once they are still; a difference stops the cutover. */
     public interface FinalValidation {
         Result run() throws Exception;
@@ -94,15 +110,33 @@ public final class Cutover {
         this.settings = task.settings().cutover();
     }
 
+    /**
+     * @param wayBack the reverse stream's set-up, used when the request or {@code cutover.withFallback} asks for a
+     *                fallback
+     */
     public CutoverReport run(CutoverRequest request, CatchUp catchUp, Recopy recopy, Handover handover,
-                             FinalValidation validation) throws SQLException {
+                             FinalValidation validation, WayBack wayBack) throws SQLException {
         Progress progress = new Progress(target, store);
+        boolean withFallback = request.withFallback() || settings.withFallback();
         try (Connection t = target.open("cutover")) {
             ledger.started(t, request.id());
-            store.event(t, "INFO", "cutover", "started (" + request.requestedBy() + (request.fence() ? ", fenced" : "") + ")");
+            store.event(t, "INFO", "cutover", "started (" + request.requestedBy() + (request.fence() ? ", fenced" : "")
+                    + (withFallback ? ", with fallback" : "") + ")");
         }
         Fence fence = new Fence(settings);
+        boolean wayBackMade = false;
         try {
+            if (withFallback) {
+                List<String> missing;
+                try (Connection s = source.open("cutover fallback check"); Connection t = target.open("cutover fallback check")) {
+                    missing = wayBack.problems(s, t);
+                }
+                if (!missing.isEmpty()) {
+                    return finish(request, progress, false, "a fallback cannot be set up: " + String.join("; ", missing)
+                            + ". Nothing was changed" + (streamsOnAfterFailure ? "; CDC goes on" : ""));
+                }
+                progress.add("fallback: the target and the source have what the reverse stream needs");
+            }
             Lsn now = sourcePosition();
             progress.lagAtStart = now.bytesSince(checkpoint());
             progress.add("lag: " + progress.lagAtStart + " bytes of WAL to apply; catching up within " + seconds(settings.maxLag()));
@@ -175,6 +209,13 @@ public final class Cutover {
                 progress.sequencesSet = done.sequencesSet();
                 done.lines().forEach(progress::add);
             }
+            if (withFallback) {
+                // the target applied the final position and nothing has written to it since: the slot starts there
+                try (Connection s = Fence.writable(source.open("cutover fallback")); Connection t = target.open("cutover fallback")) {
+                    wayBackMade = true;
+                    wayBack.create(s, t).forEach(progress::add);
+                }
+            }
             try (Connection s = Fence.writable(source.open("cutover"))) {
                 if (settings.keepReplication()) {
                     progress.add("source: slot " + task.settings().slotName() + " and publication "
@@ -195,6 +236,14 @@ public final class Cutover {
         } catch (Exception e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             log.debug("cutover failed", e);
+            if (wayBackMade) {
+                try (Connection s = Fence.writable(source.open("cutover fallback")); Connection t = target.open("cutover fallback")) {
+                    wayBack.undo(s, t).forEach(progress::add);
+                } catch (SQLException | RuntimeException undo) {
+                    progress.add("fallback: what was set up for it could not be dropped (" + undo.getMessage()
+                            + "): drop the slot and publication on the target and the origin on the source by hand");
+                }
+            }
             return failAndLift(request, progress, fence, why);
         }
     }

@@ -28,17 +28,24 @@ public final class CutoverLedger {
 
     /** Records a request, replacing one that is still waiting (the later request wins, as for the schedule). */
     public long request(Connection c, String requestedBy, boolean fence, boolean acceptDifferences) throws SQLException {
+        return request(c, requestedBy, fence, acceptDifferences, false);
+    }
+
+    /** As {@link #request(Connection, String, boolean, boolean)}, with the reverse stream asked for or not. */
+    public long request(Connection c, String requestedBy, boolean fence, boolean acceptDifferences,
+                        boolean withFallback) throws SQLException {
         try (PreparedStatement del = c.prepareStatement("DELETE FROM " + schema.table("cutover")
                 + " WHERE task = ? AND state = 'requested'")) {
             del.setString(1, task);
             del.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema.table("cutover")
-                + " (task, requested_by, fence, accept_differences) VALUES (?, ?, ?, ?) RETURNING id")) {
+                + " (task, requested_by, fence, accept_differences, with_fallback) VALUES (?, ?, ?, ?, ?) RETURNING id")) {
             ps.setString(1, task);
             ps.setString(2, requestedBy);
             ps.setBoolean(3, fence);
             ps.setBoolean(4, acceptDifferences);
+            ps.setBoolean(5, withFallback);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -64,13 +71,13 @@ public final class CutoverLedger {
 
     /** The oldest request nobody has taken yet. */
     public Optional<CutoverRequest> pending(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, requested_by, fence, accept_differences FROM "
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, requested_by, fence, accept_differences, with_fallback FROM "
                 + schema.table("cutover")
                 + " WHERE task = ? AND state = 'requested' ORDER BY id LIMIT 1")) {
             ps.setString(1, task);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(new CutoverRequest(rs.getLong(1), rs.getString(2), rs.getBoolean(3),
-                        rs.getBoolean(4)))
+                        rs.getBoolean(4), rs.getBoolean(5)))
                         : Optional.empty();
             }
         }

@@ -25,18 +25,18 @@ import java.util.List;
  * A fence is a guard against the application, not a security barrier: a session can still ask for a read-write
  * transaction explicitly.
  */
-final class Fence {
+public final class Fence {
     private static final Logger log = LoggerFactory.getLogger(Fence.class);
     private static final Duration SESSIONS_GONE = Duration.ofSeconds(30);
 
     private final CutoverSettings settings;
 
-    Fence(CutoverSettings settings) {
+    public Fence(CutoverSettings settings) {
         this.settings = settings;
     }
 
     /** Applies the fence; returns a line for the report. */
-    String apply(Connection source) throws SQLException {
+    public String apply(Connection source) throws SQLException {
         if (settings.fenceSql().isPresent()) {
             try (Statement s = source.createStatement()) {
                 s.execute(settings.fenceSql().get());
@@ -60,7 +60,7 @@ final class Fence {
      * Makes a session opened after the fence able to write (to lift the fence, or drop the publication): new sessions
      * of a fenced database start read-only.
      */
-    static Connection writable(Connection source) throws SQLException {
+    public static Connection writable(Connection source) throws SQLException {
         try (Statement s = source.createStatement()) {
             s.execute("SET default_transaction_read_only = off");
         }
@@ -68,7 +68,7 @@ final class Fence {
     }
 
     /** Undoes the fence after a failed cutover; returns a line for the report. */
-    String lift(Connection source) throws SQLException {
+    public String lift(Connection source) throws SQLException {
         writable(source);
         if (settings.fenceSql().isPresent()) {
             if (settings.unfenceSql().isEmpty()) {
@@ -87,7 +87,7 @@ final class Fence {
     }
 
     /** The SQL that lifts the built-in fence, for the report after a successful cutover. */
-    static String undoHint(Connection source) throws SQLException {
+    public static String undoHint(Connection source) throws SQLException {
         return "ALTER DATABASE " + SqlText.identifier(database(source)) + " RESET default_transaction_read_only";
     }
 

@@ -21,7 +21,7 @@ public final class Preflight {
     /** @param longTransaction how old an open source transaction must be to be reported */
     public Preflight(Duration longTransaction) {
         this.groups = List.of(new SourceServerChecks(longTransaction), new FailoverChecks(), new SourcePrivilegeChecks(), new TableChecks(),
-                new TargetChecks(), new ObjectChecks());
+                new TargetChecks(), new ObjectChecks(), new FallbackPreflight());
     }
 
     public PreflightReport run(PreflightContext ctx) {

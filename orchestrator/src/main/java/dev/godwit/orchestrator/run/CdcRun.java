@@ -10,6 +10,7 @@ import dev.godwit.orchestrator.cutover.CutoverReport;
 import dev.godwit.orchestrator.cutover.CutoverRequest;
 import dev.godwit.orchestrator.cutover.CutoverSchedule;
 import dev.godwit.orchestrator.failure.FailureKind;
+import dev.godwit.orchestrator.fallback.FallbackSetup;
 import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.load.IdentityColumns;
 import dev.godwit.orchestrator.load.LargeObjects;
@@ -189,7 +190,8 @@ final class CdcRun {
             return lines;
         };
         return new Cutover(task, source, target, control, store, streamsOn).run(request, catchUp, recopy, handover,
-                this::finalValidation);
+                this::finalValidation, new FallbackSetup(task, control,
+                        (s, t) -> withJoinedTables(plannedAtStart, s, t).plan().tables()));
     }
 
     /** The run's plan, read again with the tables that joined the task while changes streamed, when there are any. */

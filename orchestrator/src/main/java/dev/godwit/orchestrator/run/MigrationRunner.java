@@ -7,6 +7,8 @@ import dev.godwit.orchestrator.cdc.SlotGovernor;
 import dev.godwit.orchestrator.cdc.TaskTables;
 import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.cutover.CutoverReport;
+import dev.godwit.orchestrator.fallback.FallbackLedger;
+import dev.godwit.orchestrator.fallback.ReverseStream;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.load.FullLoadSteps;
@@ -173,7 +175,16 @@ public final class MigrationRunner {
             store.setOwner(t, Owners.self());
         }
         log.info("resuming task {} from phase {}", task.name(), row.phase());
-        if (row.phase() == Phase.DONE || row.phase() == Phase.CUT_OVER) {
+        if (row.phase() == Phase.CUT_OVER && streamsBack()) {
+            try (Run run = new Run(row.phase(), true);
+                 StopSignal stop = new StopSignal(target, store, cutovers, Owners.self(), Optional.empty())) {
+                plan(run);
+                keepRecordedTables(run);
+                streamBack(run.planned, stop);
+            }
+            return;
+        }
+        if (row.phase() == Phase.DONE || row.phase() == Phase.CUT_OVER || row.phase() == Phase.FALLEN_BACK) {
             out.println("Task " + task.name() + " has nothing left to do (phase " + row.phase() + ").");
             out.flush();
             return;
@@ -188,12 +199,20 @@ public final class MigrationRunner {
      * cutover; it ends with the cutover, done or not (a failed one leaves the task as it was, ready to resume).
      */
     public CutoverReport cutover(boolean fence, boolean acceptDifferences) throws Exception {
+        return cutover(fence, acceptDifferences, false);
+    }
+
+    /**
+     * As {@link #cutover(boolean, boolean)}, with a fallback or not; the reverse stream of a fallback is left to
+     * 'godwit resume', this run ending with the cutover.
+     */
+    public CutoverReport cutover(boolean fence, boolean acceptDifferences, boolean withFallback) throws Exception {
         CutoverReport[] report = new CutoverReport[1];
-        recorded(() -> report[0] = cutoverRun(fence, acceptDifferences));
+        recorded(() -> report[0] = cutoverRun(fence, acceptDifferences, withFallback));
         return report[0];
     }
 
-    private CutoverReport cutoverRun(boolean fence, boolean acceptDifferences) throws Exception {
+    private CutoverReport cutoverRun(boolean fence, boolean acceptDifferences, boolean withFallback) throws Exception {
         TaskStore.TaskRow row;
         try (Connection t = target.open("control")) {
             row = store.find(t).orElseThrow();
@@ -201,7 +220,7 @@ public final class MigrationRunner {
             noteUnreleased(t, row);
             store.setDesiredState(t, DesiredState.RUN); // a stop recorded earlier was for the run that ended
             store.setOwner(t, Owners.self());
-            cutovers.request(t, "command", fence, acceptDifferences);
+            cutovers.request(t, "command", fence, acceptDifferences, withFallback);
         }
         try (Run run = new Run(row.phase(), row.consistentPoint().isPresent())) {
             runSteps(run, claimedSteps(run), true);
@@ -259,6 +278,8 @@ public final class MigrationRunner {
             run.cutover = cdc.stream(run.planned, run.stop, cutoverOnly);
             if (run.cutover.isEmpty()) {
                 stopped(run, "cdc", "at the checkpoint");
+            } else if (run.cutover.get().done() && !cutoverOnly && streamsBack()) {
+                streamBack(run.planned, run.stop); // the same process carries the new primary's writes back
             } else if (run.cutover.get().done()) {
                 recordEnd("INFO", "ended with the cutover, done at "
                         + run.cutover.get().finalLsn().map(Object::toString).orElse("?"));
@@ -276,6 +297,33 @@ public final class MigrationRunner {
         }
         if (ran && !task.type().hasCdc()) {
             recordEnd("INFO", "ended: the full load is done");
+        }
+    }
+
+    /** Whether a cutover with fallback left a reverse stream to run. */
+    private boolean streamsBack() throws SQLException {
+        try (Connection t = target.open("control")) {
+            return new FallbackLedger(control, task.name()).streams(t);
+        }
+    }
+
+    /**
+     * After a cutover with fallback: the new primary's changes go back to the source until the run is stopped (by
+     * 'godwit stop' or 'godwit fallback', which takes the stream over for its final catch-up).
+     */
+    private void streamBack(SchemaPlan planned, StopSignal stop) throws Exception {
+        ReverseStream stream;
+        try (Connection t = target.open("control")) {
+            stream = ReverseStream.forTask(task, source, target, control, planned.plan().tables(), t).orElseThrow();
+            store.event(t, "INFO", "fallback", "the reverse stream carries the target's changes to the source");
+        }
+        out.println("Cut over with fallback: the target's changes stream back to the source until 'godwit fallback "
+                + task.file() + "' or 'godwit stop'.");
+        out.flush();
+        stream.run(stop::requested, Optional.empty());
+        try (Connection t = target.open("control")) {
+            store.event(t, "INFO", TaskStore.RUN_STEP, "the reverse stream stopped (" + stop.reason() + "); 'godwit"
+                    + " resume " + task.file() + "' continues it, 'godwit fallback " + task.file() + "' switches back");
         }
     }
 

@@ -14,6 +14,11 @@ public enum Phase {
     CDC,
     /** The migration is over: cut over, slot and publication dropped. */
     CUT_OVER,
+    /**
+     * After a cutover with fallback, {@code godwit fallback} switched back: the source is the primary again, the
+     * reverse slot, publication and origin dropped.
+     */
+    FALLEN_BACK,
     /** A full-load task finished. */
     DONE
 }

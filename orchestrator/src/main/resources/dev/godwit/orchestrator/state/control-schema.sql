@@ -177,6 +177,25 @@ CREATE TABLE IF NOT EXISTS ${schema}.cutover (
 ALTER TABLE ${schema}.cutover ADD COLUMN IF NOT EXISTS accept_differences boolean NOT NULL DEFAULT false;
 -- when the fence stopped the source's writes: with finished_at, the application's write downtime
 ALTER TABLE ${schema}.cutover ADD COLUMN IF NOT EXISTS fenced_at timestamptz;
+-- the cutover also starts change data capture from the target back to the source ('godwit cutover --with-fallback')
+ALTER TABLE ${schema}.cutover ADD COLUMN IF NOT EXISTS with_fallback boolean NOT NULL DEFAULT false;
+
+-- the way back after a cutover with fallback: the reverse slot and publication on the target, the replication origin
+-- on the source that records what the source has applied, and how the fallback ended
+CREATE TABLE IF NOT EXISTS ${schema}.fallback (
+    task              text PRIMARY KEY REFERENCES ${schema}.task (name) ON DELETE CASCADE,
+    slot_name         text NOT NULL,
+    publication_name  text NOT NULL,
+    origin_name       text NOT NULL,
+    start_lsn         pg_lsn NOT NULL,
+    state             text NOT NULL DEFAULT 'streaming',
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    finished_at       timestamptz,
+    final_lsn         pg_lsn,
+    message           text,
+    -- source identity columns made BY DEFAULT for the reverse stream, ALWAYS again at the fallback
+    identity_always   text[] NOT NULL DEFAULT '{}'
+);
 
 -- the applier's latest progress line (every 10 s while streaming), for status: rate and how far it has received
 CREATE TABLE IF NOT EXISTS ${schema}.cdc_progress (

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CliTest {
-    private static final String[] VERBS = {"start", "resume", "stop", "status", "plan", "preflight", "validate", "cutover", "reload", "cleanup"};
+    private static final String[] VERBS = {"start", "resume", "stop", "status", "plan", "preflight", "validate", "cutover", "fallback", "reload", "cleanup"};
 
     @Test
     void topLevelHelpListsEveryCommandAndTheExitCodes() {
@@ -30,7 +30,7 @@ class CliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"start", "resume", "stop", "status", "plan", "preflight", "validate", "cutover", "reload", "cleanup"})
+    @ValueSource(strings = {"start", "resume", "stop", "status", "plan", "preflight", "validate", "cutover", "fallback", "reload", "cleanup"})
     void everyCommandExplainsItselfWithHelp(String verb) {
         CliRun run = CliRun.of(verb, "--help");
         assertEquals(0, run.exitCode(), run::toString);

@@ -18,10 +18,19 @@ import java.util.Set;
 public interface Checkpoint {
 
     /**
-     * Records {@code commitEndLsn} on {@code target}, inside the open target transaction. Must not commit, roll back
-     * or change autocommit.
+     * Records {@code commitEndLsn} on {@code target}, inside the open target transaction (or keeps it for
+     * {@link #commit}). Must not commit, roll back or change autocommit.
      */
     void write(Connection target, Lsn commitEndLsn, Instant commitTime) throws SQLException;
+
+    /**
+     * Commits the open target transaction, which holds the changes and what {@link #write} recorded. The default is a
+     * plain COMMIT; a checkpoint whose record must reach the server together with the COMMIT (the fallback's
+     * replication origin, which an aborted transaction moves too) sends both here.
+     */
+    default void commit(Connection target) throws SQLException {
+        target.commit();
+    }
 
     /**
      * The end LSN of the last source transaction whose changes the target holds ({@link Lsn#INVALID} when none),

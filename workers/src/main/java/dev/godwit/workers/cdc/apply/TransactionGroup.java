@@ -113,7 +113,7 @@ final class TransactionGroup {
         pipeline.flush();
         long commitStart = options.groupClock().getAsLong();
         checkpoint.write(conn, groupEndLsn, groupCommitTime);
-        conn.commit();
+        checkpoint.commit(conn);
         long commitNanos = options.groupClock().getAsLong() - commitStart;
         transactions += groupTransactions;
         lastCommittedEndLsn = groupEndLsn;
