@@ -24,7 +24,7 @@ work=$(mktemp -d /tmp/godwit-corpus.XXXX)
 [ -d "$CORPUS" ] || { echo "no corpus at $CORPUS (set CORPUS=dir)" >&2; exit 2; }
 "$root/scripts/bench/lab.sh" up >/dev/null
 (cd "$root" && mvn -B -q -DskipTests package) || exit 1
-godwit() { java -jar "$root/orchestrator/target/godwit.jar" "$@"; }
+godwit() { "$root/scripts/godwit" "$@"; }
 scripts="$root/orchestrator/src/test/resources/corpus"
 
 names=("$@")

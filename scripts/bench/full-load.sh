@@ -63,7 +63,7 @@ run() { # name command...
   local got; got=$(counts "$TGT"); local ok=counts-match; [ "$got" = "$EXPECTED" ] || ok=COUNT-MISMATCH
   printf '%-10s %7.1f s  [%s]\n' "$name" "${took[$name]}" "$ok"
 }
-godwit() { java ${GODWIT_JAVA_OPTS:-} -jar "$root/orchestrator/target/godwit.jar" start "$work/task.yaml"; }
+godwit() { "$root/scripts/godwit" start "$work/task.yaml"; }  # as a user runs it, JVM flags included
 dump() { rm -rf "$work/dump"; pg_dump $S -Fd -j "$JOBS" -f "$work/dump" "$DB" && pg_restore $T -j "$JOBS" -d "$DB" "$work/dump"; }
 raw() {
   pg_dump $S --section=pre-data "$DB" | psql $T -q "$DB" >/dev/null &&

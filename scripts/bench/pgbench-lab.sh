@@ -45,7 +45,7 @@ YAML
 }
 
 # GODWIT_JAVA_OPTS goes to every godwit JVM, as scripts/godwit passes it (e.g. a heap size)
-godwit() { java ${GODWIT_JAVA_OPTS:-} -jar "$root/orchestrator/target/godwit.jar" "$@"; }
+godwit() { "$root/scripts/godwit" "$@"; }  # as a user runs it, JVM flags included
 
 # the WAL a slot still has to send up to $2, for the report
 wal_behind() {

@@ -48,14 +48,14 @@ for n in local 1 2 3; do
   psql $T -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" postgres 2>/dev/null; psql $T -qc "CREATE DATABASE $DB" postgres
   t0=$(date +%s.%N)
   if [ "$n" = local ]; then
-    java -jar "$JAR" start "$work/task.yaml" >"$work/local.log" 2>&1 || { echo "local run failed: $work/local.log"; exit 1; }
+    "$root/scripts/godwit" start "$work/task.yaml" >"$work/local.log" 2>&1 || { echo "local run failed: $work/local.log"; exit 1; }
   else
-    java -jar "$JAR" start "$work/task.yaml" --workers external --coordinator-threads 0 >"$work/coordinator-$n.log" 2>&1 &
+    "$root/scripts/godwit" start "$work/task.yaml" --workers external --coordinator-threads 0 >"$work/coordinator-$n.log" 2>&1 &
     coordinator=$!
     until [ "$(psql $T -Atc "select to_regclass('godwit.worker') is not null" "$DB" 2>/dev/null)" = t ]; do sleep 0.2; done
     pids=()
     for i in $(seq "$n"); do
-      java -jar "$JAR" worker "$work/task.yaml" --threads 1 >"$work/worker-$n-$i.log" 2>&1 & pids+=($!)
+      "$root/scripts/godwit" worker "$work/task.yaml" --threads 1 >"$work/worker-$n-$i.log" 2>&1 & pids+=($!)
     done
     wait "$coordinator" || { echo "coordinator failed: $work/coordinator-$n.log"; tail -5 "$work/coordinator-$n.log"; exit 1; }
     for p in "${pids[@]}"; do wait "$p"; done

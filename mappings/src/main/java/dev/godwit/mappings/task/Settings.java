@@ -36,7 +36,11 @@ public record Settings(int parallelism, String controlSchema, TargetTablePrepMod
                        List<String> ignoredDmsKeys) {
 
     public static final String DEFAULT_CONTROL_SCHEMA = "godwit";
-    public static final long DEFAULT_SPLIT_THRESHOLD = 1L << 30;
+    /**
+     * Tables up to this size are copied whole: a split table is read by TID range scans, which cost the source more
+     * than a sequential scan and pass through its shared buffers (docs/full-load.md, Copy units).
+     */
+    public static final long DEFAULT_SPLIT_THRESHOLD = 8L << 30;
 
     public Settings {
         ignoredDmsKeys = List.copyOf(ignoredDmsKeys);

@@ -64,7 +64,7 @@ class TaskLoaderTest {
         assertEquals(0, s.parallelism());
         assertEquals("godwit", s.controlSchema());
         assertEquals(TargetTablePrepMode.DROP_AND_CREATE, s.targetTablePrepMode());
-        assertEquals(1L << 30, s.splitThresholdBytes());
+        assertEquals(8L << 30, s.splitThresholdBytes());
         assertFalse(s.allowLossyTypeChanges());
         assertEquals("godwit_shop", s.slotName());
         assertEquals("godwit_shop", s.publicationName());

@@ -30,12 +30,6 @@ import java.util.OptionalLong;
  * table of its own, as in AWS DMS.
  */
 public final class Planner {
-    /**
-     * A table below this is never split only to balance the workers: a load this small ends within a second or two
-     * anyway, and a table copied as one unit is loaded with COPY FREEZE when godwit created it.
-     */
-    static final long MIN_BALANCED_SPLIT_BYTES = 64L * 1024 * 1024;
-
     private final CopyUnitPlanner units;
 
     public Planner(CopyUnitPlanner units) {
@@ -65,19 +59,15 @@ public final class Planner {
         record Selected(Table table, TableMapping mapping) {
         }
         List<Selected> tables = new ArrayList<>();
-        long totalBytes = 0;
         for (TableMapping m : outcome.tables()) {
             Table table = catalog.table(m.source().schema(), m.source().name()).orElseThrow();
             if (!(table.isPartition() && travelsWithRoot(table, catalog, selected))) {
                 tables.add(new Selected(table, m));
-                totalBytes += table.kind() == TableKind.PARTITIONED
-                        ? leaves(table, catalog).stream().mapToLong(Table::sizeBytes).sum() : table.sizeBytes();
             }
         }
-        CopyUnitPlanner splitter = units.balancedFor(totalBytes, Parallelism.of(task.settings()), MIN_BALANCED_SPLIT_BYTES);
         List<PlannedTable> planned = new ArrayList<>();
         for (Selected s : tables) {
-            planned.add(planTable(task, catalog, s.table(), s.mapping(), splitter));
+            planned.add(planTable(task, catalog, s.table(), s.mapping(), units));
         }
         planned.sort(Comparator.comparingLong((PlannedTable t) -> t.mapping().loadOrder()).reversed()
                 .thenComparing(Comparator.comparingLong(PlannedTable::sizeBytes).reversed())

@@ -27,7 +27,6 @@ import java.util.Set;
  */
 public final class CopyUnitPlanner {
     private static final Set<String> INTEGER_TYPES = Set.of("smallint", "integer", "bigint");
-    private static final int UNITS_PER_WORKER = 4;
 
     private final Connection source;
     private final int serverMajor;
@@ -48,29 +47,6 @@ public final class CopyUnitPlanner {
             rs.next();
             this.blockSize = rs.getLong(1);
         }
-    }
-
-    private CopyUnitPlanner(CopyUnitPlanner other, long splitThresholdBytes) {
-        this.source = other.source;
-        this.serverMajor = other.serverMajor;
-        this.splitThresholdBytes = splitThresholdBytes;
-        this.blockSize = other.blockSize;
-        this.minimumPieces = other.minimumPieces;
-    }
-
-    /**
-     * This planner for a load of {@code totalBytes} shared by {@code workers}: a table bigger than a quarter of one
-     * worker's share (and than {@code minimumBytes}) is split too, even below the split threshold. Units no bigger than
-     * that keep every worker busy to the end: the last unit taken is then at most a quarter of a worker's work, where a
-     * whole table taken last kept one worker copying it alone (measured: a 250 MB table copied alone for 5 of a 20 s
-     * load of 1.35 GB on two workers).
-     */
-    public CopyUnitPlanner balancedFor(long totalBytes, int workers, long minimumBytes) {
-        if (workers <= 1) {
-            return this;
-        }
-        long share = Math.max(Math.max(1, minimumBytes), totalBytes / ((long) workers * UNITS_PER_WORKER));
-        return share >= splitThresholdBytes ? this : new CopyUnitPlanner(this, share);
     }
 
     /** The units of one relation, and a note when a relation that should have been split could not be. */

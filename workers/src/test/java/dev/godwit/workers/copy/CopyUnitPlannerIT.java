@@ -85,35 +85,6 @@ class CopyUnitPlannerIT {
     }
 
     @Test
-    void aTableBiggerThanOneWorkersShareOfTheLoadIsSplitBelowTheThresholdToo(PgLab lab) throws Exception {
-        TestDatabase db = lab.newDatabase(17);
-        db.execute("CREATE TABLE big (id bigint, pad text)", "CREATE TABLE small (id bigint, pad text)",
-                "INSERT INTO big SELECT g, repeat('x', 200) FROM generate_series(1, 12000) g",
-                "INSERT INTO small SELECT g, repeat('x', 200) FROM generate_series(1, 300) g", "ANALYZE");
-        try (Connection c = db.connect()) {
-            SourceCatalog catalog = new CatalogReader(c).read();
-            Table big = catalog.table("public", "big").orElseThrow();
-            Table small = catalog.table("public", "small").orElseThrow();
-            long total = big.sizeBytes() + small.sizeBytes();
-            CopyUnitPlanner unbalanced = new CopyUnitPlanner(c, 17, 1L << 30, 4);
-
-            CopyUnitPlanner balanced = unbalanced.balancedFor(total, 2, 64 * 1024);
-
-            assertEquals(1, unbalanced.split(big, new ParallelLoad.None()).units().size());
-            List<CopyUnit> units = balanced.split(big, new ParallelLoad.None()).units();
-            assertTrue(units.size() >= 4, units::toString);
-            assertTrue(units.stream().allMatch(u -> u.estimatedBytes() <= total / (2 * 4)),
-                    () -> "no unit bigger than a quarter of one worker's share: " + units);
-            assertCoversEveryRowExactlyOnce(db, "big", units);
-            assertEquals(1, balanced.split(small, new ParallelLoad.None()).units().size(), "below a quarter of a share");
-            assertEquals(1, unbalanced.balancedFor(total, 2, total).split(big, new ParallelLoad.None()).units().size(),
-                    "a load below the minimum is not balanced");
-            assertEquals(1, unbalanced.balancedFor(total, 1, 64 * 1024).split(big, new ParallelLoad.None()).units().size(),
-                    "one worker has nobody to balance with");
-        }
-    }
-
-    @Test
     void keepsATableBelowTheThresholdWhole(PgLab lab) throws Exception {
         TestDatabase db = lab.newDatabase(17);
         db.execute("CREATE TABLE t (id int PRIMARY KEY)", "INSERT INTO t SELECT generate_series(1, 100)");
