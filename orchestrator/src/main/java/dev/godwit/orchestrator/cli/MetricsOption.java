@@ -15,7 +15,7 @@ final class MetricsOption {
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics at http://HOST:PORT/metrics while the task runs (overrides"
-                    + " settings.metrics.port); see docs/metrics.md.")
+                    + " settings.metrics.port); see docs/monitoring.md.")
     void port(int value) {
         if (value < 1 || value > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--metrics-port " + value

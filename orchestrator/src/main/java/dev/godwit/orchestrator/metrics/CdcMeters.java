@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The CDC meters only the running process can know, moved by the applier at each target commit and by the phase at
- * each reconnect (every name documented in docs/metrics.md). Micrometer's meters are thread-safe, so the apply lanes
+ * each reconnect (every name documented in docs/monitoring.md). Micrometer's meters are thread-safe, so the apply lanes
  * of parallel apply share them. The histograms have fixed buckets: a few series each, and quantiles over any window
  * with {@code histogram_quantile}.
  */

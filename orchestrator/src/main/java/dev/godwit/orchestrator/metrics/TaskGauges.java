@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
 /**
- * godwit's own meters (every name documented in docs/metrics.md), all reading the latest {@link TaskReading}: a
+ * godwit's own meters (every name documented in docs/monitoring.md), all reading the latest {@link TaskReading}: a
  * scrape never queries a database, and a value nobody knows yet is NaN rather than a misleading zero. Labels take only
  * bounded values: phases, slot and cutover states, validation results, and the task's own tables.
  */

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shipped Grafana dashboard queries only metrics that docs/metrics.md documents (a renamed or removed metric
+ * The shipped Grafana dashboard queries only metrics that docs/monitoring.md documents (a renamed or removed metric
  * would leave a panel empty with no error anywhere).
  */
 class DashboardTest {
@@ -25,7 +25,7 @@ class DashboardTest {
     void everyMetricTheDashboardQueriesIsDocumented() throws Exception {
         Path docs = Path.of("..", "docs");
         String dashboard = Files.readString(docs.resolve("grafana-dashboard.json"));
-        String documented = Files.readString(docs.resolve("metrics.md"));
+        String documented = Files.readString(docs.resolve("monitoring.md"));
         Set<String> missing = new TreeSet<>();
         Matcher m = METRIC.matcher(dashboard);
         int queried = 0;
@@ -37,6 +37,6 @@ class DashboardTest {
             }
         }
         assertTrue(queried > 20, "the dashboard queries godwit's metrics: " + queried);
-        assertEquals(Set.of(), missing, "queried by docs/grafana-dashboard.json, not in docs/metrics.md");
+        assertEquals(Set.of(), missing, "queried by docs/grafana-dashboard.json, not in docs/monitoring.md");
     }
 }

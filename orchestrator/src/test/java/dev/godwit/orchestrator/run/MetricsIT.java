@@ -129,7 +129,7 @@ class MetricsIT {
             assertSnapshotAged(source, port);
             assertTrue(cdc.samples().keySet().stream().anyMatch(k -> k.startsWith("jvm_memory_used_bytes{")),
                     "the JVM's binders are served too");
-            // kept for a look at the exposition (docs/metrics.md quotes it)
+            // kept for a look at the exposition (docs/monitoring.md quotes it)
             java.nio.file.Files.writeString(Path.of("target", "metrics-scrape.txt"), cdc.text());
 
             // the full load is over: every table's rows, bytes and units are what the control schema recorded
