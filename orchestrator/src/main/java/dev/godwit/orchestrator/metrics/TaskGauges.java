@@ -112,10 +112,15 @@ final class TaskGauges {
         gauge(registry, "godwit.source.snapshot.age.seconds", "seconds", "age of the oldest snapshot godwit holds open"
                 + " on the source (vacuum keeps the rows deleted after it); 0 when none",
                 g -> g.reading().snapshotAgeSeconds().orElse(Double.NaN));
+        // every level and phase from the start, at 0, so that the first error of a kind is an increase to alert on
         for (String level : EVENT_LEVELS) {
-            FunctionCounter.builder("godwit.events", this, g -> g.reading().events().getOrDefault(level, 0L))
-                    .tag("level", level).description("warnings and errors the task recorded (status shows them)")
-                    .register(registry);
+            for (EventPhase phase : EventPhase.values()) {
+                EventPhase.Key key = new EventPhase.Key(level, phase);
+                FunctionCounter.builder("godwit.events", this, g -> g.reading().events().getOrDefault(key, 0L))
+                        .tags("level", level, "phase", phase.label())
+                        .description("warnings and errors the task recorded, by phase (status shows them)")
+                        .register(registry);
+            }
         }
         gauge(registry, "godwit.metrics.poll.timestamp.seconds", "seconds", "when the values were last read",
                 g -> g.reading().at().toEpochMilli() / 1000.0);

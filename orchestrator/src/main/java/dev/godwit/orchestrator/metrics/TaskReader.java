@@ -100,14 +100,14 @@ final class TaskReader {
     }
 
     /** The task's recorded warnings and errors, by level. */
-    private Map<String, Long> events(Connection t) throws SQLException {
-        Map<String, Long> out = new HashMap<>();
-        try (PreparedStatement ps = t.prepareStatement("SELECT lower(level), count(*) FROM " + control.table("event")
-                + " WHERE task = ? AND level IN ('WARN', 'ERROR') GROUP BY 1")) {
+    private Map<EventPhase.Key, Long> events(Connection t) throws SQLException {
+        Map<EventPhase.Key, Long> out = new HashMap<>();
+        try (PreparedStatement ps = t.prepareStatement("SELECT lower(level), step, count(*) FROM " + control.table("event")
+                + " WHERE task = ? AND level IN ('WARN', 'ERROR') GROUP BY 1, 2")) {
             ps.setString(1, task.name());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
+                    out.merge(new EventPhase.Key(rs.getString(1), EventPhase.of(rs.getString(2))), rs.getLong(3), Long::sum);
                 }
             }
         }

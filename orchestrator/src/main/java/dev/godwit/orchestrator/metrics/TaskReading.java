@@ -27,12 +27,13 @@ import java.util.OptionalLong;
  * @param cutover             the latest cutover request: its state, and how long its fence stopped the source's writes
  * @param snapshotAgeSeconds  the age of the oldest snapshot godwit holds open on the source (0 when none); empty when
  *                            the source was not read
- * @param events              the task's recorded events by level ({@code warn}, {@code error})
+ * @param events              the task's recorded warnings and errors by level ({@code warn}, {@code error}) and phase
  */
 record TaskReading(Instant at, Optional<Phase> phase, List<TableLoad> tables, Optional<CdcStatus> cdc,
                    Optional<Lsn> received, OptionalLong safeWalSize, Map<String, Long> validationChunks,
                    OptionalLong validationDifferences, Optional<Instant> validationFinished,
-                   Optional<CutoverLedger.Entry> cutover, OptionalDouble snapshotAgeSeconds, Map<String, Long> events) {
+                   Optional<CutoverLedger.Entry> cutover, OptionalDouble snapshotAgeSeconds,
+                   Map<EventPhase.Key, Long> events) {
 
     TaskReading {
         tables = List.copyOf(tables);

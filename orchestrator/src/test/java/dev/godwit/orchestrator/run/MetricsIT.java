@@ -206,8 +206,13 @@ class MetricsIT {
                     + " WHERE task = 'metricstest' AND level = 'ERROR'"));
             double warnings = Double.parseDouble(target.value("SELECT count(*) FROM godwit.event"
                     + " WHERE task = 'metricstest' AND level = 'WARN'"));
-            awaitScrape(port, s -> s.value("godwit_events_total", "level", "error") == errors
-                    && s.value("godwit_events_total", "level", "warn") == warnings, Duration.ofSeconds(30));
+            Scrape events = awaitScrape(port, s -> s.sum("godwit_events_total", "level", "error") == errors
+                    && s.sum("godwit_events_total", "level", "warn") == warnings, Duration.ofSeconds(30));
+            // by phase: the reconnection is change data capture's, the error (a step of no phase) the run's
+            assertTrue(events.value("godwit_events_total", "level", "warn", "phase", "cdc") >= 1, events::toString);
+            assertEquals(1, events.value("godwit_events_total", "level", "error", "phase", "run"), events::toString);
+            assertEquals(0, events.value("godwit_events_total", "level", "error", "phase", "cutover"),
+                    "every level and phase is there from the start, at 0");
 
             // a cutover whose fence stopped the source's writes for 7.5 s before it failed (the cutover tests record
             // real ones): the latest cutover's state and its fenced time
@@ -357,6 +362,20 @@ class MetricsIT {
 
         boolean has(String name, String... labels) {
             return samples.containsKey(key(name, labelMap(labels)));
+        }
+
+        /** The sum of the samples of {@code name} that carry these labels, whatever their other labels. */
+        double sum(String name, String... labels) {
+            Map<String, String> wanted = labelMap(labels);
+            double total = 0;
+            for (Map.Entry<String, Double> e : parse(text).samples().entrySet()) {
+                String key = e.getKey();
+                if (key.startsWith(name + "{") && wanted.entrySet().stream().allMatch(w -> key.contains(w.getKey() + "="
+                        + w.getValue() + ",") || key.contains(w.getKey() + "=" + w.getValue() + "}"))) {
+                    total += e.getValue();
+                }
+            }
+            return total;
         }
 
         double value(String name, String... labels) {
