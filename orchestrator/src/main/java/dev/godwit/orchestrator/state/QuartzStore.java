@@ -5,6 +5,8 @@ import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
 
 import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -41,9 +43,24 @@ public final class QuartzStore {
     }
 
     private record TargetConnections(PgConnector target, String purpose) implements ConnectionProvider {
+        /**
+         * Quartz's transactions are a few quick statements under a row lock on its {@code locks} table, which every
+         * node of a cluster takes to acquire or complete a job. A node stopped inside one (SIGSTOP, a VM paused, a
+         * host lost behind a live connection) would hold that lock, and stall every other node, for as long as its
+         * session lives: the server ends such a session after this long idle in its transaction.
+         */
+        private static final String IDLE_IN_TRANSACTION = "30s";
+
         @Override
-        public Connection getConnection() {
-            return target.open(purpose);
+        public Connection getConnection() throws SQLException {
+            Connection c = target.open(purpose);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION + "'");
+            } catch (SQLException e) {
+                c.close();
+                throw e;
+            }
+            return c;
         }
 
         @Override
