@@ -1,12 +1,11 @@
 package dev.godwit.orchestrator.fallback;
 
 import dev.godwit.mappings.sql.SqlText;
+import dev.godwit.orchestrator.load.IdentityColumns;
 import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.workers.catalog.Column;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -27,7 +26,7 @@ final class SourceIdentity {
         for (PlannedTable t : tables) {
             String table = SqlText.qualified(t.source().schema(), t.source().name());
             for (Column c : t.source().columns()) {
-                if (always(source, table, c.name())) {
+                if (IdentityColumns.identity(source, table, c.name()).equals("a")) {
                     alter(source, table, c.name(), "BY DEFAULT");
                     changed.add(table + "." + SqlText.identifier(c.name()));
                 }
@@ -43,17 +42,6 @@ final class SourceIdentity {
             try (Statement s = source.createStatement()) {
                 s.execute("ALTER TABLE " + qualified.substring(0, dot) + " ALTER COLUMN " + qualified.substring(dot + 1)
                         + " SET GENERATED ALWAYS");
-            }
-        }
-    }
-
-    private static boolean always(Connection source, String table, String column) throws SQLException {
-        try (PreparedStatement ps = source.prepareStatement("SELECT attidentity = 'a' FROM pg_attribute"
-                + " WHERE attrelid = ?::regclass AND attname = ? AND NOT attisdropped")) {
-            ps.setString(1, table);
-            ps.setString(2, column);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
             }
         }
     }

@@ -52,7 +52,11 @@ public final class IdentityColumns {
         return changed;
     }
 
-    private static String identity(Connection c, String table, String column) throws SQLException {
+    /**
+     * A column's {@code attidentity}: {@code a} (ALWAYS), {@code d} (BY DEFAULT), empty for no identity or no such
+     * column; {@code table} quoted.
+     */
+    public static String identity(Connection c, String table, String column) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT attidentity FROM pg_attribute"
                 + " WHERE attrelid = ?::regclass AND attname = ? AND NOT attisdropped")) {
             ps.setString(1, table);
