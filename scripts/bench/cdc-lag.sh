@@ -4,7 +4,7 @@
 #   bytes   = source pg_current_wal_lsn() - godwit's checkpoint LSN on the target (WAL not applied yet)
 #   seconds = age of the newest pgbench_history row visible on the target (its mtime is the source transaction's
 #             start; both servers run on this machine's clock): how stale a reader of the target is
-# Prints p50 / p95 / max of both, and the same for native logical replication under the same load (bytes from its
+# Prints p50 / p95 / p99 / max of both, and the same for native logical replication under the same load (bytes from its
 # slot's confirmed position).
 #
 # usage: scripts/bench/cdc-lag.sh [SCALE] [SECONDS] [RATE] [CLIENTS]   (defaults 10, 60, 2000 txn/s, 4)
@@ -40,9 +40,9 @@ pct() { # file, column, percentile -> value
 }
 report() { # name, samples file
   echo "$1 apply lag at $RATE txn/s ($(grep -o 'tps = [0-9.]*' "$work/pgbench-$1.log" | head -1) achieved), $(wc -l <"$2") samples:"
-  printf '%-8s %14s %14s %14s\n' "" p50 p95 max
-  printf '%-8s %14.0f %14.0f %14.0f\n' bytes "$(pct "$2" 1 0.50)" "$(pct "$2" 1 0.95)" "$(pct "$2" 1 1)"
-  printf '%-8s %14.3f %14.3f %14.3f\n' seconds "$(pct "$2" 2 0.50)" "$(pct "$2" 2 0.95)" "$(pct "$2" 2 1)"
+  printf '%-8s %14s %14s %14s %14s\n' "" p50 p95 p99 max
+  printf '%-8s %14.0f %14.0f %14.0f %14.0f\n' bytes "$(pct "$2" 1 0.50)" "$(pct "$2" 1 0.95)" "$(pct "$2" 1 0.99)" "$(pct "$2" 1 1)"
+  printf '%-8s %14.3f %14.3f %14.3f %14.3f\n' seconds "$(pct "$2" 2 0.50)" "$(pct "$2" 2 0.95)" "$(pct "$2" 2 0.99)" "$(pct "$2" 2 1)"
 }
 
 # --- native logical replication under the same load, for comparison

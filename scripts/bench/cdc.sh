@@ -2,16 +2,18 @@
 # CDC catch-up: godwit's applier beside native logical replication's apply worker, on the same kind of backlog:
 # pgbench (TPC-B-like, 4 clients, SECONDS s) written while the consumer is stopped, then the consumer started and
 # timed until it has applied everything up to the source's WAL position at the end of the backlog.
-# Prints transactions/s and row changes/s (a pgbench transaction changes 4 rows) and godwit's ratio to native.
+# RUNS times each (default 3), alternating. Prints each run's transactions/s and the CPU each transaction cost on the
+# source server (its walsender decoding), the target server (godwit's session, or native's apply worker) and godwit's
+# JVM, then the medians and godwit's ratio to native. (A pgbench transaction changes 4 rows.)
 #
 # usage: scripts/bench/cdc.sh [SCALE] [SECONDS] [CLIENTS]   (defaults 10, 60, 4)
 # env:   GODWIT_JAVA_OPTS for every godwit JVM; RESUME_JAVA_OPTS for the timed resume alone, e.g. to profile it:
 #        RESUME_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/resume.jfr,settings=profile'
-#        NATIVE=0 times godwit alone (while profiling); the ratio needs both
+#        NATIVE=0 times godwit alone (while profiling); the ratio needs both; RUNS=1 for a quick look
 # needs: apt-get install postgresql-15; Java 17 and Maven for godwit.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SCALE=${1:-10}; SECS=${2:-60}; CLIENTS=${3:-4}; DB=cdcbench
+SCALE=${1:-10}; SECS=${2:-60}; CLIENTS=${3:-4}; RUNS=${RUNS:-3}; DB=cdcbench
 export PATH=/usr/lib/postgresql/15/bin:$PATH
 S="-h 127.0.0.1 -p 55432 -U postgres"; T="-h 127.0.0.1 -p 55433 -U postgres"
 work=$(mktemp -d /tmp/godwit-cdcbench.XXXX)
@@ -24,24 +26,46 @@ backlog() { # prints the source WAL position at the end of the backlog
   psql $S "$DB" -Atc "select pg_current_wal_lsn()"
 }
 
-# --- godwit: full load, stop, backlog, resume and time the catch-up
-fresh_source godwit_cdcbench nat_sub; fresh_target
-write_task cdcbench
-godwit_catch_up godwit godwit_cdcbench backlog godwit
-G_TX=$(cat "$work/tx-godwit"); G_SEC=$TOOK
-printf 'godwit catch-up: %d transactions, WAL %s, in %.1f s\n' "$G_TX" "$BACKLOG" "$G_SEC"
+# one run of each consumer: "txns seconds cpu_source cpu_target cpu_godwit" into $work/result-LABEL
+run_godwit() {
+  fresh_source godwit_cdcbench nat_sub; fresh_target
+  write_task cdcbench
+  godwit_catch_up "$1" godwit_cdcbench backlog "$1"
+  echo "$(cat "$work/tx-$1") $TOOK $CPU" >"$work/result-$1"
+  printf '%s: %d transactions, WAL %s, in %.1f s\n' "$1" "$(cat "$work/tx-$1")" "$BACKLOG" "$TOOK"
+}
+run_native() {
+  fresh_source godwit_cdcbench nat_sub; fresh_target
+  native_catch_up nat_sub backlog "$1"
+  echo "$(cat "$work/tx-$1") $TOOK $CPU" >"$work/result-$1"
+  printf '%s: %d transactions, WAL %s, in %.1f s\n' "$1" "$(cat "$work/tx-$1")" "$BACKLOG" "$TOOK"
+}
 
-[ "${NATIVE:-1}" = 0 ] && { echo "(logs in $work)"; exit 0; }
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq 1 "$RUNS"); do
+  run_godwit "godwit-$r"
+  [ "${NATIVE:-1}" = 0 ] || run_native "native-$r"
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# --- native logical replication: same schema and data, subscription disabled while the backlog is written
-fresh_source godwit_cdcbench nat_sub; fresh_target
-native_catch_up nat_sub backlog native
-N_TX=$(cat "$work/tx-native"); N_SEC=$TOOK
-printf 'native catch-up: %d transactions, WAL %s, in %.1f s\n' "$N_TX" "$BACKLOG" "$N_SEC"
-
-G_RATE=$(echo "$G_TX / $G_SEC" | bc -l); N_RATE=$(echo "$N_TX / $N_SEC" | bc -l)
+# per run: txn/s and the CPU microseconds each transaction cost on the source server, the target server and godwit
 echo
-printf '%-8s %12s %18s\n' consumer "txn/s" "row changes/s"
-printf '%-8s %12.0f %18.0f\n' godwit "$G_RATE" "$(echo "4 * $G_RATE" | bc -l)"
-printf '%-8s %12.0f %18.0f\n' native "$N_RATE" "$(echo "4 * $N_RATE" | bc -l)"
-printf 'godwit / native: %.2fx   (logs in %s)\n' "$(echo "$G_RATE / $N_RATE" | bc -l)" "$work"
+printf '%-10s %8s %8s %9s   %s\n' run txns seconds "txn/s" "CPU us/txn: source target godwit total"
+for f in "$work"/result-*; do
+  read -r tx sec cs ct cg <"$f"
+  us() { echo "$1 * 1000000 / $tx" | bc -l; }
+  printf '%-10s %8d %8.1f %9.0f   %10.0f %6.0f %6.0f %5.0f\n' "${f##*result-}" "$tx" "$sec" "$(echo "$tx / $sec" | bc -l)" \
+    "$(us "$cs")" "$(us "$ct")" "$(us "$cg")" "$(us "($cs + $ct + $cg)")"
+done
+median_rate() { # consumer -> median txn/s of its runs
+  for f in "$work"/result-"$1"-*; do read -r tx sec _ <"$f"; echo "$tx / $sec" | bc -l; done |
+    sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+G_RATE=$(median_rate godwit)
+echo
+printf 'median of %d runs: godwit %.0f txn/s' "$RUNS" "$G_RATE"
+if [ "${NATIVE:-1}" != 0 ]; then
+  N_RATE=$(median_rate native)
+  printf ', native %.0f txn/s: godwit / native %.2fx' "$N_RATE" "$(echo "$G_RATE / $N_RATE" | bc -l)"
+fi
+echo "   (logs in $work)"

@@ -5,6 +5,16 @@
 "$root/scripts/bench/lab.sh" up
 (cd "$root" && mvn -B -q -DskipTests package) || exit 1
 now() { date +%s.%N; }
+HZ=$(getconf CLK_TCK)
+# user + system CPU ticks of process $1; with a second argument, those of the children it has reaped too
+ticks() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk -v all="${2:-}" '{print $12 + $13 + (all ? $14 + $15 : 0)}'; }
+# CPU seconds used so far by a lab server ($1 = src or tgt): its postmaster, the backends it has reaped (one that
+# ended during a measurement is counted there) and those alive
+lab_cpu() {
+  local pm t c; pm=$(head -1 "${LAB:-/tmp/godwit-lab}/$1/postmaster.pid"); t=$(ticks "$pm" all)
+  for c in $(cat /proc/"$pm"/task/*/children); do t=$((t + $(ticks "$c" || echo 0))); done
+  echo "scale=2; $t / $HZ" | bc
+}
 lsn_ge() { [ "$(psql $1 -Atc "select '$2'::pg_lsn >= '$3'::pg_lsn" postgres)" = t ]; }
 
 # a fresh pgbench database on the source; slots of that database, and the slots named as arguments, are dropped
@@ -55,31 +65,37 @@ wal_behind() {
 
 # godwit_catch_up LABEL SLOT BACKLOG_COMMAND...: godwit loads $work/task.yaml and is stopped; the command writes a
 # backlog and prints the source's WAL position at its end; godwit resumes and is timed until its checkpoint reaches
-# that position. Sets TOOK (seconds) and BACKLOG (the slot's WAL behind). RESUME_JAVA_OPTS go to the timed JVM alone.
+# that position. Sets TOOK (seconds), BACKLOG (the slot's WAL behind) and CPU (CPU seconds of the source server, the
+# target server and godwit's JVM during the catch-up). RESUME_JAVA_OPTS go to the timed JVM alone.
 godwit_catch_up() {
   local label=$1 slot=$2 end t0 t1 c; shift 2
   godwit start "$work/task.yaml" >"$work/$label-start.log" 2>&1 &
   until grep -q "cdc: streaming slot" "$work/$label-start.log"; do sleep 0.5; done
   godwit stop "$work/task.yaml" >/dev/null; wait
   end=$("$@"); BACKLOG=$(wal_behind "$slot" "$end")
-  t0=$(now); GODWIT_JAVA_OPTS="${GODWIT_JAVA_OPTS:-} ${RESUME_JAVA_OPTS:-}" godwit resume "$work/task.yaml" >"$work/$label-resume.log" 2>&1 &
+  s0=$(lab_cpu src); g0=$(lab_cpu tgt)
+  t0=$(now); GODWIT_JAVA_OPTS="${GODWIT_JAVA_OPTS:-} ${RESUME_JAVA_OPTS:-}" "$root/scripts/godwit" resume "$work/task.yaml" >"$work/$label-resume.log" 2>&1 &
+  jvm=$! # scripts/godwit execs java
   until c=$(psql $T "$DB" -Atc "select lsn from godwit.checkpoint" 2>/dev/null) && [ -n "$c" ] && lsn_ge "$S" "$c" "$end"; do sleep 0.1; done
-  t1=$(now); godwit stop "$work/task.yaml" >/dev/null; wait
+  t1=$(now); CPU="$(echo "$(lab_cpu src) - $s0" | bc) $(echo "$(lab_cpu tgt) - $g0" | bc) $(echo "scale=2; $(ticks $jvm) / $HZ" | bc)"
+  godwit stop "$work/task.yaml" >/dev/null; wait
   TOOK=$(echo "$t1 - $t0" | bc)
 }
 
 # native_catch_up SUBSCRIPTION BACKLOG_COMMAND...: the source's schema and data on the target, a subscription
 # created disabled; the command writes a backlog and prints the source's WAL position at its end; the subscription is
-# enabled and timed until its slot confirmed that position, then dropped. Sets TOOK and BACKLOG.
+# enabled and timed until its slot confirmed that position, then dropped. Sets TOOK, BACKLOG and CPU (source and
+# target servers; the apply worker is part of the target's).
 native_catch_up() {
   local sub=$1 end t0 t1; shift
   pg_dump $S "$DB" | psql $T -q "$DB" >/dev/null
   psql $S "$DB" -qc "CREATE PUBLICATION ${sub}_pub FOR ALL TABLES"
   psql $T "$DB" -qc "CREATE SUBSCRIPTION $sub CONNECTION 'host=127.0.0.1 port=55432 user=postgres dbname=$DB' PUBLICATION ${sub}_pub WITH (copy_data = false, enabled = false)" 2>/dev/null
   end=$("$@"); BACKLOG=$(wal_behind "$sub" "$end")
+  s0=$(lab_cpu src); g0=$(lab_cpu tgt)
   t0=$(now); psql $T "$DB" -qc "ALTER SUBSCRIPTION $sub ENABLE"
   until lsn_ge "$S" "$(psql $S -Atc "select coalesce(confirmed_flush_lsn, '0/0') from pg_replication_slots where slot_name = '$sub'" postgres)" "$end"; do sleep 0.1; done
-  t1=$(now)
+  t1=$(now); CPU="$(echo "$(lab_cpu src) - $s0" | bc) $(echo "$(lab_cpu tgt) - $g0" | bc) 0"
   TOOK=$(echo "$t1 - $t0" | bc)
   psql $T "$DB" -qc "ALTER SUBSCRIPTION $sub DISABLE; ALTER SUBSCRIPTION $sub SET (slot_name = NONE); DROP SUBSCRIPTION $sub"
   psql $S -Atc "select pg_drop_replication_slot('$sub')" postgres >/dev/null 2>&1
