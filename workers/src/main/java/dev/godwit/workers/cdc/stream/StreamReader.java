@@ -3,6 +3,7 @@ package dev.godwit.workers.cdc.stream;
 import dev.godwit.workers.cdc.pgoutput.PgOutputDecoder;
 import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
 import dev.godwit.workers.pg.Lsn;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.util.concurrent.BlockingQueue;
@@ -30,6 +31,8 @@ final class StreamReader {
     private final PgOutputDecoder decoder;
     private final BlockingQueue<StreamEvent> queue;
     private final StreamFeedback feedback;
+    /** Protocol version 2: where in-progress transactions wait for their commit; null under version 1. */
+    private final StreamedTransactions spool;
     private final long statusIntervalNanos;
     /** An advanced flush position is reported this soon, without waiting for the periodic update. */
     private final long earlyReportGapNanos;
@@ -45,6 +48,12 @@ final class StreamReader {
 
     StreamReader(PGReplicationStream stream, PgOutputDecoder decoder, BlockingQueue<StreamEvent> queue,
                  StreamFeedback feedback, long statusIntervalNanos) {
+        this(stream, decoder, queue, feedback, statusIntervalNanos, null);
+    }
+
+    StreamReader(PGReplicationStream stream, PgOutputDecoder decoder, BlockingQueue<StreamEvent> queue,
+                 StreamFeedback feedback, long statusIntervalNanos, StreamedTransactions spool) {
+        this.spool = spool;
         this.stream = stream;
         this.decoder = decoder;
         this.queue = queue;
@@ -54,7 +63,7 @@ final class StreamReader {
     }
 
     /** Reads until {@link #stop()} or a failure, which propagates to the thread's owner. */
-    void readUntilStopped() throws SQLException {
+    void readUntilStopped() throws SQLException, IOException {
         while (!stopRequested) {
             ByteBuffer payload = stream.readPending();
             if (payload == null) {
@@ -75,6 +84,16 @@ final class StreamReader {
             PgOutputMessage message = decoder.decode(payload, position);
             decoded.incrementAndGet();
             feedback.onMessage(message);
+            if (spool != null) {
+                try {
+                    if (spool.take(position, payload, message, this::hand)) {
+                        report();
+                        continue;
+                    }
+                } catch (StreamedTransactions.StopRequested e) {
+                    return;
+                }
+            }
             if (!hand(new StreamEvent(position, message))) {
                 return;
             }
