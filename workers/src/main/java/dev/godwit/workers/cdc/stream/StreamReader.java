@@ -103,24 +103,19 @@ final class StreamReader {
 
     /**
      * Puts the event on the queue, waiting as long as the consumer needs, while answering the walsender every half
-     * status interval: status updates are only sent from inside read calls or {@code forceUpdateStatus}.
+     * status interval: status updates are only sent from inside read calls or {@code forceUpdateStatus}. A spilled
+     * transaction is handed over from its file without any read call, for as long as the consumer takes to apply
+     * it, so the updates are kept going after each hand-over too.
      *
      * @return false if a stop was requested while waiting
      */
     private boolean hand(StreamEvent event) throws SQLException {
-        long lastUpdate = System.nanoTime();
         try {
             while (!queue.offer(event, OFFER_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (stopRequested) {
                     return false;
                 }
-                if (System.nanoTime() - lastUpdate >= statusIntervalNanos / 2) {
-                    applyFlushPosition();
-                    stream.forceUpdateStatus();
-                    lastUpdate = System.nanoTime();
-                    lastForcedUpdate = lastUpdate;
-                    unsentAdvance = false;
-                }
+                keepAnswering();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -130,7 +125,19 @@ final class StreamReader {
         if (size > maxQueued) {
             maxQueued = size;
         }
+        keepAnswering();
         return true;
+    }
+
+    /** Sends a status update when none went for half a status interval. */
+    private void keepAnswering() throws SQLException {
+        long now = System.nanoTime();
+        if (now - lastForcedUpdate >= statusIntervalNanos / 2) {
+            applyFlushPosition();
+            stream.forceUpdateStatus();
+            lastForcedUpdate = now;
+            unsentAdvance = false;
+        }
     }
 
     /** Sets the flushed and applied positions and sends them early if they moved (at most every half second). */

@@ -121,6 +121,50 @@ class StreamedTransactionsIT {
         }
     }
 
+    /**
+     * Handing a spilled transaction over reads nothing from the socket for as long as the consumer takes: the reader
+     * must still answer the walsender, which here gives up after 2 s without a status update.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void aSlowConsumerOfASpilledTransactionKeepsTheWalsenderAnswered(PgLab lab) throws Exception {
+        TestDatabase db = lab.newDatabase(17);
+        PgConnector source = prepare(db);
+        db.execute("ALTER DATABASE \"" + db.name() + "\" SET logical_decoding_work_mem = '64kB'",
+                "ALTER DATABASE \"" + db.name() + "\" SET wal_sender_timeout = '2s'");
+        StreamOptions streaming = options(db).withProtocolVersion(2).withSpillDirectory(spill)
+                .withStatusInterval(Duration.ofSeconds(10)); // lowered to a third of the 2 s by the stream
+        try (ChangeStream stream = ChangeStream.open(source, streaming); Connection big = db.connect();
+             Connection work = db.connect(); Statement roundTrip = work.createStatement()) {
+            big.setAutoCommit(false);
+            int rows = 4 * BIG;
+            run(big, "INSERT INTO t SELECT g, 'row ' || g FROM generate_series(1, " + rows + ") g");
+            big.commit();
+            int inserts = 0;
+            long started = System.nanoTime();
+            while (true) {
+                StreamEvent event = stream.poll(Duration.ofSeconds(30));
+                assertNotNull(event, "the transaction kept arriving");
+                if (event.message() instanceof Insert) {
+                    inserts++;
+                    roundTrip.execute("SELECT 1"); // a consumer that waits for a server per change, as an applier
+                } else if (event.message() instanceof Commit c) {
+                    stream.confirm(c.endLsn());
+                    break;
+                }
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertEquals(rows, inserts);
+            assertTrue(took.compareTo(Duration.ofSeconds(4)) > 0, "the hand-over outlasted wal_sender_timeout twice"
+                    + " (took " + took + "), else this test proves nothing: insert more rows");
+            db.execute("INSERT INTO t VALUES (0, 'after')");
+            List<StreamEvent> after = StreamFixture.pollCommits(stream, 1);
+            assertTrue(after.stream().anyMatch(e -> e.message() instanceof Insert), "the stream still runs");
+        } finally {
+            StreamFixture.dropSlot(db);
+        }
+    }
+
     /** Commits one row in a transaction of its own; returns its xid. */
     private static long smallTransaction(Connection small, int id) throws SQLException {
         small.setAutoCommit(false);
