@@ -14,9 +14,12 @@ import java.util.Optional;
  * @param stopAt            where CDC stops by itself, every transaction committed up to it applied
  * @param applyParallelism  target connections that apply independent source transactions at once
  *                          ({@code cdc.applyParallelism}, default 1: in source order on one connection)
+ * @param streamInProgress  have large source transactions streamed while they run (pgoutput protocol 2,
+ *                          {@code streaming 'on'}, PostgreSQL 14+) and spilled to godwit's disk until they commit
+ *                          ({@code cdc.streamInProgress}, default false: each arrives whole after its commit)
  */
 public record CdcSettings(Optional<String> startPosition, Duration heartbeatInterval, DdlPolicy ddl,
-                          Optional<StopAt> stopAt, int applyParallelism) {
+                          Optional<StopAt> stopAt, int applyParallelism, boolean streamInProgress) {
 
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(10);
     /** The most apply connections: beyond this the dependency bookkeeping costs more than the target gains. */
@@ -25,6 +28,11 @@ public record CdcSettings(Optional<String> startPosition, Duration heartbeatInte
     public CdcSettings(Optional<String> startPosition, Duration heartbeatInterval, DdlPolicy ddl,
                        Optional<StopAt> stopAt) {
         this(startPosition, heartbeatInterval, ddl, stopAt, 1);
+    }
+
+    public CdcSettings(Optional<String> startPosition, Duration heartbeatInterval, DdlPolicy ddl,
+                       Optional<StopAt> stopAt, int applyParallelism) {
+        this(startPosition, heartbeatInterval, ddl, stopAt, applyParallelism, false);
     }
 
     public static CdcSettings defaults() {

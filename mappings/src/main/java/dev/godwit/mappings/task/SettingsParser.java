@@ -31,7 +31,7 @@ final class SettingsParser {
     private static final List<String> CUTOVER_KEYS = List.of("maxLag", "catchUpTimeout", "keepReplication", "fenceSql",
             "unfenceSql", "validate", "notAfter", "withFallback");
     private static final List<String> CDC_KEYS = List.of("startPosition", "heartbeatInterval", "allowAdditiveDdl",
-            "stopAt", "ddl", "applyParallelism");
+            "stopAt", "ddl", "applyParallelism", "streamInProgress");
     private static final List<String> VALIDATION_KEYS = List.of("enabled", "contentHash", "threadCount",
             "partitionSize", "failureMaxCount");
     private static final List<String> SLOT_KEYS = List.of("maxRetainedWal", "onBudget", "failover");
@@ -245,8 +245,10 @@ final class SettingsParser {
         });
         OptionalLong lanes = doc.integer(node.get("applyParallelism"), Doc.child(path, "applyParallelism"), 1,
                 CdcSettings.MAX_APPLY_PARALLELISM);
+        boolean streamInProgress = doc.bool(node.get("streamInProgress"), Doc.child(path, "streamInProgress"))
+                .orElse(d.streamInProgress());
         return new CdcSettings(start.or(d::startPosition), heartbeat, ddl, stopAt.or(d::stopAt),
-                lanes.isPresent() ? (int) lanes.getAsLong() : d.applyParallelism());
+                lanes.isPresent() ? (int) lanes.getAsLong() : d.applyParallelism(), streamInProgress);
     }
 
     private DdlPolicy ddl(JsonNode node, String path, DdlPolicy d) {

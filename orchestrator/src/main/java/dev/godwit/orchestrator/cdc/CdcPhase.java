@@ -83,6 +83,8 @@ public final class CdcPhase {
     private Boolean replicaLogged;
     /** How many apply connections the log last named. */
     private Integer lanesLogged;
+    /** The source's major version, read once when {@code cdc.streamInProgress} asks for streaming. */
+    private Integer sourceMajor;
     private CdcObserver observer = CdcObserver.none();
 
     public CdcPhase(Task task, PgConnector source, PgConnector target, ControlSchema control,
@@ -232,7 +234,7 @@ public final class CdcPhase {
                             new ControlSourceColumns(this.control, task.name()), new TaskStore(this.control, task.name())))
                     .withErrorPolicy(task.settings().errorPolicy());
             StreamOptions streamOptions = StreamOptions.of(task.settings().slotName(), task.settings().publicationName(), start)
-                    .withIdleAcknowledgement(true);
+                    .withIdleAcknowledgement(true).withProtocolVersion(protocolVersion());
             // only the stream's applier is observed: a reload's side applier (given options) replays what it counted
             try (Applier applier = applier(t, replica, checkpoint, control, options.withObserver(observer));
                  ChangeStream stream = ChangeStream.open(source, streamOptions);
@@ -388,6 +390,30 @@ public final class CdcPhase {
             log.info("cdc: applying on one connection: parallel apply needs replica mode on the target");
         }
         return new ChangeApplier(t, routing, checkpoint, options, exceptions);
+    }
+
+    /**
+     * pgoutput protocol 2 with {@code streaming 'on'} when {@code cdc.streamInProgress} asks for it and the source
+     * has it (PostgreSQL 14+): large transactions then arrive while they run and wait in spill files until they
+     * commit (see docs/cdc.md, "Memory and time"). Else protocol 1: each transaction arrives after its commit.
+     */
+    private int protocolVersion() throws SQLException {
+        if (!task.settings().cdc().streamInProgress()) {
+            return 1;
+        }
+        if (sourceMajor == null) {
+            try (Connection c = source.open("cdc version")) {
+                sourceMajor = c.getMetaData().getDatabaseMajorVersion();
+            }
+            if (sourceMajor >= 14) {
+                log.info("cdc: large source transactions are streamed while they run and spilled to {} until they"
+                        + " commit (settings.cdc.streamInProgress)", StreamOptions.defaultSpillDirectory());
+            } else {
+                log.warn("cdc: settings.cdc.streamInProgress needs a PostgreSQL 14 or later source; this one runs {}:"
+                        + " each transaction arrives after its commit, as without the setting", sourceMajor);
+            }
+        }
+        return sourceMajor >= 14 ? 2 : 1;
     }
 
     private static void confirm(ChangeStream stream, Applier applier) {

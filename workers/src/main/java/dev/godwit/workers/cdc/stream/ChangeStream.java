@@ -36,6 +36,14 @@ import org.slf4j.LoggerFactory;
  * an idle or filtered database does not retain WAL. Transactions that the consumer skips because they are at or below
  * its checkpoint must still be confirmed (confirming the checkpoint itself once is enough).
  *
+ * <p><b>In-progress transactions.</b> Under protocol version 2 ({@code streaming 'on'}) the server sends a large
+ * transaction in blocks while it runs. The reader spills each one to a file of its own ({@link StreamedTransactions})
+ * and, at its Stream Commit, hands it to the consumer as protocol version 1 would: Begin, its changes read back from
+ * the file, Commit. The consumer never sees a stream message, and transactions still arrive in commit order. The
+ * idle rule does not hold while a streamed transaction is open, and only commit end LSNs are confirmed, so the slot
+ * never moves past the start of a transaction that has not been applied: after a restart the server sends it again,
+ * from its first change.
+ *
  * <p><b>Failures.</b> When the reader stops on its own (connection lost, server restarted, walsender terminated,
  * undecodable message) {@link #poll} first returns what is still queued and then throws a
  * {@link ChangeStreamException} naming the slot and the last LSN received, on every call. The stream does not
@@ -56,11 +64,13 @@ public final class ChangeStream implements AutoCloseable {
     private final Thread thread;
     private final Duration statusInterval;
     private final boolean messagesRequested;
+    /** Protocol version 2: the spill of in-progress transactions, owned by the reader thread; null otherwise. */
+    private final StreamedTransactions spool;
     private volatile ChangeStreamException failure;
     private volatile boolean closed;
 
     private ChangeStream(StreamOptions options, Connection connection, PGReplicationStream stream,
-                         Duration statusInterval, boolean messagesRequested) {
+                         Duration statusInterval, boolean messagesRequested, StreamedTransactions spool) {
         this.options = options;
         this.connection = connection;
         this.statusInterval = statusInterval;
@@ -68,7 +78,8 @@ public final class ChangeStream implements AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
         this.feedback = new StreamFeedback(options.startPosition(), options.acknowledgeIdle());
         this.reader = new StreamReader(stream, new PgOutputDecoder(options.protocolVersion()), queue, feedback,
-                statusInterval.toNanos());
+                statusInterval.toNanos(), spool);
+        this.spool = spool;
         this.thread = new Thread(this::runReader, "godwit-stream-" + options.slotName());
         this.thread.setDaemon(true);
     }
@@ -107,16 +118,36 @@ public final class ChangeStream implements AutoCloseable {
             if (options.protocolVersion() >= 2) {
                 builder = builder.withSlotOption("streaming", "on");
             }
-            PGReplicationStream stream = builder.start();
-            ChangeStream changes = new ChangeStream(options, connection, stream, interval, messages);
+            StreamedTransactions spool = options.protocolVersion() >= 2
+                    ? createSpool(options) : null;
+            PGReplicationStream stream;
+            try {
+                stream = builder.start();
+            } catch (SQLException | RuntimeException e) {
+                if (spool != null) {
+                    spool.close();
+                }
+                throw e;
+            }
+            ChangeStream changes = new ChangeStream(options, connection, stream, interval, messages, spool);
             changes.thread.start();
-            LOG.info("streaming slot {} of publication {} from {} (status every {} ms, queue {})",
+            LOG.info("streaming slot {} of publication {} from {} (status every {} ms, queue {}{})",
                     options.slotName(), options.publicationName(), options.startPosition(), interval.toMillis(),
-                    options.queueCapacity());
+                    options.queueCapacity(), spool == null ? ""
+                            : "; in-progress transactions streamed, spilled to " + spool.directory());
             return changes;
         } catch (SQLException | RuntimeException e) {
             closeQuietly(connection);
             throw e;
+        }
+    }
+
+    private static StreamedTransactions createSpool(StreamOptions options) throws SQLException {
+        try {
+            return StreamedTransactions.create(options.spillDirectory(), options.slotName());
+        } catch (java.io.IOException e) {
+            throw new SQLException("cannot make a spill directory for in-progress transactions under "
+                    + options.spillDirectory() + ": " + e.getMessage(), "58030", e);
         }
     }
 
@@ -261,6 +292,9 @@ public final class ChangeStream implements AutoCloseable {
                 reader.reportFinalPosition();
             }
             closeQuietly(connection);
+            if (spool != null) {
+                spool.close();
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.godwit.workers.cdc.stream;
 
 import dev.godwit.workers.pg.Lsn;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -21,9 +22,13 @@ import java.util.regex.Pattern;
  * @param queueCapacity   how many decoded messages may wait for the consumer; the reader blocks (still answering the
  *                        walsender) when they are all taken, so memory never grows with a transaction
  * @param acknowledgeIdle whether idle positions wait for the consumer's acknowledgement before they are reported
+ * @param spillDirectory  under protocol version 2, where a directory of spill files for in-progress transactions is
+ *                        made (fresh per stream, removed on close); it needs room for the largest in-progress source
+ *                        transaction. Default: the JVM's {@code java.io.tmpdir}
  */
 public record StreamOptions(String slotName, String publicationName, Lsn startPosition, int protocolVersion,
-                            boolean messages, Duration statusInterval, int queueCapacity, boolean acknowledgeIdle) {
+                            boolean messages, Duration statusInterval, int queueCapacity, boolean acknowledgeIdle,
+                            Path spillDirectory) {
 
     public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(10);
     public static final int DEFAULT_QUEUE_CAPACITY = 1024;
@@ -35,6 +40,7 @@ public record StreamOptions(String slotName, String publicationName, Lsn startPo
         Objects.requireNonNull(publicationName, "publicationName");
         Objects.requireNonNull(startPosition, "startPosition (Lsn.INVALID to start at the slot's confirmed_flush_lsn)");
         Objects.requireNonNull(statusInterval, "statusInterval");
+        Objects.requireNonNull(spillDirectory, "spillDirectory");
         if (!SLOT_NAME.matcher(slotName).matches()) {
             throw new IllegalArgumentException("invalid replication slot name \"" + slotName
                     + "\": PostgreSQL allows only lower-case letters, digits and underscores, at most 63");
@@ -54,6 +60,18 @@ public record StreamOptions(String slotName, String publicationName, Lsn startPo
         }
     }
 
+    /** As the canonical constructor, spilling to the JVM's temporary directory. */
+    public StreamOptions(String slotName, String publicationName, Lsn startPosition, int protocolVersion,
+                         boolean messages, Duration statusInterval, int queueCapacity, boolean acknowledgeIdle) {
+        this(slotName, publicationName, startPosition, protocolVersion, messages, statusInterval, queueCapacity,
+                acknowledgeIdle, defaultSpillDirectory());
+    }
+
+    /** The JVM's {@code java.io.tmpdir}. */
+    public static Path defaultSpillDirectory() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
     /** Protocol version 1, no messages, a status update every 10 s, 1024 queued messages. */
     public static StreamOptions of(String slotName, String publicationName, Lsn startPosition) {
         return new StreamOptions(slotName, publicationName, startPosition, 1, false, DEFAULT_STATUS_INTERVAL,
@@ -62,22 +80,22 @@ public record StreamOptions(String slotName, String publicationName, Lsn startPo
 
     public StreamOptions withProtocolVersion(int version) {
         return new StreamOptions(slotName, publicationName, startPosition, version, messages, statusInterval,
-                queueCapacity, acknowledgeIdle);
+                queueCapacity, acknowledgeIdle, spillDirectory);
     }
 
     public StreamOptions withMessages(boolean on) {
         return new StreamOptions(slotName, publicationName, startPosition, protocolVersion, on, statusInterval,
-                queueCapacity, acknowledgeIdle);
+                queueCapacity, acknowledgeIdle, spillDirectory);
     }
 
     public StreamOptions withStatusInterval(Duration interval) {
         return new StreamOptions(slotName, publicationName, startPosition, protocolVersion, messages, interval,
-                queueCapacity, acknowledgeIdle);
+                queueCapacity, acknowledgeIdle, spillDirectory);
     }
 
     public StreamOptions withQueueCapacity(int capacity) {
         return new StreamOptions(slotName, publicationName, startPosition, protocolVersion, messages, statusInterval,
-                capacity, acknowledgeIdle);
+                capacity, acknowledgeIdle, spillDirectory);
     }
 
     /**
@@ -87,6 +105,12 @@ public record StreamOptions(String slotName, String publicationName, Lsn startPo
      */
     public StreamOptions withIdleAcknowledgement(boolean on) {
         return new StreamOptions(slotName, publicationName, startPosition, protocolVersion, messages, statusInterval,
-                queueCapacity, on);
+                queueCapacity, on, spillDirectory);
+    }
+
+    /** Where the spill files of in-progress transactions go (protocol version 2). */
+    public StreamOptions withSpillDirectory(Path directory) {
+        return new StreamOptions(slotName, publicationName, startPosition, protocolVersion, messages, statusInterval,
+                queueCapacity, acknowledgeIdle, directory);
     }
 }

@@ -3,6 +3,7 @@ package dev.godwit.workers.cdc.stream;
 import dev.godwit.workers.cdc.pgoutput.PgOutputDecoder;
 import dev.godwit.workers.cdc.pgoutput.PgOutputMessage;
 import dev.godwit.workers.pg.Lsn;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.util.concurrent.BlockingQueue;
@@ -30,6 +31,8 @@ final class StreamReader {
     private final PgOutputDecoder decoder;
     private final BlockingQueue<StreamEvent> queue;
     private final StreamFeedback feedback;
+    /** Protocol version 2: where in-progress transactions wait for their commit; null under version 1. */
+    private final StreamedTransactions spool;
     private final long statusIntervalNanos;
     /** An advanced flush position is reported this soon, without waiting for the periodic update. */
     private final long earlyReportGapNanos;
@@ -45,6 +48,12 @@ final class StreamReader {
 
     StreamReader(PGReplicationStream stream, PgOutputDecoder decoder, BlockingQueue<StreamEvent> queue,
                  StreamFeedback feedback, long statusIntervalNanos) {
+        this(stream, decoder, queue, feedback, statusIntervalNanos, null);
+    }
+
+    StreamReader(PGReplicationStream stream, PgOutputDecoder decoder, BlockingQueue<StreamEvent> queue,
+                 StreamFeedback feedback, long statusIntervalNanos, StreamedTransactions spool) {
+        this.spool = spool;
         this.stream = stream;
         this.decoder = decoder;
         this.queue = queue;
@@ -54,7 +63,7 @@ final class StreamReader {
     }
 
     /** Reads until {@link #stop()} or a failure, which propagates to the thread's owner. */
-    void readUntilStopped() throws SQLException {
+    void readUntilStopped() throws SQLException, IOException {
         while (!stopRequested) {
             ByteBuffer payload = stream.readPending();
             if (payload == null) {
@@ -75,6 +84,16 @@ final class StreamReader {
             PgOutputMessage message = decoder.decode(payload, position);
             decoded.incrementAndGet();
             feedback.onMessage(message);
+            if (spool != null) {
+                try {
+                    if (spool.take(position, payload, message, this::hand)) {
+                        report();
+                        continue;
+                    }
+                } catch (StreamedTransactions.StopRequested e) {
+                    return;
+                }
+            }
             if (!hand(new StreamEvent(position, message))) {
                 return;
             }
@@ -84,24 +103,19 @@ final class StreamReader {
 
     /**
      * Puts the event on the queue, waiting as long as the consumer needs, while answering the walsender every half
-     * status interval: status updates are only sent from inside read calls or {@code forceUpdateStatus}.
+     * status interval: status updates are only sent from inside read calls or {@code forceUpdateStatus}. A spilled
+     * transaction is handed over from its file without any read call, for as long as the consumer takes to apply
+     * it, so the updates are kept going after each hand-over too.
      *
      * @return false if a stop was requested while waiting
      */
     private boolean hand(StreamEvent event) throws SQLException {
-        long lastUpdate = System.nanoTime();
         try {
             while (!queue.offer(event, OFFER_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (stopRequested) {
                     return false;
                 }
-                if (System.nanoTime() - lastUpdate >= statusIntervalNanos / 2) {
-                    applyFlushPosition();
-                    stream.forceUpdateStatus();
-                    lastUpdate = System.nanoTime();
-                    lastForcedUpdate = lastUpdate;
-                    unsentAdvance = false;
-                }
+                keepAnswering();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -111,7 +125,19 @@ final class StreamReader {
         if (size > maxQueued) {
             maxQueued = size;
         }
+        keepAnswering();
         return true;
+    }
+
+    /** Sends a status update when none went for half a status interval. */
+    private void keepAnswering() throws SQLException {
+        long now = System.nanoTime();
+        if (now - lastForcedUpdate >= statusIntervalNanos / 2) {
+            applyFlushPosition();
+            stream.forceUpdateStatus();
+            lastForcedUpdate = now;
+            unsentAdvance = false;
+        }
     }
 
     /** Sets the flushed and applied positions and sends them early if they moved (at most every half second). */
