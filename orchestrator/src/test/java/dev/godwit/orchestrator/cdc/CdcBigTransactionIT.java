@@ -53,7 +53,8 @@ class CdcBigTransactionIT {
             Godwit.awaitLog(dir, Pattern.compile("cdc: streaming slot"), Duration.ofSeconds(120));
             source.execute("INSERT INTO big SELECT g, g, 'row ' || g FROM generate_series(1, " + ROWS + ") g");
             source.execute("UPDATE big SET v = -v, note = NULL WHERE id % 5 = 0"); // ROWS / 5 rows
-            awaitEqual(source, target, godwit, Duration.ofMinutes(6));
+            CheckpointReached.awaitEqual(source, target, CdcBigTransactionIT::fingerprint, godwit, dir,
+                    Duration.ofMinutes(6));
             assertTrue(godwit.isAlive(), () -> "godwit ended:\n" + Godwit.log(dir));
             assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
             assertTrue(godwit.waitFor(60, TimeUnit.SECONDS), "godwit stopped");
@@ -76,22 +77,5 @@ class CdcBigTransactionIT {
     private static String fingerprint(TestDatabase db) {
         return db.value("SELECT count(*) || ':' || coalesce(sum(('x' || left(md5(b::text), 15))::bit(60)::bigint), 0)"
                 + " FROM big b");
-    }
-
-    /** Waits until the checkpoint passes the source's WAL position after the last change, then compares once. */
-    private void awaitEqual(TestDatabase source, TestDatabase target, Process godwit, Duration timeout)
-            throws InterruptedException {
-        String end = source.value("SELECT pg_current_wal_lsn()");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && godwit.isAlive()) {
-            if ("t".equals(target.value("SELECT coalesce((SELECT lsn >= '" + end + "'::pg_lsn FROM godwit.checkpoint),"
-                    + " false)"))) {
-                assertEquals(fingerprint(source), fingerprint(target));
-                return;
-            }
-            Thread.sleep(1000);
-        }
-        throw new AssertionError("the target did not reach " + end + " (godwit alive: " + godwit.isAlive() + "):\n"
-                + Godwit.log(dir));
     }
 }

@@ -63,7 +63,8 @@ class CdcStreamedTransactionIT {
             // applied in commit order: the big one last, so this row ends as the big transaction left it
             run(big, "UPDATE small SET note = 'the big one committed last' WHERE id = 1");
             big.commit();
-            awaitEqual(source, target, godwit, Duration.ofMinutes(8));
+            CheckpointReached.awaitEqual(source, target, CdcStreamedTransactionIT::fingerprint, godwit, dir,
+                    Duration.ofMinutes(8));
             assertTrue(streamedTransactions(source) > 0, "the source streamed the big transaction in progress");
             assertTrue(godwit.isAlive(), () -> "godwit ended:\n" + Godwit.log(dir));
             assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
@@ -107,7 +108,8 @@ class CdcStreamedTransactionIT {
             assertFalse(leftover.isEmpty(), "the killed run left its spill file");
 
             godwit = Godwit.start(dir, jvm, "resume", task.toString());
-            awaitEqual(source, target, godwit, Duration.ofMinutes(5));
+            CheckpointReached.awaitEqual(source, target, CdcStreamedTransactionIT::fingerprint, godwit, dir,
+                    Duration.ofMinutes(5));
             // ids 0 to 200000, less those divisible by 7 (0 among them)
             assertEquals(String.valueOf(200_001 - (200_000 / 7 + 1)), target.value("SELECT count(*) FROM big"));
             assertEquals("2", target.value("SELECT count(*) FROM small"));
@@ -167,22 +169,5 @@ class CdcStreamedTransactionIT {
     private static String fingerprint(TestDatabase db) {
         return db.value("SELECT (SELECT count(*) || ':' || coalesce(sum(('x' || left(md5(b::text), 15))::bit(60)::bigint),"
                 + " 0) FROM big b) || '/' || (SELECT string_agg(id || '=' || note, ',' ORDER BY id) FROM small)");
-    }
-
-    /** Waits until the checkpoint passes the source's WAL position after the last change, then compares once. */
-    private void awaitEqual(TestDatabase source, TestDatabase target, Process godwit, Duration timeout)
-            throws InterruptedException {
-        String end = source.value("SELECT pg_current_wal_lsn()");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && godwit.isAlive()) {
-            if ("t".equals(target.value("SELECT coalesce((SELECT lsn >= '" + end + "'::pg_lsn FROM godwit.checkpoint),"
-                    + " false)"))) {
-                assertEquals(fingerprint(source), fingerprint(target));
-                return;
-            }
-            Thread.sleep(1000);
-        }
-        throw new AssertionError("the target did not reach " + end + " (godwit alive: " + godwit.isAlive() + "):\n"
-                + Godwit.log(dir));
     }
 }
