@@ -224,7 +224,10 @@ class ScaleOutIT {
                 + " FROM pg_replication_slots WHERE slot_name = 'godwit_paused'")) <= 48L << 20) {
             source.execute("INSERT INTO big SELECT max(id) + 1, 'burst' FROM big", "SELECT pg_switch_wal()");
         }
-        GodwitProcess paused = GodwitProcess.start(null, 0, "resume", task.toString(), "--workers", "external");
+        // the coordinator copies nothing itself: else its own node may take every unit's job (and end it untaken)
+        // before the worker has started, and the worker would see none
+        GodwitProcess paused = GodwitProcess.start(null, 0, "resume", task.toString(), "--workers", "external",
+                "--coordinator-threads", "0");
         GodwitProcess worker = null;
         try {
             assertTrue(paused.awaitLine(Pattern.compile("units handed to the workers .*the load is paused"), 120),
