@@ -68,7 +68,7 @@ wal_behind() {
 # that position. Sets TOOK (seconds), BACKLOG (the slot's WAL behind) and CPU (CPU seconds of the source server, the
 # target server and godwit's JVM during the catch-up). RESUME_JAVA_OPTS go to the timed JVM alone.
 godwit_catch_up() {
-  local label=$1 slot=$2 end t0 t1 c; shift 2
+  local label=$1 slot=$2 end t0 t1 c s0 g0 jvm; shift 2
   godwit start "$work/task.yaml" >"$work/$label-start.log" 2>&1 &
   until grep -q "cdc: streaming slot" "$work/$label-start.log"; do sleep 0.5; done
   godwit stop "$work/task.yaml" >/dev/null; wait
@@ -87,7 +87,7 @@ godwit_catch_up() {
 # enabled and timed until its slot confirmed that position, then dropped. Sets TOOK, BACKLOG and CPU (source and
 # target servers; the apply worker is part of the target's).
 native_catch_up() {
-  local sub=$1 end t0 t1; shift
+  local sub=$1 end t0 t1 s0 g0; shift
   pg_dump $S "$DB" | psql $T -q "$DB" >/dev/null
   psql $S "$DB" -qc "CREATE PUBLICATION ${sub}_pub FOR ALL TABLES"
   psql $T "$DB" -qc "CREATE SUBSCRIPTION $sub CONNECTION 'host=127.0.0.1 port=55432 user=postgres dbname=$DB' PUBLICATION ${sub}_pub WITH (copy_data = false, enabled = false)" 2>/dev/null
