@@ -83,8 +83,6 @@ public final class CdcPhase {
     private Boolean replicaLogged;
     /** How many apply connections the log last named. */
     private Integer lanesLogged;
-    /** The source's major version, read once when {@code cdc.streamInProgress} asks for streaming. */
-    private Integer sourceMajor;
     private CdcObserver observer = CdcObserver.none();
 
     public CdcPhase(Task task, PgConnector source, PgConnector target, ControlSchema control,
@@ -393,27 +391,13 @@ public final class CdcPhase {
     }
 
     /**
-     * pgoutput protocol 2 with {@code streaming 'on'} when {@code cdc.streamInProgress} asks for it and the source
-     * has it (PostgreSQL 14+): large transactions then arrive while they run and wait in spill files until they
-     * commit (see docs/cdc.md, "Memory and time"). Else protocol 1: each transaction arrives after its commit.
+     * pgoutput protocol 2 with {@code streaming 'on'} when {@code cdc.streamInProgress} asks for it (the stream falls
+     * back to 1 on a source older than PostgreSQL 14, with a warning): large transactions then arrive while they run
+     * and wait in spill files until they commit (see docs/cdc.md, "Memory and time"). Else protocol 1: each
+     * transaction arrives after its commit.
      */
-    private int protocolVersion() throws SQLException {
-        if (!task.settings().cdc().streamInProgress()) {
-            return 1;
-        }
-        if (sourceMajor == null) {
-            try (Connection c = source.open("cdc version")) {
-                sourceMajor = c.getMetaData().getDatabaseMajorVersion();
-            }
-            if (sourceMajor >= 14) {
-                log.info("cdc: large source transactions are streamed while they run and spilled to {} until they"
-                        + " commit (settings.cdc.streamInProgress)", StreamOptions.defaultSpillDirectory());
-            } else {
-                log.warn("cdc: settings.cdc.streamInProgress needs a PostgreSQL 14 or later source; this one runs {}:"
-                        + " each transaction arrives after its commit, as without the setting", sourceMajor);
-            }
-        }
-        return sourceMajor >= 14 ? 2 : 1;
+    private int protocolVersion() {
+        return task.settings().cdc().streamInProgress() ? 2 : 1;
     }
 
     private static void confirm(ChangeStream stream, Applier applier) {

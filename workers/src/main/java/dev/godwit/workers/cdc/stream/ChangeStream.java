@@ -101,8 +101,10 @@ public final class ChangeStream implements AutoCloseable {
                         + "streams without them", major, options.slotName());
             }
             if (options.protocolVersion() >= 2 && major < 14) {
-                throw new IllegalArgumentException("pgoutput proto_version 2 (streaming) needs PostgreSQL 14 or "
-                        + "later; the source runs " + major + ": use proto_version 1");
+                LOG.warn("streaming in-progress transactions (pgoutput proto_version 2) needs PostgreSQL 14 or later;"
+                        + " the source runs {}: slot {} sends each transaction after its commit", major,
+                        options.slotName());
+                options = options.withProtocolVersion(1);
             }
             ChainedLogicalStreamBuilder builder = connection.unwrap(PGConnection.class).getReplicationAPI()
                     .replicationStream().logical()

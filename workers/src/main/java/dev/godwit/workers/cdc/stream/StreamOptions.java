@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * @param startPosition   where to start; the server starts at max(this, the slot's confirmed_flush_lsn), so pass the
  *                        caller's checkpoint and filter by commit end LSN (see {@link ChangeStream})
  * @param protocolVersion pgoutput {@code proto_version}: 1, or 2 to have large in-progress transactions streamed
- *                        ({@code streaming 'on'}, PostgreSQL 14+)
+ *                        ({@code streaming 'on'}, PostgreSQL 14+; an older source streams with 1, and a warning)
  * @param messages        ask for logical decoding messages ({@code messages 'true'}); sent only to PostgreSQL 14+,
  *                        ignored (with a log line) on older servers, which have no such option
  * @param statusInterval  how often the reader tells the walsender its positions; must stay at or below a third of the
@@ -64,12 +64,7 @@ public record StreamOptions(String slotName, String publicationName, Lsn startPo
     public StreamOptions(String slotName, String publicationName, Lsn startPosition, int protocolVersion,
                          boolean messages, Duration statusInterval, int queueCapacity, boolean acknowledgeIdle) {
         this(slotName, publicationName, startPosition, protocolVersion, messages, statusInterval, queueCapacity,
-                acknowledgeIdle, defaultSpillDirectory());
-    }
-
-    /** The JVM's {@code java.io.tmpdir}. */
-    public static Path defaultSpillDirectory() {
-        return Path.of(System.getProperty("java.io.tmpdir"));
+                acknowledgeIdle, Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     /** Protocol version 1, no messages, a status update every 10 s, 1024 queued messages. */

@@ -79,6 +79,22 @@ class ChangeStreamIT {
         }
     }
 
+    /** PostgreSQL 13 cannot stream in-progress transactions: asked to, the stream sends each after its commit. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aRequestForInProgressStreamingFallsBackToWholeTransactionsBeforePostgres14(PgLab lab) throws Exception {
+        TestDatabase db = lab.newDatabase(13);
+        PgConnector source = prepare(db);
+        try (ChangeStream stream = ChangeStream.open(source, options(db).withProtocolVersion(2))) {
+            db.execute("INSERT INTO t VALUES (1, 'a')");
+            List<String> kinds = messages(pollCommits(stream, 1)).stream().map(m -> m.getClass().getSimpleName())
+                    .toList();
+            assertEquals(List.of("Begin", "Relation", "Insert", "Commit"), kinds);
+        } finally {
+            StreamFixture.dropSlot(db);
+        }
+    }
+
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(ints = {13, 17})
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
