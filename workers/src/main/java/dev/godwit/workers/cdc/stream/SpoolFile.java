@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +40,8 @@ final class SpoolFile {
 
     private final Path path;
     private final long topLevelXid;
-    /** Subtransaction xids in the order their first change arrived, and the offset of that change. */
-    private final List<long[]> subtransactions = new ArrayList<>();
+    /** Subtransactions in the order their first change arrived. */
+    private final List<Subtransaction> subtransactions = new ArrayList<>();
     private FileChannel channel;
     private ByteBuffer buffer;
     private long length;
@@ -71,9 +72,8 @@ final class SpoolFile {
         if (channel == null) {
             throw new IllegalStateException("a change of xid " + topLevelXid + " outside its stream block");
         }
-        if (xid != topLevelXid && (subtransactions.isEmpty() || subtransactions.get(subtransactions.size() - 1)[0] != xid)
-                && indexOf(xid) < 0) {
-            subtransactions.add(new long[] {xid, length});
+        if (xid != topLevelXid && indexOf(xid) < 0) {
+            subtransactions.add(new Subtransaction(xid, length, records));
         }
         if (buffer.remaining() < RECORD_HEADER) {
             flush();
@@ -116,16 +116,14 @@ final class SpoolFile {
         if (index < 0) {
             return;
         }
-        long cut = subtransactions.get(index)[1];
+        Subtransaction aborted = subtransactions.get(index);
+        long cut = aborted.offset();
+        // only the part cut off is read: a transaction rolling back many savepoints reads each change once at most
         List<Record> kept = new ArrayList<>();
-        long keptRecords = 0;
-        try (Reader reader = new Reader(path, length)) {
+        try (Reader reader = new Reader(path, cut, length)) {
             while (reader.hasNext()) {
-                long at = reader.offset();
                 Record record = reader.next();
-                if (at < cut) {
-                    keptRecords++;
-                } else if (record.isSchema()) {
+                if (record.isSchema()) {
                     kept.add(record);
                 }
             }
@@ -135,7 +133,7 @@ final class SpoolFile {
             truncating.truncate(cut);
         }
         length = cut;
-        records = keptRecords;
+        records = aborted.recordsBefore();
         open(writeBuffer);
         try {
             for (Record record : kept) {
@@ -151,7 +149,7 @@ final class SpoolFile {
         if (channel != null) {
             throw new IllegalStateException("the spool of xid " + topLevelXid + " is still being written");
         }
-        return new Reader(path, length);
+        return new Reader(path, 0, length);
     }
 
     void delete() throws IOException {
@@ -169,12 +167,12 @@ final class SpoolFile {
 
     /** The subtransactions with changes in the file, in the order of their first change. */
     List<Long> subtransactions() {
-        return subtransactions.stream().map(s -> s[0]).toList();
+        return subtransactions.stream().map(Subtransaction::xid).toList();
     }
 
     private int indexOf(long xid) {
         for (int i = subtransactions.size() - 1; i >= 0; i--) {
-            if (subtransactions.get(i)[0] == xid) {
+            if (subtransactions.get(i).xid() == xid) {
                 return i;
             }
         }
@@ -187,6 +185,10 @@ final class SpoolFile {
             channel.write(buffer);
         }
         buffer.clear();
+    }
+
+    /** A subtransaction's first change: at {@code offset} in the file, after {@code recordsBefore} records. */
+    private record Subtransaction(long xid, long offset, long recordsBefore) {
     }
 
     /** One spooled message: where it was in the WAL, and its bytes in protocol version 1 form. */
@@ -203,19 +205,17 @@ final class SpoolFile {
         private final Path path;
         private long offset;
 
-        private Reader(Path path, long end) throws IOException {
-            InputStream raw = Files.newInputStream(path);
+        /** Reads the records from {@code start} (a record's offset) to {@code end}. */
+        private Reader(Path path, long start, long end) throws IOException {
+            InputStream raw = Channels.newInputStream(FileChannel.open(path, StandardOpenOption.READ).position(start));
             this.in = new DataInputStream(new BufferedInputStream(raw, BUFFER_BYTES));
             this.end = end;
             this.path = path;
+            this.offset = start;
         }
 
         boolean hasNext() {
             return offset < end;
-        }
-
-        long offset() {
-            return offset;
         }
 
         Record next() throws IOException {
