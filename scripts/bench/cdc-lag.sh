@@ -1,70 +1,90 @@
 #!/usr/bin/env bash
-# CDC apply lag under a steady load: godwit streams while pgbench (TPC-B-like) runs at a fixed rate; every 0.5 s the
-# lag is sampled:
-#   bytes   = source pg_current_wal_lsn() - godwit's checkpoint LSN on the target (WAL not applied yet)
+# CDC apply lag under a steady load: a consumer streams while pgbench (TPC-B-like) runs at a fixed rate, and the lag
+# is sampled on the target:
 #   seconds = age of the newest pgbench_history row visible on the target (its mtime is the source transaction's
-#             start; both servers run on this machine's clock): how stale a reader of the target is
-# Prints p50 / p95 / p99 / max of both, and the same for native logical replication under the same load (bytes from its
-# slot's confirmed position).
+#             start; both servers run on this machine's clock): how stale a reader of the target is. Sampled every
+#             100 ms by one session on the target (a loop in SQL: no process started per sample)
+#   bytes   = source pg_current_wal_lsn() minus the consumer's position (godwit's checkpoint, or native's slot's
+#             confirmed position): WAL not applied yet. Sampled every 0.5 s
+# godwit and native logical replication run RUNS times each (default 3), alternating, on the same load; prints each
+# run's p50 / p95 / p99 / max, then the medians of the runs' percentiles.
 #
 # usage: scripts/bench/cdc-lag.sh [SCALE] [SECONDS] [RATE] [CLIENTS]   (defaults 10, 60, 2000 txn/s, 4)
 # needs: apt-get install postgresql-15; Java 17 and Maven for godwit. Uses ports 55432/55433 (scripts/bench/lab.sh).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SCALE=${1:-10}; SECS=${2:-60}; RATE=${3:-2000}; CLIENTS=${4:-4}; DB=cdclag
+SCALE=${1:-10}; SECS=${2:-60}; RATE=${3:-2000}; CLIENTS=${4:-4}; RUNS=${RUNS:-3}; DB=cdclag
 export PATH=/usr/lib/postgresql/15/bin:$PATH
 S="-h 127.0.0.1 -p 55432 -U postgres"; T="-h 127.0.0.1 -p 55433 -U postgres"
 work=$(mktemp -d /tmp/godwit-cdclag.XXXX)
 . "$root/scripts/bench/pgbench-lab.sh"
-AGE="(select extract(epoch from clock_timestamp() - max(mtime)) from pgbench_history)"
 
-fresh_source godwit_cdclag; fresh_target
+# runs pgbench at RATE for SECS s while sampling; $1 = run name, $2 = SQL for the consumer's position on the source
+# server (pg_lsn), $3 = the database it is read in, on $4 (S or T connection options)
+measure() {
+  local name=$1 position=$2 posdb=$3 posconn=$4 ticks=$(( (SECS - 3) * 10 ))
+  psql $T "$DB" -qc "CREATE SCHEMA IF NOT EXISTS bench; CREATE TABLE bench.age (age float8)"
+  pgbench $S -c "$CLIENTS" -j 2 -R "$RATE" -T "$SECS" -n "$DB" >"$work/pgbench-$name.log" 2>&1 &
+  local bench=$!
+  sleep 2 # skip pgbench's start-up
+  # each sample in a transaction of its own: a fresh snapshot, and no transaction id held for the whole run
+  psql $T "$DB" -qc "DO \$\$ BEGIN FOR i IN 1..$ticks LOOP
+      INSERT INTO bench.age SELECT extract(epoch FROM clock_timestamp() - mtime)
+        FROM pgbench_history ORDER BY id DESC LIMIT 1;
+      COMMIT;
+      PERFORM pg_sleep(0.1);
+    END LOOP; END \$\$" &
+  local sampler=$!
+  : >"$work/bytes-$name"
+  while kill -0 "$sampler" 2>/dev/null; do
+    src=$(psql $S -Atc "select pg_current_wal_lsn()" postgres)
+    psql $posconn "$posdb" -Atc "select pg_wal_lsn_diff('$src', ($position))" >>"$work/bytes-$name" 2>/dev/null
+    sleep 0.5
+  done
+  wait "$bench"
+  psql $T "$DB" -Atc "select age from bench.age" >"$work/seconds-$name"
+}
+
+pct() { # file, percentile -> value
+  sort -g "$1" | awk -v p="$2" '{v[NR]=$1} END{i=int(NR*p+0.999); if(i<1)i=1; print v[i]}'
+}
+median() { sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
+report() { # run name
+  printf '%-10s %5s txn/s  %4d samples  seconds p50 %.3f  p95 %.3f  p99 %.3f  max %.3f   bytes p50 %9.0f  p99 %9.0f\n' \
+    "$1" "$(grep -o 'tps = [0-9]*' "$work/pgbench-$1.log" | head -1 | cut -d' ' -f3)" "$(wc -l <"$work/seconds-$1")" \
+    "$(pct "$work/seconds-$1" 0.50)" "$(pct "$work/seconds-$1" 0.95)" "$(pct "$work/seconds-$1" 0.99)" \
+    "$(pct "$work/seconds-$1" 1)" "$(pct "$work/bytes-$1" 0.50)" "$(pct "$work/bytes-$1" 0.99)"
+}
+
 write_task cdclag
-godwit start "$work/task.yaml" >"$work/godwit.log" 2>&1 &
-until grep -q "cdc: streaming slot" "$work/godwit.log"; do sleep 0.5; done
-sleep 3 # let the stream settle on the idle position
+for r in $(seq 1 "$RUNS"); do
+  fresh_source godwit_cdclag nat_lag; fresh_target
+  godwit start "$work/task.yaml" >"$work/godwit-$r.log" 2>&1 &
+  until grep -q "cdc: streaming slot" "$work/godwit-$r.log"; do sleep 0.5; done
+  sleep 3 # let the stream settle on the idle position
+  measure "godwit-$r" "select lsn from godwit.checkpoint" "$DB" "$T"
+  godwit stop "$work/task.yaml" >/dev/null; wait
+  report "godwit-$r"
 
-pgbench $S -c "$CLIENTS" -j 2 -R "$RATE" -T "$SECS" -n "$DB" >"$work/pgbench-godwit.log" 2>&1 &
-bench=$!
-sleep 2 # skip pgbench's start-up
-while kill -0 "$bench" 2>/dev/null; do
-  src=$(psql $S -Atc "select pg_current_wal_lsn()" postgres)
-  psql $T "$DB" -AtF' ' -c "select pg_wal_lsn_diff('$src', lsn), $AGE from godwit.checkpoint" >>"$work/samples" 2>/dev/null
-  sleep 0.5
+  fresh_source godwit_cdclag nat_lag; fresh_target
+  pg_dump $S "$DB" | psql $T -q "$DB" >/dev/null
+  psql $S "$DB" -qc "CREATE PUBLICATION nat_lag FOR ALL TABLES"
+  psql $T "$DB" -qc "CREATE SUBSCRIPTION nat_lag CONNECTION 'host=127.0.0.1 port=55432 user=postgres dbname=$DB'
+                     PUBLICATION nat_lag WITH (copy_data = false)" 2>/dev/null
+  sleep 3
+  measure "native-$r" "select confirmed_flush_lsn from pg_replication_slots where slot_name = 'nat_lag'" postgres "$S"
+  psql $T "$DB" -qc "DROP SUBSCRIPTION nat_lag"
+  report "native-$r"
 done
-wait "$bench"
-godwit stop "$work/task.yaml" >/dev/null; wait
-
-pct() { # file, column, percentile -> value
-  sort -g -k"$2","$2" "$1" | awk -v c="$2" -v p="$3" '{v[NR]=$c} END{i=int(NR*p+0.999); if(i<1)i=1; print v[i]}'
-}
-report() { # name, samples file
-  echo "$1 apply lag at $RATE txn/s ($(grep -o 'tps = [0-9.]*' "$work/pgbench-$1.log" | head -1) achieved), $(wc -l <"$2") samples:"
-  printf '%-8s %14s %14s %14s %14s\n' "" p50 p95 p99 max
-  printf '%-8s %14.0f %14.0f %14.0f %14.0f\n' bytes "$(pct "$2" 1 0.50)" "$(pct "$2" 1 0.95)" "$(pct "$2" 1 0.99)" "$(pct "$2" 1 1)"
-  printf '%-8s %14.3f %14.3f %14.3f %14.3f\n' seconds "$(pct "$2" 2 0.50)" "$(pct "$2" 2 0.95)" "$(pct "$2" 2 0.99)" "$(pct "$2" 2 1)"
-}
-
-# --- native logical replication under the same load, for comparison
-fresh_source; fresh_target
-pg_dump $S "$DB" | psql $T -q "$DB" >/dev/null
-psql $S "$DB" -qc "CREATE PUBLICATION nat_lag FOR ALL TABLES"
-psql $T "$DB" -qc "CREATE SUBSCRIPTION nat_lag CONNECTION 'host=127.0.0.1 port=55432 user=postgres dbname=$DB' PUBLICATION nat_lag WITH (copy_data = false)"
-sleep 3
-pgbench $S -c "$CLIENTS" -j 2 -R "$RATE" -T "$SECS" -n "$DB" >"$work/pgbench-native.log" 2>&1 &
-bench=$!
-sleep 2
-while kill -0 "$bench" 2>/dev/null; do
-  bytes=$(psql $S -Atc "select pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn) from pg_replication_slots
-                        where slot_name = 'nat_lag'" postgres)
-  echo "$bytes $(psql $T "$DB" -Atc "select $AGE")" >>"$work/samples-native"
-  sleep 0.5
-done
-wait "$bench"
-psql $T "$DB" -qc "DROP SUBSCRIPTION nat_lag"
 
 echo
-report godwit "$work/samples"
-report native "$work/samples-native"
-echo "(samples and logs in $work; both servers run with synchronous_commit = off, so the source's WAL writer"
-echo " flushes, and logical decoding sees, new WAL only every wal_writer_delay = 200 ms or 1 MB: part of both lags)"
+for c in godwit native; do
+  printf '%-7s median of %d runs: seconds' "$c" "$RUNS"
+  for p in 0.50 0.95 0.99; do
+    printf '  p%s %.3f' "${p#0.}" "$(for r in $(seq 1 "$RUNS"); do pct "$work/seconds-$c-$r" "$p"; done | median)"
+  done
+  echo
+done
+echo "(samples and logs in $work; load average now $(cut -d' ' -f1-3 /proc/loadavg); both servers run with"
+echo " synchronous_commit = off, so the source's WAL writer flushes, and logical decoding sees, new WAL only every"
+echo " wal_writer_delay = 200 ms or 1 MB: part of both lags)"

@@ -2,7 +2,9 @@
 # godwit's full load spread over 'godwit worker' processes on this one host (docs/scale-out.md): the same source
 # copied with 1, 2 and 3 worker processes of one thread each, the coordinator copying nothing itself. Prints, per run,
 # the units, the copy's span (first unit begun to last unit committed, from the unit ledger), units/s and MB/s, and the
-# wall time of the whole run (JVM starts, plan, schema, post-data and validation included).
+# wall time of the whole run (JVM starts, plan, schema, post-data and validation included). Then a content validation
+# of the copy (chunks of 20,000 rows), compared by this process's one thread, and by 1, 2 and 3 worker processes of one
+# thread each ('godwit validate --workers external --coordinator-threads 0'): chunks, wall time, chunks/s.
 #
 # usage: scripts/bench/scale-out.sh [SCALE] [SPLIT]   (SCALE: pgbench scale, default 10 ≈ 150 MB; SPLIT: the task's
 #        splitThreshold, default 4MB)    env: LAB, SRC_PORT, TGT_PORT as for lab.sh (defaults apart from its own)
@@ -39,6 +41,9 @@ tableMappings: mappings.json
 settings:
   parallelism: 1
   splitThreshold: $SPLIT
+  validation:
+    threadCount: 1
+    partitionSize: 20000
 YAML
 
 echo "source: $(psql $S -Atc "select pg_size_pretty(pg_database_size('$DB'))" postgres), splitThreshold $SPLIT"
@@ -67,5 +72,28 @@ for n in local 1 2 3; do
     printf '%-8s %6s %9.1f %8.2f %8.1f %9.1f\n' "$n" "$units" "$span" "$(echo "$units / $span" | bc -l)" \
       "$(echo "$bytes / 1048576 / $span" | bc -l)" "$(echo "$t1 - $t0" | bc)"
   }
+done
+
+echo
+printf '%-8s %6s %9s %9s\n' workers chunks "wall s" chunks/s
+for n in local 1 2 3; do
+  pids=()
+  if [ "$n" = local ]; then
+    args=()
+  else
+    args=(--workers external --coordinator-threads 0)
+    for i in $(seq "$n"); do
+      "$root/scripts/godwit" worker "$work/task.yaml" --threads 1 --until stopped >"$work/vworker-$n-$i.log" 2>&1 & pids+=($!)
+    done
+    until [ "$(psql $T -Atc "select count(*) from godwit.worker" "$DB")" = "$n" ]; do sleep 0.2; done
+  fi
+  t0=$(date +%s.%N)
+  "$root/scripts/godwit" validate "$work/task.yaml" --content "${args[@]}" >"$work/validate-$n.log" 2>&1 \
+    || { echo "validation failed: $work/validate-$n.log"; tail -5 "$work/validate-$n.log"; exit 1; }
+  t1=$(date +%s.%N)
+  for p in "${pids[@]}"; do kill -TERM "$p"; wait "$p"; done
+  chunks=$(psql $T -Atc "select count(*) from godwit.validation_result
+                         where run_id = (select max(id) from godwit.validation_run)" "$DB")
+  printf '%-8s %6s %9.1f %9.1f\n' "$n" "$chunks" "$(echo "$t1 - $t0" | bc)" "$(echo "$chunks / ($t1 - $t0)" | bc -l)"
 done
 echo "logs: $work"

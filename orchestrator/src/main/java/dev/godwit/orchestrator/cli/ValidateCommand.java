@@ -3,9 +3,11 @@ package dev.godwit.orchestrator.cli;
 import dev.godwit.mappings.task.Task;
 import dev.godwit.orchestrator.failure.FailureKind;
 import dev.godwit.orchestrator.failure.GodwitException;
+import dev.godwit.orchestrator.scaleout.ClusterChunks;
 import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.orchestrator.validate.ChunkSpread;
 import dev.godwit.orchestrator.validate.ReportPrinter;
 import dev.godwit.orchestrator.validate.TaskValidation;
 import dev.godwit.orchestrator.validate.ValidationReport;
@@ -19,6 +21,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -42,6 +45,9 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     HoldTimeout holdTimeout;
 
+    @Mixin
+    WorkersOption workers;
+
     @Override
     public Integer call() throws Exception {
         Duration hold = holdTimeout.value();
@@ -55,7 +61,9 @@ final class ValidateCommand implements Callable<Integer> {
         }
         boolean streams = loaded.type().hasCdc() && row.phase() != Phase.CUT_OVER && row.phase() != Phase.DONE
                 && row.phase() != Phase.FALLEN_BACK;
-        ValidationReport report = new TaskValidation(loaded, opened.source(), opened.target(), opened.control())
+        Optional<ChunkSpread> spread = workers.distribution(loaded).map(d -> new ClusterChunks(loaded.name(),
+                opened.control(), opened.source(), opened.target(), d));
+        ValidationReport report = new TaskValidation(loaded, opened.source(), opened.target(), opened.control(), spread)
                 .run(content || loaded.settings().validation().contentHash(), tables, streams,
                         streams && Owners.runsElsewhere(row), hold);
         PrintWriter out = spec.commandLine().getOut();

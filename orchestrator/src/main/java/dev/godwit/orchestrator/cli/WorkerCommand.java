@@ -24,15 +24,30 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
-        description = "Joins a task whose full load runs with 'godwit start --workers external' (or resume), from this"
-                + " or any other host that reaches the source, the target and its control schema: copies units the"
-                + " coordinator hands out, under its snapshot, until the full load is over. A worker that dies has its"
-                + " units copied again by the others; see docs/scale-out.md.")
+        description = "Joins a task whose full load runs with 'godwit start --workers external' (or resume), or whose"
+                + " validations run with 'godwit validate --workers external', from this or any other host that"
+                + " reaches the source, the target and its control schema: copies the units and compares the chunks"
+                + " handed out, under the snapshot they were cut in, until the full load is over (or, with --until"
+                + " cutover, until the task is cut over). A worker that dies has its units and chunks taken again by"
+                + " the others; see docs/scale-out.md.")
 final class WorkerCommand implements Callable<Integer> {
     /** How often the worker looks whether the full load is over. */
     private static final Duration POLL = Duration.ofSeconds(1);
-    /** The phases after the full load: the worker has nothing left to do. */
-    private static final Set<Phase> LOADED = EnumSet.of(Phase.FULL_LOAD_DONE, Phase.CDC, Phase.CUT_OVER, Phase.DONE);
+    /**
+     * When a worker leaves: once the full load is over, once the task is cut over (validations until then), or only
+     * when stopped (validations of a finished full-load task).
+     */
+    enum Until {
+        load(EnumSet.of(Phase.FULL_LOAD_DONE, Phase.CDC, Phase.CUT_OVER, Phase.DONE, Phase.FALLEN_BACK)),
+        cutover(EnumSet.of(Phase.CUT_OVER, Phase.DONE, Phase.FALLEN_BACK)),
+        stopped(EnumSet.noneOf(Phase.class));
+
+        private final Set<Phase> over;
+
+        Until(Set<Phase> over) {
+            this.over = over;
+        }
+    }
 
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,6 +58,12 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N",
             description = "Units copied at once by this process (default: the task's full-load parallelism).")
     Integer threads;
+
+    @Option(names = "--until", paramLabel = "load|cutover|stopped", defaultValue = "load",
+            description = "Leave once the full load is over (load, the default), or stay, comparing the chunks of"
+                    + " every 'godwit validate --workers external', until the task is cut over (cutover) or until"
+                    + " SIGTERM (stopped: for a full-load task, whose validations come after its end).")
+    Until until = Until.load;
 
     @Override
     public Integer call() throws Exception {
@@ -57,6 +78,7 @@ final class WorkerCommand implements Callable<Integer> {
         PgConnector target = new PgConnector("target", loaded.target()).waitingForRestarts();
         try (Connection t = target.open("control")) {
             TaskStates.require(t, control, store, loaded);
+            control.install(t); // the chunk ledger, when the task was started by an older godwit
         }
         PrintWriter out = spec.commandLine().getOut();
         CountDownLatch left = new CountDownLatch(1);
@@ -68,6 +90,7 @@ final class WorkerCommand implements Callable<Integer> {
         }, "worker-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         long copied;
+        long compared;
         String id;
         try (WorkerNode node = WorkerNode.join(loaded.name(), control, source, target, capacity, false, true)) {
             id = node.id();
@@ -78,15 +101,17 @@ final class WorkerCommand implements Callable<Integer> {
                 try (Connection t = target.open("control")) {
                     row = store.find(t);
                 }
-                if ((row.isEmpty() || LOADED.contains(row.get().phase())) && !node.busy()) {
+                if ((row.isEmpty() || until.over.contains(row.get().phase())) && !node.busy()) {
                     break;
                 }
             }
             copied = node.unitsCopied();
+            compared = node.chunksCompared();
         } finally {
             left.countDown();
         }
-        out.println("worker " + id + " left task " + loaded.name() + ": " + copied + " unit(s) copied here");
+        out.println("worker " + id + " left task " + loaded.name() + ": " + copied + " unit(s) copied"
+                + (compared > 0 ? " and " + compared + " validation chunk(s) compared" : "") + " here");
         out.flush();
         if (stopping.getCount() > 0) {
             Runtime.getRuntime().removeShutdownHook(hook);

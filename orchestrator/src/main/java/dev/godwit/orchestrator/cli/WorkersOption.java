@@ -9,7 +9,10 @@ import picocli.CommandLine.Spec;
 
 import java.util.Optional;
 
-/** {@code --workers} and {@code --coordinator-threads} of the commands that run a task's full load. */
+/**
+ * {@code --workers} and {@code --coordinator-threads} of the commands that spread work over worker processes: a task's
+ * full load ({@code start}, {@code resume}) and a validation's chunks ({@code validate}).
+ */
 final class WorkersOption {
     enum Where { local, external }
 
@@ -17,15 +20,16 @@ final class WorkersOption {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--workers", paramLabel = "local|external", defaultValue = "local",
-            description = "Who copies the full load's units: this process's threads (local, the default), or 'godwit"
-                    + " worker' processes on any host together with this one (external); see docs/scale-out.md.")
+            description = "Who copies the full load's units or compares the validation's chunks: this process's threads"
+                    + " (local, the default), or 'godwit worker' processes on any host together with this one"
+                    + " (external); see docs/scale-out.md.")
     Where where = Where.local;
 
     private Integer coordinatorThreads;
 
     @Option(names = "--coordinator-threads", paramLabel = "N",
-            description = "With --workers external: the units this process copies at once besides handing them out"
-                    + " (default: the task's full-load parallelism); 0 to only hand them out.")
+            description = "With --workers external: the units (or chunks) this process works at once besides handing"
+                    + " them out (default: the task's full-load parallelism); 0 to only hand them out.")
     void coordinatorThreads(int value) {
         if (value < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--coordinator-threads " + value

@@ -20,12 +20,12 @@ final class UnitJob implements Job {
     @Override
     public void execute(JobExecutionContext context) throws JobExecutionException {
         JobDataMap data = context.getMergedJobDataMap();
-        CopyStatements statements = new CopyStatements(data.getString(LoadCluster.COPY_OUT),
-                data.getString(LoadCluster.COPY_IN), List.of(), Boolean.parseBoolean(data.getString(LoadCluster.BINARY)),
-                data.getString(LoadCluster.RELATION));
-        UnitWork work = new UnitWork(data.getString(LoadCluster.UNIT), data.getString(LoadCluster.TABLE), statements, null);
+        CopyStatements statements = new CopyStatements(data.getString(TaskCluster.COPY_OUT),
+                data.getString(TaskCluster.COPY_IN), List.of(), Boolean.parseBoolean(data.getString(TaskCluster.BINARY)),
+                data.getString(TaskCluster.RELATION));
+        UnitWork work = new UnitWork(data.getString(TaskCluster.UNIT), data.getString(TaskCluster.TABLE), statements, null);
         try {
-            runner.run(work, data.getString(LoadCluster.SNAPSHOT), context.isRecovering());
+            runner.run(work, data.getString(TaskCluster.SNAPSHOT), context.isRecovering());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JobExecutionException(e);

@@ -6,6 +6,7 @@ import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Owners;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.orchestrator.state.UnitLeases;
+import dev.godwit.orchestrator.state.ValidationChunks;
 import dev.godwit.orchestrator.state.Workers;
 import dev.godwit.workers.pg.PgConnector;
 import org.quartz.SchedulerException;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * This process as one of a task's workers: registered in the control schema with its host, pid and capacity, beating
- * every few seconds (which also renews the leases of the units in its hands), and a node of the task's load cluster.
+ * every few seconds (which also renews the leases of the units and chunks in its hands), and a node of the task's
+ * cluster.
  */
 public final class WorkerNode implements AutoCloseable {
     /** How often the heartbeat is written and the leases renewed: well inside {@link UnitCopier#LEASE}. */
@@ -34,18 +37,22 @@ public final class WorkerNode implements AutoCloseable {
     private final Workers workers;
     private final UnitLeases leases;
     private final UnitRunner runner;
-    private final LoadCluster cluster;
+    private final ChunkRunner chunks;
+    private final ValidationChunks chunkLeases;
+    private final TaskCluster cluster;
     private final ScheduledExecutorService heartbeat;
     private final boolean coordinator;
 
     private WorkerNode(String id, PgConnector target, Workers workers, UnitLeases leases, UnitRunner runner,
-                       LoadCluster cluster, boolean coordinator) {
+                       ChunkRunner chunks, ValidationChunks chunkLeases, TaskCluster cluster, boolean coordinator) {
         this.id = id;
         this.coordinator = coordinator;
         this.target = target;
         this.workers = workers;
         this.leases = leases;
         this.runner = runner;
+        this.chunks = chunks;
+        this.chunkLeases = chunkLeases;
         this.cluster = cluster;
         this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "worker-heartbeat");
@@ -56,9 +63,9 @@ public final class WorkerNode implements AutoCloseable {
     }
 
     /**
-     * Registers this process and joins the task's load cluster.
+     * Registers this process and joins the task's cluster.
      *
-     * @param threads     units copied at once here
+     * @param threads     units copied, or chunks compared, at once here
      * @param coordinator this is the process that runs the task
      * @param working     this process copies units itself; a coordinator told not to only hands them out
      */
@@ -73,26 +80,33 @@ public final class WorkerNode implements AutoCloseable {
             workers.register(c, id, host, pid, working ? threads : 0, coordinator);
         }
         UnitRunner runner = new UnitRunner(source, target, leases, workers, new TaskStore(control, task), id);
-        LoadCluster cluster = LoadCluster.join(control, task, target, id, threads, (bundle, scheduler) -> new UnitJob(runner));
+        ValidationChunks chunkLeases = new ValidationChunks(control);
+        ChunkRunner chunks = new ChunkRunner(source, target, chunkLeases, id);
+        TaskCluster cluster = TaskCluster.join(control, task, target, id, threads, (bundle, scheduler) ->
+                bundle.getJobDetail().getJobClass() == ChunkJob.class ? new ChunkJob(chunks) : new UnitJob(runner));
         if (working) {
             cluster.start();
         }
-        log.info("{} joined the load of task {} ({} unit(s) at a time{})", id, task, working ? threads : 0,
+        log.info("{} joined task {} ({} unit(s) or chunk(s) at a time{})", id, task, working ? threads : 0,
                 coordinator ? ", coordinator" : "");
-        return new WorkerNode(id, target, workers, leases, runner, cluster, coordinator);
+        return new WorkerNode(id, target, workers, leases, runner, chunks, chunkLeases, cluster, coordinator);
     }
 
     public String id() {
         return id;
     }
 
-    /** Whether a unit is being copied here now. */
+    /** Whether a unit is being copied, or a chunk compared, here now. */
     public boolean busy() {
-        return !runner.inHand().isEmpty();
+        return !runner.inHand().isEmpty() || !chunks.inHand().isEmpty();
     }
 
     public long unitsCopied() {
         return runner.unitsCopied();
+    }
+
+    public long chunksCompared() {
+        return chunks.chunksCompared();
     }
 
     void schedule(List<UnitWork> units, String snapshotName) throws SchedulerException {
@@ -103,10 +117,25 @@ public final class WorkerNode implements AutoCloseable {
         cluster.withdraw();
     }
 
+    void scheduleChunks(long runId, List<ValidationChunks.Planned> planned) throws SchedulerException {
+        cluster.scheduleChunks(runId, planned);
+    }
+
+    boolean chunkOut(long runId, String tableKey, int ordinal) throws SchedulerException {
+        return cluster.chunkOut(runId, tableKey, ordinal);
+    }
+
+    void withdrawChunks() throws SchedulerException {
+        cluster.withdrawChunks();
+    }
+
     private void beat() {
         try (Connection c = target.open("heartbeat")) {
             leases.renew(c, id, UnitCopier.LEASE);
-            workers.beat(c, id, runner.inHand());
+            chunkLeases.renew(c, id, UnitCopier.LEASE);
+            List<String> inHand = new ArrayList<>(runner.inHand());
+            inHand.addAll(chunks.inHand());
+            workers.beat(c, id, inHand);
         } catch (SQLException | RuntimeException e) {
             log.warn("worker heartbeat not written: {}", e.getMessage());
         }
@@ -123,6 +152,7 @@ public final class WorkerNode implements AutoCloseable {
         } finally {
             heartbeat.shutdownNow();
             runner.close();
+            chunks.close();
             try (Connection c = target.open("control")) {
                 workers.deregister(c, id);
                 if (coordinator) {

@@ -6,6 +6,7 @@ import dev.godwit.workers.pg.PgConnector;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code godwit validate}: picks the position to compare at from the task's state. A task that streams changes is
@@ -18,12 +19,16 @@ public final class TaskValidation {
     private final PgConnector source;
     private final PgConnector target;
     private final ControlSchema control;
+    private final Optional<ChunkSpread> spread;
 
-    public TaskValidation(Task task, PgConnector source, PgConnector target, ControlSchema control) {
+    /** @param spread when present, the chunks are compared by the task's worker processes too */
+    public TaskValidation(Task task, PgConnector source, PgConnector target, ControlSchema control,
+                          Optional<ChunkSpread> spread) {
         this.task = task;
         this.source = source;
         this.target = target;
         this.control = control;
+        this.spread = spread;
     }
 
     /**
@@ -32,7 +37,8 @@ public final class TaskValidation {
      */
     public ValidationReport run(boolean content, List<String> tables, boolean streams, boolean runsElsewhere,
                                 Duration holdTimeout) throws Exception {
-        Validator validator = new Validator(task, source, target, control);
+        Validator local = new Validator(task, source, target, control);
+        Validator validator = spread.map(local::spreadOver).orElse(local);
         if (!streams) {
             return validator.run(content, ValidationPosition.quiesced(), tables);
         }

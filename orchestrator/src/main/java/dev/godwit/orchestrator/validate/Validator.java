@@ -43,12 +43,24 @@ public final class Validator {
     private final PgConnector source;
     private final PgConnector target;
     private final ControlSchema control;
+    private final Optional<ChunkSpread> spread;
 
     public Validator(Task task, PgConnector source, PgConnector target, ControlSchema control) {
+        this(task, source, target, control, Optional.empty());
+    }
+
+    private Validator(Task task, PgConnector source, PgConnector target, ControlSchema control,
+                      Optional<ChunkSpread> spread) {
         this.task = task;
         this.source = source;
         this.target = target;
         this.control = control;
+        this.spread = spread;
+    }
+
+    /** This validator with the chunks compared by other processes too (the tables are still cut here). */
+    public Validator spreadOver(ChunkSpread chunks) {
+        return new Validator(task, source, target, control, Optional.of(chunks));
     }
 
     /** Every table of the task. */
@@ -79,8 +91,8 @@ public final class Validator {
                 Held at = HeldPosition.run(task, source, target, control, hold.timeout(), "validation",
                         (source, target, slot, held) -> {
                             log.info("validation: comparing {} tables", compared.size());
-                            List<TableOutcome> found = new Comparison(source, target, slot.snapshotName(), options)
-                                    .run(compared);
+                            List<TableOutcome> found = compare(source, target, slot.snapshotName(), options,
+                                    compared, runId);
                             held.ensure();
                             return new Held(slot.consistentPoint(), found);
                         });
@@ -89,7 +101,7 @@ public final class Validator {
             } else {
                 try (ExportedSnapshot snapshot = ExportedSnapshot.export(source)) {
                     lsn = currentLsn();
-                    outcomes = new Comparison(source, target, snapshot.name(), options).run(compared);
+                    outcomes = compare(source, target, snapshot.name(), options, compared, runId);
                 }
             }
             return finish(store, runId, lsn, content, false, outcomes, started);
@@ -97,6 +109,16 @@ public final class Validator {
             failed(store, runId, e);
             throw e;
         }
+    }
+
+    private List<TableOutcome> compare(PgConnector source, PgConnector target, String snapshot,
+                                       Comparison.Options options, List<ValidatedTable> tables, long runId)
+            throws SQLException, InterruptedException {
+        Comparison comparison = new Comparison(source, target, snapshot, options);
+        if (spread.isEmpty()) {
+            return comparison.run(tables);
+        }
+        return spread.get().compare(runId, snapshot, comparison.cut(tables), options.content());
     }
 
     /** What the comparison at the held position found, and where. */

@@ -139,6 +139,30 @@ ALTER TABLE ${schema}.validation_result ADD COLUMN IF NOT EXISTS lower_key text;
 ALTER TABLE ${schema}.validation_result ADD COLUMN IF NOT EXISTS upper_key text;
 ALTER TABLE ${schema}.validation_result ADD COLUMN IF NOT EXISTS null_keys boolean;
 
+-- a validation spread over worker processes ('godwit validate --workers external'): one row per chunk, with the two
+-- queries that compare it and the source snapshot they read under. A process takes a chunk by bumping its epoch in a
+-- transaction of its own, under a lease its heartbeat renews; its counts are written only while the epoch is still the
+-- one it took, so a chunk compared twice (a worker declared dead that was only stalled) is recorded once
+CREATE TABLE IF NOT EXISTS ${schema}.validation_chunk (
+    run_id            bigint NOT NULL REFERENCES ${schema}.validation_run (id) ON DELETE CASCADE,
+    table_key         text NOT NULL,
+    ordinal           int NOT NULL,
+    snapshot          text NOT NULL,
+    source_sql        text NOT NULL,
+    target_sql        text NOT NULL,
+    state             text NOT NULL DEFAULT 'pending',
+    epoch             bigint NOT NULL DEFAULT 0,
+    owner             text,
+    lease_expires_at  timestamptz,
+    source_rows       bigint,
+    source_hash       text,
+    target_rows       bigint,
+    target_hash       text,
+    millis            bigint,
+    error             text,
+    PRIMARY KEY (run_id, table_key, ordinal)
+);
+
 -- a request to the running applier to pause before the first source transaction committed at or after hold_lsn
 -- (validation reads both sides at that position); reached_lsn is set by the applier once it has paused there
 CREATE TABLE IF NOT EXISTS ${schema}.apply_hold (

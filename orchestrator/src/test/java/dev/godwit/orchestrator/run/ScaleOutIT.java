@@ -17,9 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
+import static dev.godwit.orchestrator.run.ClusterProcesses.await;
+import static dev.godwit.orchestrator.run.ClusterProcesses.pid;
+import static dev.godwit.orchestrator.run.ClusterProcesses.signal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -376,29 +378,5 @@ class ScaleOutIT {
     private static void awaitLoaded(TestDatabase target, GodwitProcess coordinator) throws InterruptedException {
         await(() -> target.value("SELECT phase IN ('FULL_LOAD_DONE', 'CDC') FROM godwit.task").equals("t"), coordinator,
                 "the full load to end");
-    }
-
-    private static void await(BooleanSupplier condition, GodwitProcess coordinator, String what) throws InterruptedException {
-        await(condition, coordinator, what, () -> "");
-    }
-
-    private static void await(BooleanSupplier condition, GodwitProcess coordinator, String what,
-                              java.util.function.Supplier<String> state) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!condition.getAsBoolean()) {
-            assertTrue(coordinator.alive(), () -> "the coordinator ended while waiting for " + what + ":\n"
-                    + coordinator.output());
-            assertTrue(System.nanoTime() < deadline, () -> "waited 3 minutes for " + what + ":\n" + state.get() + "\n"
-                    + coordinator.output());
-            Thread.sleep(100);
-        }
-    }
-
-    private static long pid(String owner) {
-        return Long.parseLong(owner.substring(0, owner.indexOf('@')));
-    }
-
-    private static void signal(String signal, long pid) throws Exception {
-        assertEquals(0, new ProcessBuilder("sh", "-c", "kill -" + signal + " " + pid).inheritIO().start().waitFor());
     }
 }

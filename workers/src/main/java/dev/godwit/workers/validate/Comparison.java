@@ -57,26 +57,14 @@ public final class Comparison {
     }
 
     public List<TableOutcome> run(List<ValidatedTable> tables) throws SQLException, InterruptedException {
-        BlockingQueue<Pair> pool = new ArrayBlockingQueue<>(options.threads());
-        ExecutorService executor = Executors.newFixedThreadPool(options.threads(), r -> {
-            Thread t = new Thread(r, "godwit-validate");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            for (int i = 0; i < options.threads(); i++) {
-                pool.add(open());
-            }
-            Map<ValidatedTable, Future<List<Chunk>>> cuts = new LinkedHashMap<>();
-            for (ValidatedTable table : tables) {
-                cuts.put(table, executor.submit(() -> withPair(pool, p -> chunks(p.source(), table))));
-            }
+        try (Sessions sessions = new Sessions()) {
+            Map<ValidatedTable, Future<List<Chunk>>> cuts = sessions.cut(tables);
             Map<ValidatedTable, List<Future<ChunkResult>>> results = new LinkedHashMap<>();
             for (Map.Entry<ValidatedTable, Future<List<Chunk>>> e : cuts.entrySet()) {
                 ValidatedTable table = e.getKey();
                 List<Future<ChunkResult>> futures = new ArrayList<>();
                 for (Chunk chunk : get(e.getValue())) {
-                    futures.add(executor.submit(() -> withPair(pool, p -> compare(p, table, chunk))));
+                    futures.add(sessions.submit(p -> compare(p, table, chunk)));
                 }
                 results.put(table, futures);
             }
@@ -89,10 +77,60 @@ public final class Comparison {
                 out.add(new TableOutcome(e.getKey().tableKey(), chunks));
             }
             return out;
-        } finally {
+        }
+    }
+
+    /**
+     * Only cuts the tables into chunks, on the source under the snapshot, for chunks that other processes compare
+     * (each with {@link #readSource} and {@link #readTarget}).
+     */
+    public Map<ValidatedTable, List<Chunk>> cut(List<ValidatedTable> tables) throws SQLException, InterruptedException {
+        try (Sessions sessions = new Sessions()) {
+            Map<ValidatedTable, List<Chunk>> out = new LinkedHashMap<>();
+            for (Map.Entry<ValidatedTable, Future<List<Chunk>>> e : sessions.cut(tables).entrySet()) {
+                out.put(e.getKey(), get(e.getValue()));
+            }
+            return out;
+        }
+    }
+
+    /** {@code options.threads()} pairs of sessions, each source one in the snapshot, and the threads that use them. */
+    private final class Sessions implements AutoCloseable {
+        private final BlockingQueue<Pair> pool = new ArrayBlockingQueue<>(options.threads());
+        private final ExecutorService executor = Executors.newFixedThreadPool(options.threads(), r -> {
+            Thread t = new Thread(r, "godwit-validate");
+            t.setDaemon(true);
+            return t;
+        });
+
+        Sessions() throws SQLException {
+            try {
+                for (int i = 0; i < options.threads(); i++) {
+                    pool.add(open());
+                }
+            } catch (SQLException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        Map<ValidatedTable, Future<List<Chunk>>> cut(List<ValidatedTable> tables) {
+            Map<ValidatedTable, Future<List<Chunk>>> cuts = new LinkedHashMap<>();
+            for (ValidatedTable table : tables) {
+                cuts.put(table, submit(p -> chunks(p.source(), table)));
+            }
+            return cuts;
+        }
+
+        <T> Future<T> submit(PairWork<T> work) {
+            return executor.submit(() -> withPair(pool, work));
+        }
+
+        @Override
+        public void close() {
             executor.shutdownNow();
             for (Pair p : pool) {
-                close(p);
+                Comparison.close(p);
             }
         }
     }
@@ -165,18 +203,32 @@ public final class Comparison {
 
     private ChunkResult compare(Pair p, ValidatedTable table, Chunk chunk) throws SQLException {
         long start = System.nanoTime();
-        ChunkCount s = count(p.source(), ValidationQueries.sourceChunk(table, chunk, options.content()));
-        ChunkCount t;
+        ChunkCount s = readSource(p.source(), ValidationQueries.sourceChunk(table, chunk, options.content()));
+        ChunkCount t = readTarget(p.target(), ValidationQueries.targetChunk(table, chunk, options.content()));
+        return result(table, chunk, s, t, (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** What one chunk's query ({@link ValidationQueries#sourceChunk}) finds on the source. */
+    public static ChunkCount readSource(Connection source, String sql) throws SQLException {
+        return count(source, sql);
+    }
+
+    /** What one chunk's query ({@link ValidationQueries#targetChunk}) finds on the target; missing if its table is. */
+    public static ChunkCount readTarget(Connection target, String sql) throws SQLException {
         try {
-            t = count(p.target(), ValidationQueries.targetChunk(table, chunk, options.content()));
+            return count(target, sql);
         } catch (SQLException e) {
             if (!MISSING.contains(e.getSQLState())) {
                 throw e;
             }
-            t = ChunkCount.missing();
+            return ChunkCount.missing();
         }
-        return new ChunkResult(table.tableKey(), chunk, chunk.describe(table.key().map(ChunkKey::displayName)), s, t,
-                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** A chunk's comparison, named as the report names it. */
+    public static ChunkResult result(ValidatedTable table, Chunk chunk, ChunkCount source, ChunkCount target, long millis) {
+        return new ChunkResult(table.tableKey(), chunk, chunk.describe(table.key().map(ChunkKey::displayName)), source,
+                target, millis);
     }
 
     private static ChunkCount count(Connection c, String sql) throws SQLException {

@@ -3,6 +3,7 @@ package dev.godwit.orchestrator.scaleout;
 import dev.godwit.orchestrator.load.UnitWork;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.QuartzStore;
+import dev.godwit.orchestrator.state.ValidationChunks;
 import dev.godwit.workers.pg.PgConnector;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
@@ -12,6 +13,7 @@ import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.spi.JobFactory;
@@ -25,12 +27,12 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * One process's node of a task's load cluster: Quartz's clustered JDBC job store in the control schema, where each unit
- * is a durable job that asks for recovery. A node that stops checking in is declared dead by the others, which then
- * run its units again; the unit's lease and epoch make that harmless when the node was only stalled (Quartz has no
- * fencing). This cluster is apart from the scheduled cutover's store (another scheduler name in the same tables).
+ * One process's node of a task's cluster: Quartz's clustered JDBC job store in the control schema, where each unit of
+ * the full load and each chunk of a spread validation is a durable job that asks for recovery. A node that stops
+ * checking in is declared dead by the others, which then run its jobs again; the lease and epoch of a unit or chunk
+ * make that harmless when the node was only stalled (Quartz has no fencing). This cluster is apart from the scheduled cutover's store (another scheduler name in the same tables).
  */
-final class LoadCluster implements AutoCloseable {
+final class TaskCluster implements AutoCloseable {
     /** How often a node checks in; Quartz declares a node dead about 7.5 s after a missed check-in on top of this. */
     static final Duration CHECK_IN = Duration.ofSeconds(2);
     static final String UNIT = "unit";
@@ -40,20 +42,24 @@ final class LoadCluster implements AutoCloseable {
     static final String RELATION = "relation";
     static final String BINARY = "binary";
     static final String SNAPSHOT = "snapshot";
+    static final String RUN = "run";
+    static final String ORDINAL = "ordinal";
 
     private final Scheduler scheduler;
     private final String group;
+    private final String chunkGroup;
 
-    private LoadCluster(Scheduler scheduler, String group) {
+    private TaskCluster(Scheduler scheduler, String task) {
         this.scheduler = scheduler;
-        this.group = group;
+        this.group = "load " + task;
+        this.chunkGroup = "validation " + task;
     }
 
     /**
-     * Joins the task's cluster as {@code instanceId} (unique among the nodes), running up to {@code threads} units at a
-     * time once {@link #start}ed.
+     * Joins the task's cluster as {@code instanceId} (unique among the nodes), running up to {@code threads} units or
+     * chunks at a time once {@link #start}ed.
      */
-    static LoadCluster join(ControlSchema control, String task, PgConnector target, String instanceId, int threads,
+    static TaskCluster join(ControlSchema control, String task, PgConnector target, String instanceId, int threads,
                             JobFactory jobs) throws SchedulerException {
         String name = "godwit-load " + control.name() + " " + task;
         // units handed out by the coordinator are seen by an idle node within the idle wait
@@ -64,10 +70,10 @@ final class LoadCluster implements AutoCloseable {
         p.setProperty("org.quartz.jobStore.acquireTriggersWithinLock", "true");
         Scheduler scheduler = new StdSchedulerFactory(p).getScheduler();
         scheduler.setJobFactory(jobs);
-        return new LoadCluster(scheduler, "load " + task);
+        return new TaskCluster(scheduler, task);
     }
 
-    /** Begins taking units. */
+    /** Begins taking units and chunks. */
     void start() throws SchedulerException {
         scheduler.start();
     }
@@ -96,9 +102,44 @@ final class LoadCluster implements AutoCloseable {
         scheduler.scheduleJobs(jobs, true);
     }
 
+    /** Hands out the chunks of validation run {@code runId} as jobs, in the order given. */
+    void scheduleChunks(long runId, List<ValidationChunks.Planned> chunks) throws SchedulerException {
+        Map<JobDetail, Set<? extends Trigger>> jobs = new LinkedHashMap<>();
+        Date now = new Date();
+        int priority = chunks.size();
+        for (ValidationChunks.Planned c : chunks) {
+            JobDataMap data = new JobDataMap();
+            data.put(RUN, Long.toString(runId));
+            data.put(TABLE, c.tableKey());
+            data.put(ORDINAL, Integer.toString(c.ordinal()));
+            String name = chunkName(runId, c.tableKey(), c.ordinal());
+            JobKey key = JobKey.jobKey(name, chunkGroup);
+            JobDetail job = JobBuilder.newJob(ChunkJob.class).withIdentity(key).storeDurably().requestRecovery()
+                    .usingJobData(data).withDescription("validation chunk " + name).build();
+            Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name, chunkGroup).forJob(key).startAt(now)
+                    .withPriority(priority--).build();
+            jobs.put(job, Set.of(trigger));
+        }
+        scheduler.scheduleJobs(jobs, true);
+    }
+
+    /** Whether the chunk's job is still to run or running (its trigger is gone once the job has ended). */
+    boolean chunkOut(long runId, String tableKey, int ordinal) throws SchedulerException {
+        return scheduler.checkExists(TriggerKey.triggerKey(chunkName(runId, tableKey, ordinal), chunkGroup));
+    }
+
+    private static String chunkName(long runId, String tableKey, int ordinal) {
+        return runId + " " + tableKey + " " + ordinal;
+    }
+
     /** Withdraws every unit job of the task (those running go on to their end). */
     void withdraw() throws SchedulerException {
         scheduler.deleteJobs(List.copyOf(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(group))));
+    }
+
+    /** Withdraws every chunk job of the task (those running go on to their end). */
+    void withdrawChunks() throws SchedulerException {
+        scheduler.deleteJobs(List.copyOf(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(chunkGroup))));
     }
 
     /** Leaves the cluster once the units running here are over. */
