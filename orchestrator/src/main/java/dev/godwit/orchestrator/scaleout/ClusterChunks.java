@@ -23,9 +23,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -38,6 +39,10 @@ public final class ClusterChunks implements ChunkSpread {
     private static final Logger log = LoggerFactory.getLogger(ClusterChunks.class);
     /** How often the ledger is read while the chunks are compared. */
     private static final Duration POLL = Duration.ofMillis(250);
+    /** How often the chunks left untaken by a job that ended are looked for. */
+    private static final Duration RECHECK = Duration.ofSeconds(5);
+    /** How often the validation's progress is logged. */
+    private static final Duration REPORT = Duration.ofSeconds(10);
     /** How long the chunks may wait with no live process to take them before the validation gives up. */
     private static final Duration UNTAKEN = UnitCopier.LEASE.multipliedBy(2);
 
@@ -100,35 +105,44 @@ public final class ClusterChunks implements ChunkSpread {
         int expected = planned.size();
         Workers workers = new Workers(control, task);
         long lastWorker = System.nanoTime();
-        while (true) {
-            List<ValidationChunks.Recorded> recorded;
-            boolean anyoneWorks;
-            try (Connection c = target.open("validation")) {
-                recorded = ledger.recorded(c, runId);
-                anyoneWorks = workers.list(c).stream().anyMatch(w -> w.capacity() > 0
+        long lastRecheck = System.nanoTime();
+        long lastReport = System.nanoTime();
+        try (Connection c = target.open("validation")) {
+            while (true) {
+                List<ValidationChunks.Recorded> recorded = ledger.recorded(c, runId);
+                boolean anyoneWorks = workers.list(c).stream().anyMatch(w -> w.capacity() > 0
                         && w.heartbeatAge().compareTo(UnitCopier.LEASE) < 0);
+                List<ValidationChunks.Recorded> failed = recorded.stream().filter(r -> r.state().equals("failed")).toList();
+                if (!failed.isEmpty()) {
+                    ValidationChunks.Recorded f = failed.get(0);
+                    throw new SQLException("validation chunk " + f.ordinal() + " of " + f.tableKey() + " could not be"
+                            + " compared by " + f.owner() + ": " + f.error()
+                            + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more chunks)" : ""));
+                }
+                long done = recorded.stream().filter(r -> r.state().equals("done")).count();
+                if (done == expected) {
+                    return recorded;
+                }
+                if (System.nanoTime() - lastReport > REPORT.toNanos()) {
+                    log.info("validation: {} of {} chunks compared, {} in hand", done, expected, recorded.stream()
+                            .filter(r -> r.state().equals("pending") && r.leased()).count());
+                    lastReport = System.nanoTime();
+                }
+                if (System.nanoTime() - lastRecheck > RECHECK.toNanos()) {
+                    handOutAgain(node, runId, planned, recorded);
+                    lastRecheck = System.nanoTime();
+                }
+                if (anyoneWorks) {
+                    lastWorker = System.nanoTime();
+                } else if (System.nanoTime() - lastWorker > UNTAKEN.toNanos()) {
+                    throw new GodwitException(FailureKind.BAD_INPUT, "no live process takes the validation's chunks of"
+                            + " task '" + task + "' (" + (expected - done) + " of " + expected + " left): start 'godwit"
+                            + " worker TASK --until cutover' (--until stopped for a finished full-load task) on a host"
+                            + " that reaches both databases, or validate with this process's threads (without"
+                            + " --workers external, or with --coordinator-threads above 0)");
+                }
+                Thread.sleep(POLL.toMillis());
             }
-            List<ValidationChunks.Recorded> failed = recorded.stream().filter(r -> r.state().equals("failed")).toList();
-            if (!failed.isEmpty()) {
-                ValidationChunks.Recorded f = failed.get(0);
-                throw new SQLException("validation chunk " + f.ordinal() + " of " + f.tableKey() + " could not be"
-                        + " compared by " + f.owner() + ": " + f.error()
-                        + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more chunks)" : ""));
-            }
-            long done = recorded.stream().filter(r -> r.state().equals("done")).count();
-            if (done == expected) {
-                return recorded;
-            }
-            handOutAgain(node, runId, planned, recorded);
-            if (anyoneWorks) {
-                lastWorker = System.nanoTime();
-            } else if (System.nanoTime() - lastWorker > UNTAKEN.toNanos()) {
-                throw new GodwitException(FailureKind.BAD_INPUT, "no live process takes the validation's chunks of"
-                        + " task '" + task + "' (" + (expected - done) + " of " + expected + " left): start 'godwit"
-                        + " worker TASK --until cutover' on a host that reaches both databases, or validate with this"
-                        + " process's threads (without --workers external, or with --coordinator-threads above 0)");
-            }
-            Thread.sleep(POLL.toMillis());
         }
     }
 
@@ -138,18 +152,25 @@ public final class ClusterChunks implements ChunkSpread {
      */
     private static void handOutAgain(WorkerNode node, long runId, List<ValidationChunks.Planned> planned,
                                      List<ValidationChunks.Recorded> recorded) throws SchedulerException {
-        Map<String, ValidationChunks.Planned> byName = new HashMap<>();
-        planned.forEach(p -> byName.put(p.tableKey() + " " + p.ordinal(), p));
-        List<ValidationChunks.Planned> again = new ArrayList<>();
+        Set<String> out = node.chunksOut(runId);
+        Set<String> untaken = new HashSet<>();
         for (ValidationChunks.Recorded r : recorded) {
-            if (r.state().equals("pending") && !r.leased() && !node.chunkOut(runId, r.tableKey(), r.ordinal())) {
-                again.add(byName.get(r.tableKey() + " " + r.ordinal()));
+            String key = chunkKey(r.tableKey(), r.ordinal());
+            if (r.state().equals("pending") && !r.leased() && !out.contains(key)) {
+                untaken.add(key);
             }
         }
+        List<ValidationChunks.Planned> again = planned.stream()
+                .filter(p -> untaken.contains(chunkKey(p.tableKey(), p.ordinal()))).toList();
         if (!again.isEmpty()) {
             log.warn("validation: {} chunk(s) ended untaken; handed out again", again.size());
             node.scheduleChunks(runId, again);
         }
+    }
+
+    /** A chunk's name within its run, as its job is named. */
+    static String chunkKey(String tableKey, int ordinal) {
+        return tableKey + " " + ordinal;
     }
 
     private static List<TableOutcome> outcomes(Map<ValidatedTable, List<Chunk>> chunks,

@@ -20,6 +20,7 @@ import org.quartz.spi.JobFactory;
 
 import java.time.Duration;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,13 +124,23 @@ final class TaskCluster implements AutoCloseable {
         scheduler.scheduleJobs(jobs, true);
     }
 
-    /** Whether the chunk's job is still to run or running (its trigger is gone once the job has ended). */
-    boolean chunkOut(long runId, String tableKey, int ordinal) throws SchedulerException {
-        return scheduler.checkExists(TriggerKey.triggerKey(chunkName(runId, tableKey, ordinal), chunkGroup));
+    /**
+     * The chunks of run {@code runId} whose jobs are still to run or running, as {@code "table ordinal"} (a job's
+     * trigger is gone once it has ended).
+     */
+    Set<String> chunksOut(long runId) throws SchedulerException {
+        String prefix = runId + " ";
+        Set<String> out = new HashSet<>();
+        for (TriggerKey k : scheduler.getTriggerKeys(GroupMatcher.triggerGroupEquals(chunkGroup))) {
+            if (k.getName().startsWith(prefix)) {
+                out.add(k.getName().substring(prefix.length()));
+            }
+        }
+        return out;
     }
 
     private static String chunkName(long runId, String tableKey, int ordinal) {
-        return runId + " " + tableKey + " " + ordinal;
+        return runId + " " + ClusterChunks.chunkKey(tableKey, ordinal);
     }
 
     /** Withdraws every unit job of the task (those running go on to their end). */

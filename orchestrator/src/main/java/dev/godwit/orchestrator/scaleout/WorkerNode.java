@@ -18,6 +18,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -121,8 +122,8 @@ public final class WorkerNode implements AutoCloseable {
         cluster.scheduleChunks(runId, planned);
     }
 
-    boolean chunkOut(long runId, String tableKey, int ordinal) throws SchedulerException {
-        return cluster.chunkOut(runId, tableKey, ordinal);
+    Set<String> chunksOut(long runId) throws SchedulerException {
+        return cluster.chunksOut(runId);
     }
 
     void withdrawChunks() throws SchedulerException {

@@ -159,6 +159,22 @@ class ValidationScaleOutIT {
         }
     }
 
+    @Test
+    void aSpreadValidationWithNoProcessToTakeItsChunksEndsNamingTheRemedy(PgLab lab) throws Exception {
+        TestDatabase source = lab.newDatabase(17);
+        TestDatabase target = lab.newDatabase(17);
+        source.execute(BIG);
+        Path task = FullLoadFixtures.taskFile(dir, "nobody", "full-load", source, target,
+                FullLoadFixtures.PUBLIC_TABLES, SETTINGS);
+        assertEquals(0, CliRun.of("start", task.toString()).exitCode());
+        CliRun validate = CliRun.of("validate", task.toString(), "--workers", "external", "--coordinator-threads", "0");
+        assertEquals(2, validate.exitCode(), validate.toString());
+        assertTrue(validate.err().contains("no live process takes the validation's chunks")
+                && validate.err().contains("godwit worker"), validate.toString());
+        assertEquals("FAILED", target.value("SELECT state FROM godwit.validation_run ORDER BY id DESC LIMIT 1"));
+        assertEquals("0", target.value("SELECT count(*) FROM godwit.worker"), "the validating process deregistered");
+    }
+
     private static void awaitStreaming(TestDatabase target, GodwitProcess coordinator) throws InterruptedException {
         await(() -> target.value("SELECT to_regclass('godwit.task') IS NOT NULL").equals("t")
                 && target.value("SELECT coalesce((SELECT phase = 'CDC' FROM godwit.task), false)").equals("t"),
