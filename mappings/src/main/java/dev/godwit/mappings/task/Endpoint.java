@@ -22,6 +22,16 @@ public record Endpoint(String host, int port, String database, String user, Map<
         parameters = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(parameters));
     }
 
+    /**
+     * An endpoint given as a bare URL on a command line, not in a task file. Its password comes from PGPASSWORD or
+     * ~/.pgpass (PGPASSFILE), never from the URL: a process's arguments are visible to every user of its host.
+     *
+     * @throws IllegalArgumentException naming what is wrong with the URL
+     */
+    public static Endpoint fromUrl(String url) {
+        return EndpointParser.fromUrl(url);
+    }
+
     /** {@code postgresql://user@host:port/db?sslmode=…}, safe to log: never a password. */
     public String redacted() {
         String hostPart = host.contains(":") ? "[" + host + "]" : host;

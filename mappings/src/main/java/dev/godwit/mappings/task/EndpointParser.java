@@ -57,6 +57,22 @@ final class EndpointParser {
         return Optional.of(new Endpoint(p.host, p.port, p.database, p.user, p.parameters, password.get()));
     }
 
+    /** See {@link Endpoint#fromUrl}. */
+    static Endpoint fromUrl(String url) {
+        Problems problems = new Problems();
+        Optional<ParsedUrl> parsed = new EndpointParser(new Doc(Path.of("command line"), problems), Path.of("."))
+                .parseUrl(url, "url");
+        if (!problems.isEmpty() || parsed.isEmpty()) {
+            throw new IllegalArgumentException(problems.list().isEmpty() ? EXPECTED : problems.list().get(0).message());
+        }
+        ParsedUrl p = parsed.get();
+        if (p.password().isPresent()) {
+            throw new IllegalArgumentException("the URL holds a password, which every user of this host could read in"
+                    + " its process list: take it out, and put it in ~/.pgpass or PGPASSWORD");
+        }
+        return new Endpoint(p.host, p.port, p.database, p.user, p.parameters, new PasswordSource.None());
+    }
+
     private record ParsedUrl(String host, int port, String database, String user, Map<String, String> parameters,
                              Optional<String> password) {
     }

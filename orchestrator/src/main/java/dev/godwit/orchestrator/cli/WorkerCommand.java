@@ -1,7 +1,5 @@
 package dev.godwit.orchestrator.cli;
 
-import dev.godwit.mappings.task.Task;
-import dev.godwit.orchestrator.plan.Parallelism;
 import dev.godwit.orchestrator.scaleout.WorkerNode;
 import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.Phase;
@@ -9,8 +7,8 @@ import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.pg.PgConnector;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -52,8 +50,19 @@ final class WorkerCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Mixin
-    TaskArgument task;
+    @Parameters(index = "0", paramLabel = "TASK|CONTROL_URL",
+            description = "The task file, or the target's URL (postgresql://user@host:port/database, no password:"
+                    + " PGPASSWORD or ~/.pgpass gives both servers' passwords), where the control schema names the"
+                    + " task's source.")
+    String task;
+
+    @Option(names = "--task", paramLabel = "NAME",
+            description = "With a control URL: the task to join (needed when the control schema holds several).")
+    String taskName;
+
+    @Option(names = "--control-schema", paramLabel = "NAME",
+            description = "With a control URL: the task's control schema (default: godwit).")
+    String controlSchema;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "Units copied at once by this process (default: the task's full-load parallelism).")
@@ -67,17 +76,15 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Task loaded = task.load();
-        int capacity = threads == null ? Parallelism.of(loaded.settings()) : threads;
+        JoinedTask joined = JoinedTask.resolve(task, taskName, controlSchema);
+        int capacity = threads == null ? joined.threads() : threads;
         if (capacity < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads " + capacity + " is below 1");
         }
-        ControlSchema control = new ControlSchema(loaded.settings().controlSchema());
-        TaskStore store = new TaskStore(control, loaded.name());
-        PgConnector source = new PgConnector("source", loaded.source()).waitingForRestarts();
-        PgConnector target = new PgConnector("target", loaded.target()).waitingForRestarts();
+        ControlSchema control = joined.control();
+        TaskStore store = new TaskStore(control, joined.name());
+        PgConnector target = joined.target();
         try (Connection t = target.open("control")) {
-            TaskStates.require(t, control, store, loaded);
             control.install(t); // the chunk ledger, when the task was started by an older godwit
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -92,9 +99,9 @@ final class WorkerCommand implements Callable<Integer> {
         long copied;
         long compared;
         String id;
-        try (WorkerNode node = WorkerNode.join(loaded.name(), control, source, target, capacity, false, true)) {
+        try (WorkerNode node = WorkerNode.join(joined.name(), control, joined.source(), target, capacity, false, true)) {
             id = node.id();
-            out.println("worker " + id + " joined task " + loaded.name() + " with " + capacity + " thread(s)");
+            out.println("worker " + id + " joined task " + joined.name() + " with " + capacity + " thread(s)");
             out.flush();
             while (!stopping.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
                 Optional<TaskStore.TaskRow> row;
@@ -110,7 +117,7 @@ final class WorkerCommand implements Callable<Integer> {
         } finally {
             left.countDown();
         }
-        out.println("worker " + id + " left task " + loaded.name() + ": " + copied + " unit(s) copied"
+        out.println("worker " + id + " left task " + joined.name() + ": " + copied + " unit(s) copied"
                 + (compared > 0 ? " and " + compared + " validation chunk(s) compared" : "") + " here");
         out.flush();
         if (stopping.getCount() > 0) {

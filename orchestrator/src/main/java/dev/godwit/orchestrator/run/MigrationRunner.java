@@ -15,6 +15,7 @@ import dev.godwit.orchestrator.load.FullLoadSteps;
 import dev.godwit.orchestrator.scaleout.ClusterDispatch;
 import dev.godwit.orchestrator.plan.Counts;
 import dev.godwit.orchestrator.plan.MigrationStep;
+import dev.godwit.orchestrator.plan.Parallelism;
 import dev.godwit.orchestrator.plan.Plan;
 import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.orchestrator.plan.SchemaPlan;
@@ -173,6 +174,7 @@ public final class MigrationRunner {
             noteUnreleased(t, row);
             store.setDesiredState(t, DesiredState.RUN);
             store.setOwner(t, Owners.self());
+            store.setJoinInfo(t, task.source().redacted(), Parallelism.of(task.settings()));
         }
         log.info("resuming task {} from phase {}", task.name(), row.phase());
         if (row.phase() == Phase.CUT_OVER && streamsBack()) {
@@ -456,6 +458,7 @@ public final class MigrationRunner {
         try {
             store.create(t, task.type().spelling(), task.settings().slotName(), task.settings().publicationName(),
                     Owners.self());
+            store.setJoinInfo(t, task.source().redacted(), Parallelism.of(task.settings()));
             TaskTables.record(t, control, task.name(), plan.tables());
             int ordinal = 0;
             for (Plan.ScheduledUnit u : plan.schedule()) {

@@ -83,6 +83,39 @@ public final class TaskStore {
                 + " VALUES (?, ?, ?, ?, ?, ?, now())", task, type, Phase.PLANNED.name(), slotName, publicationName, owner);
     }
 
+    /** Records what a worker joining by the control URL needs: the source's URL (without a password), the parallelism. */
+    public void setJoinInfo(Connection c, String sourceUrl, int parallelism) throws SQLException {
+        ControlStatements.update(c, "UPDATE " + schema.table("task") + " SET source_url = ?, parallelism = ?::int"
+                + " WHERE name = ?", sourceUrl, Integer.toString(parallelism), task);
+    }
+
+    /** What {@link #setJoinInfo} recorded; empty when the task is not there or an older godwit recorded it. */
+    public Optional<JoinInfo> joinInfo(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT source_url, parallelism FROM " + schema.table("task")
+                + " WHERE name = ? AND source_url IS NOT NULL")) {
+            ps.setString(1, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new JoinInfo(rs.getString(1), rs.getInt(2))) : Optional.empty();
+            }
+        }
+    }
+
+    /** The source as a task's file names it (no password) and its full load's parallelism. */
+    public record JoinInfo(String sourceUrl, int parallelism) {
+    }
+
+    /** The names of the tasks recorded in {@code schema}, in order. */
+    public static List<String> names(Connection c, ControlSchema schema) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM " + schema.table("task") + " ORDER BY name");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     public void setPhase(Connection c, Phase phase) throws SQLException {
         ControlStatements.update(c, "UPDATE " + schema.table("task") + " SET phase = ?, updated_at = now() WHERE name = ?", phase.name(), task);
     }

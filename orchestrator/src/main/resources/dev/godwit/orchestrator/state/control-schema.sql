@@ -21,6 +21,10 @@ ALTER TABLE ${schema}.task ADD COLUMN IF NOT EXISTS stop_at text;
 -- the exported snapshot units are copied under while the load is spread over worker processes; null otherwise: a worker
 -- takes a unit only under the snapshot recorded here, so a job left from an earlier run takes nothing
 ALTER TABLE ${schema}.task ADD COLUMN IF NOT EXISTS load_snapshot text;
+-- what a worker joining by the control URL ('godwit worker postgresql://…') needs besides the target: the source as
+-- the task file names it, never with a password, and the full load's parallelism; written by every start and resume
+ALTER TABLE ${schema}.task ADD COLUMN IF NOT EXISTS source_url text;
+ALTER TABLE ${schema}.task ADD COLUMN IF NOT EXISTS parallelism int;
 
 -- per target table: its load state and the LSN its copy is consistent with
 CREATE TABLE IF NOT EXISTS ${schema}.table_state (

@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A content validation of a task that streams changes, its chunks compared by three 'godwit worker' processes (separate
- * JVMs, as on separate hosts) while the source is written to: every chunk recorded once, by a worker, and the report
- * equal. Then the same with one worker killed -9 in the middle of its chunks and another stalled (SIGSTOP) until its
+ * JVMs, as on separate hosts; one joined by the target's URL alone) while the source is written to: every chunk
+ * recorded once, by a worker, and the report equal. Then the same with one worker killed -9 in the middle of its chunks and another stalled (SIGSTOP) until its
  * chunks were compared again elsewhere: its late result is refused, and the report is still complete and equal.
  */
 @ExtendWith(PgExtension.class)
@@ -52,10 +52,14 @@ class ValidationScaleOutIT {
         GodwitProcess coordinator = GodwitProcess.start(null, 0, "start", task.toString());
         try (SourceWriter writer = new SourceWriter(source, 11)) {
             awaitStreaming(target, coordinator);
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 2; i++) {
                 workers.add(GodwitProcess.start(null, 0, "worker", task.toString(), "--threads", "2",
                         "--until", "cutover"));
             }
+            // the third joins as from a host without the task file: by the target's URL, the control schema naming
+            // the task's source
+            workers.add(GodwitProcess.start(null, 0, "worker", target.url(), "--task", "spreadcheck", "--threads", "2",
+                    "--until", "cutover"));
             writer.awaitTransactions(writer.transactions() + 20, Duration.ofSeconds(60));
             GodwitProcess validate = GodwitProcess.start(null, 0, "validate", task.toString(), "--content",
                     "--workers", "external", "--coordinator-threads", "0");
