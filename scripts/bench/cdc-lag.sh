@@ -6,14 +6,17 @@
 #             100 ms by one session on the target (a loop in SQL: no process started per sample)
 #   bytes   = source pg_current_wal_lsn() minus the consumer's position (godwit's checkpoint, or native's slot's
 #             confirmed position): WAL not applied yet. Sampled every 0.5 s
+# The load runs WARMUP s (default 10) before SECONDS of sampling, for both consumers: a JVM that has just started
+# compiles its apply path during the first seconds of changes, which a migration's hours of CDC never see again.
 # godwit and native logical replication run RUNS times each (default 3), alternating, on the same load; prints each
-# run's p50 / p95 / p99 / max, then the medians of the runs' percentiles.
+# run's achieved rate, pgbench's own latency (the source's transactions: the age counts from their start), and the
+# lag's p50 / p95 / p99 / max, then the medians of the runs' percentiles.
 #
 # usage: scripts/bench/cdc-lag.sh [SCALE] [SECONDS] [RATE] [CLIENTS]   (defaults 10, 60, 2000 txn/s, 4)
 # needs: apt-get install postgresql-15; Java 17 and Maven for godwit. Uses ports 55432/55433 (scripts/bench/lab.sh).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SCALE=${1:-10}; SECS=${2:-60}; RATE=${3:-2000}; CLIENTS=${4:-4}; RUNS=${RUNS:-3}; DB=cdclag
+SCALE=${1:-10}; SECS=${2:-60}; RATE=${3:-2000}; CLIENTS=${4:-4}; RUNS=${RUNS:-3}; WARMUP=${WARMUP:-10}; DB=cdclag
 export PATH=/usr/lib/postgresql/15/bin:$PATH
 S="-h 127.0.0.1 -p 55432 -U postgres"; T="-h 127.0.0.1 -p 55433 -U postgres"
 work=$(mktemp -d /tmp/godwit-cdclag.XXXX)
@@ -24,9 +27,13 @@ work=$(mktemp -d /tmp/godwit-cdclag.XXXX)
 measure() {
   local name=$1 position=$2 posdb=$3 posconn=$4 ticks=$(( (SECS - 3) * 10 ))
   psql $T "$DB" -qc "CREATE SCHEMA IF NOT EXISTS bench; CREATE TABLE bench.age (age float8)"
-  pgbench $S -c "$CLIENTS" -j 2 -R "$RATE" -T "$SECS" -n "$DB" >"$work/pgbench-$name.log" 2>&1 &
+  # the same quiet start for both: what the initial copy left (dirty buffers, tables never vacuumed) is settled
+  # first, or a checkpoint and autovacuum of the fresh copy fall into the measurement and slow the source's
+  # transactions, whose start the age counts from
+  psql $T "$DB" -qc "VACUUM ANALYZE" -c "CHECKPOINT"; psql $S "$DB" -qc "VACUUM ANALYZE" -c "CHECKPOINT"
+  pgbench $S -c "$CLIENTS" -j 2 -R "$RATE" -T $((SECS + WARMUP)) -n "$DB" >"$work/pgbench-$name.log" 2>&1 &
   local bench=$!
-  sleep 2 # skip pgbench's start-up
+  sleep "$WARMUP" # the load's first seconds are not sampled: godwit's JVM compiles its apply path then
   # each sample in a transaction of its own: a fresh snapshot, and no transaction id held for the whole run
   psql $T "$DB" -qc "DO \$\$ BEGIN FOR i IN 1..$ticks LOOP
       INSERT INTO bench.age SELECT extract(epoch FROM clock_timestamp() - mtime)
@@ -35,25 +42,37 @@ measure() {
       PERFORM pg_sleep(0.1);
     END LOOP; END \$\$" &
   local sampler=$!
+  local jvm; jvm=$(pgrep -f "godwit.jar start $work/task.yaml" | head -1)
+  local s0 t0 j0 n0; s0=$(lab_cpu src); t0=$(lab_cpu tgt); j0=$(jvm_cpu "$jvm"); n0=$(history_rows)
   : >"$work/bytes-$name"
   while kill -0 "$sampler" 2>/dev/null; do
     src=$(psql $S -Atc "select pg_current_wal_lsn()" postgres)
     psql $posconn "$posdb" -Atc "select pg_wal_lsn_diff('$src', ($position))" >>"$work/bytes-$name" 2>/dev/null
     sleep 0.5
   done
+  # the CPU each source transaction cost while sampled, as cdc.sh reports it for a catch-up
+  local n=$(( $(history_rows) - n0 ))
+  echo "$(cpu_per_txn "$s0" "$(lab_cpu src)" "$n") $(cpu_per_txn "$t0" "$(lab_cpu tgt)" "$n")" \
+    "$(if [ -n "$jvm" ]; then cpu_per_txn "$j0" "$(jvm_cpu "$jvm")" "$n"; else echo -; fi)" >"$work/cpu-$name"
   wait "$bench"
   psql $T "$DB" -Atc "select age from bench.age" >"$work/seconds-$name"
 }
+history_rows() { psql $S "$DB" -Atc "select coalesce(max(id), 0) from pgbench_history"; }
+jvm_cpu() { [ -n "$1" ] && echo "scale=2; $(ticks "$1") / $HZ" | bc || echo 0; }
+cpu_per_txn() { echo "scale=0; ($2 - $1) * 1000000 / $3" | bc; } # CPU seconds before, after, transactions -> µs
 
 pct() { # file, percentile -> value
   sort -g "$1" | awk -v p="$2" '{v[NR]=$1} END{i=int(NR*p+0.999); if(i<1)i=1; print v[i]}'
 }
 median() { sort -g | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 report() { # run name
-  printf '%-10s %5s txn/s  %4d samples  seconds p50 %.3f  p95 %.3f  p99 %.3f  max %.3f   bytes p50 %9.0f  p99 %9.0f\n' \
-    "$1" "$(grep -o 'tps = [0-9]*' "$work/pgbench-$1.log" | head -1 | cut -d' ' -f3)" "$(wc -l <"$work/seconds-$1")" \
+  printf '%-10s %5s txn/s  %5s ms  %4d samples  seconds p50 %.3f  p95 %.3f  p99 %.3f  max %.3f   bytes p50 %9.0f  p99 %9.0f\n' \
+    "$1" "$(grep -o 'tps = [0-9]*' "$work/pgbench-$1.log" | head -1 | cut -d' ' -f3)" \
+    "$(grep -o 'latency average = [0-9.]*' "$work/pgbench-$1.log" | cut -d' ' -f4)" "$(wc -l <"$work/seconds-$1")" \
     "$(pct "$work/seconds-$1" 0.50)" "$(pct "$work/seconds-$1" 0.95)" "$(pct "$work/seconds-$1" 0.99)" \
     "$(pct "$work/seconds-$1" 1)" "$(pct "$work/bytes-$1" 0.50)" "$(pct "$work/bytes-$1" 0.99)"
+  read -r cs ct cj <"$work/cpu-$1"
+  echo "           CPU per transaction: source server $cs µs, target server $ct µs, godwit's JVM $cj µs"
 }
 
 write_task cdclag
