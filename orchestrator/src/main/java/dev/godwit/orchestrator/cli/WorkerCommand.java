@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
                 + " cutover, until the task is cut over). A worker that dies has its units and chunks taken again by"
                 + " the others; see docs/scale-out.md.")
 final class WorkerCommand implements Callable<Integer> {
-    /** How often the worker looks whether the full load is over. */
+    /** How often the worker looks whether it may leave (see {@link Until}). */
     private static final Duration POLL = Duration.ofSeconds(1);
     /**
      * When a worker leaves: once the full load is over, once the task is cut over (validations until then), or only
@@ -65,7 +65,8 @@ final class WorkerCommand implements Callable<Integer> {
     String controlSchema;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "Units copied at once by this process (default: the task's full-load parallelism).")
+            description = "Units copied, or chunks compared, at once by this process (default: the task's full-load"
+                    + " parallelism).")
     Integer threads;
 
     @Option(names = "--until", paramLabel = "load|cutover|stopped", defaultValue = "load",
