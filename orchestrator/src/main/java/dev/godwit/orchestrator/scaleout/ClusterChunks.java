@@ -155,22 +155,17 @@ public final class ClusterChunks implements ChunkSpread {
         Set<String> out = node.chunksOut(runId);
         Set<String> untaken = new HashSet<>();
         for (ValidationChunks.Recorded r : recorded) {
-            String key = chunkKey(r.tableKey(), r.ordinal());
+            String key = TaskCluster.chunkKey(r.tableKey(), r.ordinal());
             if (r.state().equals("pending") && !r.leased() && !out.contains(key)) {
                 untaken.add(key);
             }
         }
         List<ValidationChunks.Planned> again = planned.stream()
-                .filter(p -> untaken.contains(chunkKey(p.tableKey(), p.ordinal()))).toList();
+                .filter(p -> untaken.contains(TaskCluster.chunkKey(p.tableKey(), p.ordinal()))).toList();
         if (!again.isEmpty()) {
             log.warn("validation: {} chunk(s) ended untaken; handed out again", again.size());
             node.scheduleChunks(runId, again);
         }
-    }
-
-    /** A chunk's name within its run, as its job is named. */
-    static String chunkKey(String tableKey, int ordinal) {
-        return tableKey + " " + ordinal;
     }
 
     private static List<TableOutcome> outcomes(Map<ValidatedTable, List<Chunk>> chunks,

@@ -5,6 +5,7 @@ import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.QuartzStore;
 import dev.godwit.orchestrator.state.ValidationChunks;
 import dev.godwit.workers.pg.PgConnector;
+import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDataMap;
 import org.quartz.JobDetail;
@@ -19,6 +20,7 @@ import org.quartz.impl.matchers.GroupMatcher;
 import org.quartz.spi.JobFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -81,9 +83,7 @@ final class TaskCluster implements AutoCloseable {
 
     /** Hands out units as jobs, biggest (first in the list) first; a unit's earlier job is replaced. */
     void schedule(List<UnitWork> units, String snapshotName) throws SchedulerException {
-        Map<JobDetail, Set<? extends Trigger>> jobs = new LinkedHashMap<>();
-        Date now = new Date();
-        int priority = units.size();
+        List<JobSpec> specs = new ArrayList<>();
         for (UnitWork u : units) {
             JobDataMap data = new JobDataMap();
             data.put(UNIT, u.unitId());
@@ -93,31 +93,42 @@ final class TaskCluster implements AutoCloseable {
             data.put(RELATION, u.statements().sourceRelation());
             data.put(BINARY, Boolean.toString(u.statements().binary()));
             data.put(SNAPSHOT, snapshotName);
-            JobKey key = JobKey.jobKey(u.unitId(), group);
-            JobDetail job = JobBuilder.newJob(UnitJob.class).withIdentity(key).storeDurably().requestRecovery()
-                    .usingJobData(data).withDescription("unit " + u.unitId()).build();
-            Trigger trigger = TriggerBuilder.newTrigger().withIdentity(u.unitId(), group).forJob(key).startAt(now)
-                    .withPriority(priority--).build();
-            jobs.put(job, Set.of(trigger));
+            specs.add(new JobSpec(u.unitId(), "unit " + u.unitId(), data));
         }
-        scheduler.scheduleJobs(jobs, true);
+        handOut(UnitJob.class, group, specs);
     }
 
     /** Hands out the chunks of validation run {@code runId} as jobs, in the order given. */
     void scheduleChunks(long runId, List<ValidationChunks.Planned> chunks) throws SchedulerException {
-        Map<JobDetail, Set<? extends Trigger>> jobs = new LinkedHashMap<>();
-        Date now = new Date();
-        int priority = chunks.size();
+        List<JobSpec> specs = new ArrayList<>();
         for (ValidationChunks.Planned c : chunks) {
             JobDataMap data = new JobDataMap();
             data.put(RUN, Long.toString(runId));
             data.put(TABLE, c.tableKey());
             data.put(ORDINAL, Integer.toString(c.ordinal()));
-            String name = chunkName(runId, c.tableKey(), c.ordinal());
-            JobKey key = JobKey.jobKey(name, chunkGroup);
-            JobDetail job = JobBuilder.newJob(ChunkJob.class).withIdentity(key).storeDurably().requestRecovery()
-                    .usingJobData(data).withDescription("validation chunk " + name).build();
-            Trigger trigger = TriggerBuilder.newTrigger().withIdentity(name, chunkGroup).forJob(key).startAt(now)
+            String name = runId + " " + chunkKey(c.tableKey(), c.ordinal());
+            specs.add(new JobSpec(name, "validation chunk " + name, data));
+        }
+        handOut(ChunkJob.class, chunkGroup, specs);
+    }
+
+    /** One job to hand out: its name in its group, what it is, and what it carries. */
+    private record JobSpec(String name, String description, JobDataMap data) {
+    }
+
+    /**
+     * Each job durable and asking for recovery, with a trigger that fires now, the first in the list with the highest
+     * priority; a job of the same name is replaced.
+     */
+    private void handOut(Class<? extends Job> type, String jobGroup, List<JobSpec> specs) throws SchedulerException {
+        Map<JobDetail, Set<? extends Trigger>> jobs = new LinkedHashMap<>();
+        Date now = new Date();
+        int priority = specs.size();
+        for (JobSpec spec : specs) {
+            JobKey key = JobKey.jobKey(spec.name(), jobGroup);
+            JobDetail job = JobBuilder.newJob(type).withIdentity(key).storeDurably().requestRecovery()
+                    .usingJobData(spec.data()).withDescription(spec.description()).build();
+            Trigger trigger = TriggerBuilder.newTrigger().withIdentity(spec.name(), jobGroup).forJob(key).startAt(now)
                     .withPriority(priority--).build();
             jobs.put(job, Set.of(trigger));
         }
@@ -139,18 +150,23 @@ final class TaskCluster implements AutoCloseable {
         return out;
     }
 
-    private static String chunkName(long runId, String tableKey, int ordinal) {
-        return runId + " " + ClusterChunks.chunkKey(tableKey, ordinal);
+    /** A chunk's name within its run, as its job is named after the run's id. */
+    static String chunkKey(String tableKey, int ordinal) {
+        return tableKey + " " + ordinal;
     }
 
     /** Withdraws every unit job of the task (those running go on to their end). */
     void withdraw() throws SchedulerException {
-        scheduler.deleteJobs(List.copyOf(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(group))));
+        withdraw(group);
     }
 
     /** Withdraws every chunk job of the task (those running go on to their end). */
     void withdrawChunks() throws SchedulerException {
-        scheduler.deleteJobs(List.copyOf(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(chunkGroup))));
+        withdraw(chunkGroup);
+    }
+
+    private void withdraw(String jobGroup) throws SchedulerException {
+        scheduler.deleteJobs(List.copyOf(scheduler.getJobKeys(GroupMatcher.jobGroupEquals(jobGroup))));
     }
 
     /** Leaves the cluster once the units running here are over. */

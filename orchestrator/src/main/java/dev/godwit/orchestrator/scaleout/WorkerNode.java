@@ -133,9 +133,12 @@ public final class WorkerNode implements AutoCloseable {
     private void beat() {
         try (Connection c = target.open("heartbeat")) {
             leases.renew(c, id, UnitCopier.LEASE);
-            chunkLeases.renew(c, id, UnitCopier.LEASE);
+            List<String> chunksInHand = chunks.inHand();
+            if (!chunksInHand.isEmpty()) { // taken with a fresh lease, a chunk is in hand until its result
+                chunkLeases.renew(c, id, UnitCopier.LEASE);
+            }
             List<String> inHand = new ArrayList<>(runner.inHand());
-            inHand.addAll(chunks.inHand());
+            inHand.addAll(chunksInHand);
             workers.beat(c, id, inHand);
         } catch (SQLException | RuntimeException e) {
             log.warn("worker heartbeat not written: {}", e.getMessage());
