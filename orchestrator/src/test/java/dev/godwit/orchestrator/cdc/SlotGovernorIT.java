@@ -168,7 +168,15 @@ class SlotGovernorIT {
         Process godwit = Godwit.start(dir, "start", task.toString());
         try {
             awaitUnitsDone(target, 1);
-            assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
+            try (Connection blocker = target.connect()) {
+                // no unit ends while the stop is asked for: the run stops part way, however fast the machine
+                blocker.setAutoCommit(false);
+                try (Statement st = blocker.createStatement()) {
+                    st.execute("LOCK TABLE big IN SHARE MODE");
+                }
+                assertEquals(ExitCodes.OK, CliRun.of("stop", task.toString()).exitCode());
+                Godwit.awaitLog(dir, Pattern.compile("stop requested"), Duration.ofSeconds(60));
+            }
             assertTrue(godwit.waitFor(60, TimeUnit.SECONDS), "the run stops");
             assertEquals(ExitCodes.OK, godwit.exitValue(), () -> Godwit.log(dir));
         } finally {
