@@ -8,8 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.PGReplicationStream;
@@ -58,7 +56,7 @@ public final class ChangeStream implements AutoCloseable {
 
     private final StreamOptions options;
     private final Connection connection;
-    private final BlockingQueue<StreamEvent> queue;
+    private final EventHandOff handOff;
     private final StreamFeedback feedback;
     private final StreamReader reader;
     private final Thread thread;
@@ -75,9 +73,9 @@ public final class ChangeStream implements AutoCloseable {
         this.connection = connection;
         this.statusInterval = statusInterval;
         this.messagesRequested = messagesRequested;
-        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+        this.handOff = new EventHandOff(options.queueCapacity());
         this.feedback = new StreamFeedback(options.startPosition(), options.acknowledgeIdle());
-        this.reader = new StreamReader(stream, new PgOutputDecoder(options.protocolVersion()), queue, feedback,
+        this.reader = new StreamReader(stream, new PgOutputDecoder(options.protocolVersion()), handOff, feedback,
                 statusInterval.toNanos(), spool);
         this.spool = spool;
         this.thread = new Thread(this::runReader, "godwit-stream-" + options.slotName());
@@ -167,12 +165,12 @@ public final class ChangeStream implements AutoCloseable {
                 throw new IllegalStateException("the change stream of slot " + options.slotName() + " is closed");
             }
             long remaining = deadline - System.nanoTime();
-            StreamEvent event = queue.poll(Math.max(0, Math.min(remaining, POLL_SLICE_NANOS)), TimeUnit.NANOSECONDS);
+            StreamEvent event = handOff.poll(Math.max(0, Math.min(remaining, POLL_SLICE_NANOS)));
             if (event != null) {
                 return event;
             }
             ChangeStreamException failed = failure;
-            if (failed != null && queue.isEmpty()) {
+            if (failed != null && handOff.isEmpty()) {
                 throw new ChangeStreamException(failed.getMessage(), failed.slotName(), failed.lastReceived(),
                         failed.getCause());
             }
@@ -208,7 +206,7 @@ public final class ChangeStream implements AutoCloseable {
      * when nothing is pending now. Record it durably, then {@link #acknowledgeIdle} it.
      */
     public java.util.Optional<Lsn> idlePosition() {
-        return feedback.idleCandidate(queue.isEmpty());
+        return feedback.idleCandidate(handOff.isEmpty());
     }
 
     /** Lets the stream report an idle position (from {@link #idlePosition()}) that the consumer has recorded. */
@@ -236,16 +234,16 @@ public final class ChangeStream implements AutoCloseable {
         return messagesRequested;
     }
 
-    /** How many events wait in the queue now (never more than the queue capacity). */
+    /** How many events were received and not yet returned by {@link #poll} (never more than the queue capacity). */
     public int queued() {
-        return queue.size();
+        return handOff.size();
     }
 
     public StreamOptions options() {
         return options;
     }
 
-    /** For tests: messages decoded so far, and the largest queue size seen right after a hand-over. */
+    /** For tests: messages decoded so far, and the most events seen waiting in the queue right after a hand-over. */
     long decodedCount() {
         return reader.decodedCount();
     }
@@ -278,7 +276,7 @@ public final class ChangeStream implements AutoCloseable {
             abortQuietly(connection);
             Thread.currentThread().interrupt();
         }
-        queue.clear();
+        handOff.clear();
     }
 
     private void runReader() {
