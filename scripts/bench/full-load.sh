@@ -2,14 +2,17 @@
 # godwit's full load beside its peers, on the same generated source database, with the same parallelism, in one run:
 # pg_dump | pg_restore, a raw parallel COPY pipe, pgcopydb clone, native logical replication's initial sync.
 # Each method starts from an empty target database and ends with data, keys and indexes in place; row counts are
-# checked against the source. Prints the times and each one's ratio to godwit's.
+# checked against the source. Each method runs RUNS times (default 2), the methods alternating; prints every time,
+# then the medians and each one's ratio to godwit's. Both servers are checkpointed before every run, so that the
+# writes of the source's generation or of the run before are not flushed inside the next one.
 #
 # usage: scripts/bench/full-load.sh [SCALE] [JOBS]   (SCALE: pgbench scale, default 100 ≈ 1.5 GB, plus a table of
 #        wide text/jsonb rows ≈ 0.5 GB; JOBS: parallel streams for every tool, default 2)
+#        METHODS="godwit raw" picks methods; RUNS=3 runs each three times
 # needs: apt-get install postgresql-15 pgcopydb; Java 17 and Maven for godwit.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SCALE=${1:-100}; JOBS=${2:-2}; DB=bench_s$SCALE   # one database per scale: an existing one is reused as is
+SCALE=${1:-100}; JOBS=${2:-2}; RUNS=${RUNS:-2}; DB=bench_s$SCALE   # one database per scale: an existing one is reused as is
 export PATH=/usr/lib/postgresql/15/bin:$PATH
 S="-h 127.0.0.1 -p 55432 -U postgres"; T="-h 127.0.0.1 -p 55433 -U postgres"
 SRC="postgresql://postgres@127.0.0.1:55432/$DB"; TGT="postgresql://postgres@127.0.0.1:55433/$DB"
@@ -35,7 +38,8 @@ fi
 SIZE=$(psql $S -Atc "select pg_size_pretty(pg_database_size('$DB'))" postgres)
 counts() { psql "$1" -Atc "select string_agg(format('%s=%s', c.relname, (xpath('/row/n/text()', query_to_xml(format('select count(*) n from %I.%I', n.nspname, c.relname), false, true, '')))[1]::text), ' ' order by c.relname) from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind = 'r' and n.nspname = 'public'"; }
 EXPECTED=$(counts "$SRC")
-fresh() { psql $T -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" postgres; psql $T -qc "CREATE DATABASE $DB" postgres; psql $T -qc CHECKPOINT postgres; }
+fresh() { psql $T -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" postgres; psql $T -qc "CREATE DATABASE $DB" postgres
+  psql $T -qc CHECKPOINT postgres; psql $S -qc CHECKPOINT postgres; }
 drop_slot() { for _ in $(seq 300); do a=$(psql $S "$DB" -Atc "select active from pg_replication_slots where slot_name = '$1'")
     [ -z "$a" ] && return 0; [ "$a" = f ] && psql $S "$DB" -qc "select pg_drop_replication_slot('$1')" >/dev/null 2>&1 && return 0; sleep 0.1; done; }
 
@@ -55,14 +59,15 @@ settings:
   parallelism: $JOBS
 YAML
 
-declare -A took
-run() { # name command...
-  local name=$1; shift; fresh; local t0; t0=$(date +%s.%N)
-  if ! "$@" >"$work/$name.log" 2>&1; then echo "$name failed; see $work/$name.log"; tail -5 "$work/$name.log"; return; fi
-  local t1; t1=$(date +%s.%N); took[$name]=$(echo "$t1 - $t0" | bc)
+declare -A took  # method -> its times, one per line
+run() { # name run command...
+  local name=$1 r=$2; shift 2; fresh; local t0; t0=$(date +%s.%N)
+  if ! "$@" >"$work/$name-$r.log" 2>&1; then echo "$name failed; see $work/$name-$r.log"; tail -5 "$work/$name-$r.log"; return; fi
+  local t1 t; t1=$(date +%s.%N); t=$(echo "$t1 - $t0" | bc); took[$name]+="$t"$'\n'
   local got; got=$(counts "$TGT"); local ok=counts-match; [ "$got" = "$EXPECTED" ] || ok=COUNT-MISMATCH
-  printf '%-10s %7.1f s  [%s]\n' "$name" "${took[$name]}" "$ok"
+  printf '%-16s run %d %7.1f s  [%s]\n' "$name" "$r" "$t" "$ok"
 }
+median() { sort -g | awk 'NF{v[++n]=$1} END{print (n % 2) ? v[(n+1)/2] : (v[n/2] + v[n/2+1]) / 2}'; }
 godwit() { "$root/scripts/godwit" start "$work/task.yaml"; }  # as a user runs it, JVM flags included
 dump() { rm -rf "$work/dump"; pg_dump $S -Fd -j "$JOBS" -f "$work/dump" "$DB" && pg_restore $T -j "$JOBS" -d "$DB" "$work/dump"; }
 raw() {
@@ -80,12 +85,20 @@ native() {
   psql $T "$DB" -qc "ALTER SUBSCRIPTION bench_sub DISABLE; ALTER SUBSCRIPTION bench_sub SET (slot_name = NONE); DROP SUBSCRIPTION bench_sub"
   drop_slot bench_sub; psql $S "$DB" -qc "DROP PUBLICATION bench_pub"; return $rc; }
 
-echo "source $SIZE ($EXPECTED), $JOBS parallel streams everywhere, $(nproc) cores"
-for m in ${METHODS:-godwit dump raw pgcopydb_clone native}; do run "$m" "$m"; done
+echo "source $SIZE ($EXPECTED), $JOBS parallel streams everywhere, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq 1 "$RUNS"); do
+  for m in ${METHODS:-godwit dump raw pgcopydb_clone native}; do run "$m" "$r" "$m"; done
+done
 echo
-printf '%-16s %9s %14s\n' method seconds "vs godwit"
+declare -A med
+printf '%-16s %9s %14s\n' method "median s" "vs godwit"
 for m in ${METHODS:-godwit dump raw pgcopydb_clone native}; do
   [ -n "${took[$m]:-}" ] || continue
-  printf '%-16s %9.1f %13.2fx\n' "$m" "${took[$m]}" "$(echo "${took[$m]} / ${took[godwit]:-1}" | bc -l)"
+  med[$m]=$(printf '%s' "${took[$m]}" | median)
 done
-echo "(ratios above 1 mean the peer took longer than godwit; logs in $work)"
+for m in ${METHODS:-godwit dump raw pgcopydb_clone native}; do
+  [ -n "${med[$m]:-}" ] || continue
+  printf '%-16s %9.1f %13.2fx\n' "$m" "${med[$m]}" "$(echo "${med[$m]} / ${med[godwit]:-1}" | bc -l)"
+done
+echo "(medians of $RUNS runs; ratios above 1 mean the peer took longer than godwit; load average now"
+echo " $(cut -d' ' -f1-3 /proc/loadavg); logs in $work)"
