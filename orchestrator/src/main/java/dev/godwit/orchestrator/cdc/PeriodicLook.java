@@ -27,13 +27,18 @@ final class PeriodicLook implements AutoCloseable {
         return periodic;
     }
 
-    /** Interrupts a look under way and waits for it to end, at most {@code patience}. */
-    void stop(Duration patience) {
+    /**
+     * Interrupts a look under way and waits for it to end, at most {@code patience}.
+     *
+     * @return whether no look runs any more
+     */
+    boolean stop(Duration patience) {
         thread.shutdownNow();
         try {
-            thread.awaitTermination(patience.toMillis(), TimeUnit.MILLISECONDS);
+            return thread.awaitTermination(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

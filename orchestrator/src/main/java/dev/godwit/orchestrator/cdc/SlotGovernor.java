@@ -7,6 +7,7 @@ import dev.godwit.orchestrator.failure.GodwitException;
 import dev.godwit.orchestrator.state.Phase;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.cdc.stream.SlotInspector;
+import dev.godwit.workers.pg.KeptConnection;
 import dev.godwit.workers.pg.PgConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,8 @@ public final class SlotGovernor implements AutoCloseable {
     private final Task task;
     private final PgConnector source;
     private final PgConnector target;
+    private final KeptConnection onSource;
+    private final KeptConnection onTarget;
     private final TaskStore store;
     private final Consumer<String> stopRun;
     private PeriodicLook poller;
@@ -52,6 +55,8 @@ public final class SlotGovernor implements AutoCloseable {
         this.task = task;
         this.source = source;
         this.target = target;
+        this.onSource = new KeptConnection(source, "slot governor");
+        this.onTarget = new KeptConnection(target, "slot governor");
         this.store = store;
         this.stopRun = stopRun;
     }
@@ -97,10 +102,7 @@ public final class SlotGovernor implements AutoCloseable {
             return;
         }
         try {
-            Optional<TaskStore.TaskRow> row;
-            try (Connection t = target.open("slot governor")) {
-                row = store.find(t);
-            }
+            Optional<TaskStore.TaskRow> row = onTarget.use(store::find);
             if (row.isEmpty() || row.get().consistentPoint().isEmpty()) {
                 return; // the slot is not made yet
             }
@@ -110,12 +112,8 @@ public final class SlotGovernor implements AutoCloseable {
                 return;
             }
             String slotName = task.settings().slotName();
-            Optional<SlotInspector.SlotState> slot;
-            OptionalLong maxKeep;
-            try (Connection s = source.open("slot governor")) {
-                slot = SlotInspector.slot(s, slotName);
-                maxKeep = SlotInspector.maxSlotWalKeepSize(s);
-            }
+            Optional<SlotInspector.SlotState> slot = onSource.use(s -> SlotInspector.slot(s, slotName));
+            OptionalLong maxKeep = onSource.use(SlotInspector::maxSlotWalKeepSize);
             if (slot.isEmpty() && !missingOnce) {
                 missingOnce = true;
                 return;
@@ -187,19 +185,22 @@ public final class SlotGovernor implements AutoCloseable {
             case "WARN" -> log.warn("slot governor: {}", message);
             default -> log.info("slot governor: {}", message);
         }
-        try (Connection t = target.open("slot governor")) {
+        onTarget.use(t -> {
             store.event(t, level, STEP, message);
-        }
+            return null;
+        });
     }
 
     /** Stops watching; with the {@code stop} policy, drops the slot once no walsender holds it. */
     @Override
     public void close() {
-        if (poller != null) {
-            poller.stop(Duration.ofSeconds(10));
-        }
+        boolean idle = poller == null || poller.stop(Duration.ofSeconds(10));
         if (dropOnClose) {
             dropSlot();
+        }
+        if (idle) {
+            onTarget.close(); // else a look still waits on them: they go with the process
+            onSource.close();
         }
     }
 

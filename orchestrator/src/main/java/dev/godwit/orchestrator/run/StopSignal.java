@@ -4,6 +4,7 @@ import dev.godwit.orchestrator.cutover.CutoverLedger;
 import dev.godwit.orchestrator.cutover.CutoverRequest;
 import dev.godwit.orchestrator.state.DesiredState;
 import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.workers.pg.KeptConnection;
 import dev.godwit.workers.pg.PgConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import sun.misc.Signal;
 import dev.godwit.mappings.task.StopAt;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.ZoneId;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -37,6 +39,7 @@ final class StopSignal implements AutoCloseable {
     /** The stop point: 'godwit stop --at' (recorded in the control schema) over cdc.stopAt of the task file. */
     private final AtomicReference<Optional<StopAt>> stopAt;
     private final PgConnector target;
+    private final KeptConnection control;
     private final TaskStore store;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stop-watch");
@@ -46,30 +49,37 @@ final class StopSignal implements AutoCloseable {
 
     StopSignal(PgConnector target, TaskStore store, CutoverLedger cutovers, String owner, Optional<StopAt> fromTask) {
         this.target = target;
+        this.control = new KeptConnection(target, "control");
         this.store = store;
         this.stopAt = new AtomicReference<>(fromTask);
         installSignalHandlers();
         poller.scheduleWithFixedDelay(() -> {
-            try (Connection c = target.open("control")) {
-                store.setOwner(c, owner);
-                if (store.find(c).map(r -> r.desiredState() == DesiredState.STOP).orElse(false)) {
-                    request("godwit stop");
-                }
-                store.stopAt(c).flatMap(text -> StopAt.parse(text, ZoneId.systemDefault())).ifPresent(point -> {
-                    if (!stopAt.getAndSet(Optional.of(point)).equals(Optional.of(point))) {
-                        log.info("cdc: stop point {} (godwit stop --at): every transaction committed up to it is applied,"
-                                + " then the run stops", point);
-                    }
-                });
-                cutovers.pending(c).filter(r -> r.id() > lastCutoverTaken.get()).ifPresent(r -> {
-                    if (cutover.compareAndSet(null, r)) {
-                        log.info("cutover requested ({}): starting after the transaction at hand", r.requestedBy());
-                    }
-                });
+            try {
+                control.use(c -> look(c, owner, cutovers));
             } catch (Exception e) {
                 log.debug("could not read the desired state", e);
             }
         }, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One look at the control schema: refreshes this process's liveness mark, reads a stop, a stop point, a cutover. */
+    private Void look(Connection c, String owner, CutoverLedger cutovers) throws SQLException {
+        store.setOwner(c, owner);
+        if (store.find(c).map(r -> r.desiredState() == DesiredState.STOP).orElse(false)) {
+            request("godwit stop");
+        }
+        store.stopAt(c).flatMap(text -> StopAt.parse(text, ZoneId.systemDefault())).ifPresent(point -> {
+            if (!stopAt.getAndSet(Optional.of(point)).equals(Optional.of(point))) {
+                log.info("cdc: stop point {} (godwit stop --at): every transaction committed up to it is applied,"
+                        + " then the run stops", point);
+            }
+        });
+        cutovers.pending(c).filter(r -> r.id() > lastCutoverTaken.get()).ifPresent(r -> {
+            if (cutover.compareAndSet(null, r)) {
+                log.info("cutover requested ({}): starting after the transaction at hand", r.requestedBy());
+            }
+        });
+        return null;
     }
 
     /** Where CDC is to stop by itself, if anywhere. */
@@ -132,7 +142,9 @@ final class StopSignal implements AutoCloseable {
     public void close() {
         poller.shutdownNow();
         try {
-            poller.awaitTermination(5, TimeUnit.SECONDS);
+            if (poller.awaitTermination(5, TimeUnit.SECONDS)) {
+                control.close(); // else a round still waits on it: it goes with the process
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
