@@ -11,7 +11,6 @@ import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.SourceIndexes;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.catalog.TableKind;
-import dev.godwit.workers.pg.KeptConnection;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.schema.SchemaScript;
@@ -55,9 +54,8 @@ final class IndexFollower implements AutoCloseable {
     }
 
     private final Task task;
-    /** Kept between looks (a look every few seconds would otherwise start a backend on each server every time). */
-    private final KeptConnection onSource;
-    private final KeptConnection onTarget;
+    private final PgConnector source;
+    private final PgConnector target;
     private final ControlSchema schema;
     private final TaskStore store;
     private final SourceIndexes indexes;
@@ -67,8 +65,8 @@ final class IndexFollower implements AutoCloseable {
 
     private IndexFollower(Task task, PgConnector source, PgConnector target, ControlSchema schema) {
         this.task = task;
-        this.onSource = new KeptConnection(source, "indexes");
-        this.onTarget = new KeptConnection(target, "indexes");
+        this.source = source;
+        this.target = target;
         this.schema = schema;
         this.store = new TaskStore(schema, task.name());
         this.indexes = new SourceIndexes(schema, task.name());
@@ -96,25 +94,22 @@ final class IndexFollower implements AutoCloseable {
     }
 
     private void look() throws SQLException {
-        onSource.use(s -> onTarget.use(t -> look(s, t)));
-    }
-
-    private Void look(Connection s, Connection t) throws SQLException {
-        String now = fingerprint(s);
-        if (!now.equals(fingerprint)) {
-            Lsn existedAt = currentWal(s);
-            SchemaPlan planned;
-            try {
-                planned = SchemaPlan.read(task, s).restrictedTo(store.tableKeys(t));
-            } catch (PlanRejected e) {
-                log.debug("indexes not followed while the rules do not fit the source catalog", e);
-                return null;
+        try (Connection s = source.open("indexes"); Connection t = target.open("indexes")) {
+            String now = fingerprint(s);
+            if (!now.equals(fingerprint)) {
+                Lsn existedAt = currentWal(s);
+                SchemaPlan planned;
+                try {
+                    planned = SchemaPlan.read(task, s).restrictedTo(store.tableKeys(t));
+                } catch (PlanRejected e) {
+                    log.debug("indexes not followed while the rules do not fit the source catalog", e);
+                    return;
+                }
+                compare(planned, t, existedAt);
+                fingerprint = now;
             }
-            compare(planned, t, existedAt);
-            fingerprint = now;
+            createReached(t);
         }
-        createReached(t);
-        return null;
     }
 
     private void compare(SchemaPlan planned, Connection t, Lsn existedAt) throws SQLException {
@@ -235,9 +230,8 @@ final class IndexFollower implements AutoCloseable {
 
     @Override
     public void close() {
-        if (looking == null || looking.stop(Duration.ofSeconds(30))) {
-            onSource.close(); // else a look still waits on them: they go with the process
-            onTarget.close();
+        if (looking != null) {
+            looking.close();
         }
     }
 }
