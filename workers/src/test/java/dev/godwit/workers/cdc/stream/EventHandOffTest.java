@@ -47,7 +47,15 @@ class EventHandOffTest {
     void neverMoreThanTheCapacityWaitsTheConsumersBatchIncluded() throws InterruptedException {
         EventHandOff handOff = new EventHandOff(1024);
         int shipped = 0;
-        while (fill(handOff, 64) && handOff.ship(0)) {
+        while (true) {
+            if (!handOff.filling()) { // else the batch refused last time is offered again
+                for (int i = 0; i < 64; i++) {
+                    handOff.add(event(i), 0);
+                }
+            }
+            if (!handOff.ship(0)) {
+                break;
+            }
             shipped++;
         }
         assertEquals(15, shipped, "15 batches wait; the 16th fits once the consumer takes one");
@@ -74,16 +82,6 @@ class EventHandOffTest {
         handOff.poll(0);
         assertTrue(handOff.ship(0));
         assertEquals(8, handOff.size());
-    }
-
-    private static boolean fill(EventHandOff handOff, int n) {
-        if (handOff.filling()) {
-            return true; // the batch refused last time
-        }
-        for (int i = 0; i < n; i++) {
-            handOff.add(event(i), 0);
-        }
-        return true;
     }
 
     private static StreamEvent event(long xid) {
