@@ -100,6 +100,11 @@ class ValidationScaleOutIT {
                 workers.add(GodwitProcess.start(null, 0, "worker", task.toString(), "--threads", "2",
                         "--until", "cutover"));
             }
+            // the lock below is taken once every worker has joined: a worker still starting could wait behind it in
+            // the target's catalog (a CI run saw a worker's control session do so), and no chunk would be held
+            for (GodwitProcess w : workers) {
+                assertTrue(w.awaitLine(Pattern.compile("joined task"), 120), w::output);
+            }
             // big is not written to, so the applier never waits for this lock; every target read of a chunk of big
             // does, its lease taken
             blocker.setAutoCommit(false);
