@@ -11,6 +11,7 @@ import dev.godwit.orchestrator.state.ControlSchema;
 import dev.godwit.orchestrator.state.SourceIndexes;
 import dev.godwit.orchestrator.state.TaskStore;
 import dev.godwit.workers.catalog.TableKind;
+import dev.godwit.workers.pg.KeptConnection;
 import dev.godwit.workers.pg.Lsn;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.schema.SchemaScript;
@@ -54,8 +55,9 @@ final class IndexFollower implements AutoCloseable {
     }
 
     private final Task task;
-    private final PgConnector source;
-    private final PgConnector target;
+    /** Kept between looks (a look every few seconds would otherwise start a backend on each server every time). */
+    private final KeptConnection onSource;
+    private final KeptConnection onTarget;
     private final ControlSchema schema;
     private final TaskStore store;
     private final SourceIndexes indexes;
@@ -65,8 +67,8 @@ final class IndexFollower implements AutoCloseable {
 
     private IndexFollower(Task task, PgConnector source, PgConnector target, ControlSchema schema) {
         this.task = task;
-        this.source = source;
-        this.target = target;
+        this.onSource = new KeptConnection(source, "indexes");
+        this.onTarget = new KeptConnection(target, "indexes");
         this.schema = schema;
         this.store = new TaskStore(schema, task.name());
         this.indexes = new SourceIndexes(schema, task.name());
@@ -94,22 +96,25 @@ final class IndexFollower implements AutoCloseable {
     }
 
     private void look() throws SQLException {
-        try (Connection s = source.open("indexes"); Connection t = target.open("indexes")) {
-            String now = fingerprint(s);
-            if (!now.equals(fingerprint)) {
-                Lsn existedAt = currentWal(s);
-                SchemaPlan planned;
-                try {
-                    planned = SchemaPlan.read(task, s).restrictedTo(store.tableKeys(t));
-                } catch (PlanRejected e) {
-                    log.debug("indexes not followed while the rules do not fit the source catalog", e);
-                    return;
-                }
-                compare(planned, t, existedAt);
-                fingerprint = now;
+        onSource.use(s -> onTarget.use(t -> look(s, t)));
+    }
+
+    private Void look(Connection s, Connection t) throws SQLException {
+        String now = fingerprint(s);
+        if (!now.equals(fingerprint)) {
+            Lsn existedAt = currentWal(s);
+            SchemaPlan planned;
+            try {
+                planned = SchemaPlan.read(task, s).restrictedTo(store.tableKeys(t));
+            } catch (PlanRejected e) {
+                log.debug("indexes not followed while the rules do not fit the source catalog", e);
+                return null;
             }
-            createReached(t);
+            compare(planned, t, existedAt);
+            fingerprint = now;
         }
+        createReached(t);
+        return null;
     }
 
     private void compare(SchemaPlan planned, Connection t, Lsn existedAt) throws SQLException {
@@ -230,8 +235,9 @@ final class IndexFollower implements AutoCloseable {
 
     @Override
     public void close() {
-        if (looking != null) {
-            looking.close();
+        if (looking == null || looking.stop(Duration.ofSeconds(30))) {
+            onSource.close(); // else a look still waits on them: they go with the process
+            onTarget.close();
         }
     }
 }

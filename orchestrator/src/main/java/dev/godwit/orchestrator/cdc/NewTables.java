@@ -10,6 +10,7 @@ import dev.godwit.orchestrator.plan.PlanRejected;
 import dev.godwit.orchestrator.plan.PlannedTable;
 import dev.godwit.orchestrator.plan.SchemaPlan;
 import dev.godwit.orchestrator.state.TaskStore;
+import dev.godwit.workers.pg.KeptConnection;
 import dev.godwit.workers.pg.PgConnector;
 import dev.godwit.workers.schema.SchemaScript;
 import dev.godwit.workers.schema.ScriptRunner;
@@ -67,6 +68,8 @@ final class NewTables implements AutoCloseable {
 
     private final Task task;
     private final PgConnector source;
+    /** Kept between looks for the fingerprint (every few seconds: a backend started each time otherwise). */
+    private final KeptConnection onSource;
     private final PgConnector target;
     private final TaskStore store;
     /** Looks on a thread of its own: planning again can take seconds on a large catalog, which the applier must not wait for. */
@@ -80,6 +83,7 @@ final class NewTables implements AutoCloseable {
     private NewTables(Task task, PgConnector source, PgConnector target, TaskStore store) {
         this.task = task;
         this.source = source;
+        this.onSource = new KeptConnection(source, "new tables");
         this.target = target;
         this.store = store;
     }
@@ -122,12 +126,11 @@ final class NewTables implements AutoCloseable {
 
     /** The tables to join: empty unless the source's tables changed since the last look (or one waits to be published). */
     private Optional<Joining> look() throws SQLException {
-        String now;
+        String now = onSource.use(NewTables::fingerprint);
+        if (now.equals(fingerprint)) {
+            return Optional.empty();
+        }
         try (Connection s = source.open("new tables"); Connection control = target.open("new tables")) {
-            now = fingerprint(s);
-            if (now.equals(fingerprint)) {
-                return Optional.empty();
-            }
             SchemaPlan fresh;
             try {
                 fresh = SchemaPlan.read(task, s);
@@ -268,6 +271,8 @@ final class NewTables implements AutoCloseable {
 
     @Override
     public void close() {
-        looking.close();
+        if (looking.stop(Duration.ofSeconds(30))) {
+            onSource.close(); // else a look still waits on it: it goes with the process
+        }
     }
 }
