@@ -65,37 +65,48 @@ wal_behind() {
 
 # godwit_catch_up LABEL SLOT BACKLOG_COMMAND...: godwit loads $work/task.yaml and is stopped; the command writes a
 # backlog and prints the source's WAL position at its end; godwit resumes and is timed until its checkpoint reaches
-# that position. Sets TOOK (seconds), BACKLOG (the slot's WAL behind) and CPU (CPU seconds of the source server, the
-# target server and godwit's JVM during the catch-up). RESUME_JAVA_OPTS go to the timed JVM alone.
+# that position. Sets TOOK (seconds), STARTUP (seconds until the first applied transaction showed in the checkpoint:
+# the JVM's start, the plan read again, the stream opened, the first group), BACKLOG (the slot's WAL behind) and CPU
+# (CPU seconds of the source server, the target server and godwit's JVM during the catch-up). RESUME_JAVA_OPTS go to
+# the timed JVM alone.
 godwit_catch_up() {
-  local label=$1 slot=$2 end t0 t1 c s0 g0 jvm; shift 2
+  local label=$1 slot=$2 end t0 t1 c c0 s0 g0 jvm; shift 2
   godwit start "$work/task.yaml" >"$work/$label-start.log" 2>&1 &
   until grep -q "cdc: streaming slot" "$work/$label-start.log"; do sleep 0.5; done
   godwit stop "$work/task.yaml" >/dev/null; wait
   end=$("$@"); BACKLOG=$(wal_behind "$slot" "$end")
+  c0=$(psql $T "$DB" -Atc "select lsn from godwit.checkpoint"); STARTUP=""
   s0=$(lab_cpu src); g0=$(lab_cpu tgt)
   t0=$(now); GODWIT_JAVA_OPTS="${GODWIT_JAVA_OPTS:-} ${RESUME_JAVA_OPTS:-}" "$root/scripts/godwit" resume "$work/task.yaml" >"$work/$label-resume.log" 2>&1 &
   jvm=$! # scripts/godwit execs java
-  until c=$(psql $T "$DB" -Atc "select lsn from godwit.checkpoint" 2>/dev/null) && [ -n "$c" ] && lsn_ge "$S" "$c" "$end"; do sleep 0.1; done
-  t1=$(now); CPU="$(echo "$(lab_cpu src) - $s0" | bc) $(echo "$(lab_cpu tgt) - $g0" | bc) $(echo "scale=2; $(ticks $jvm) / $HZ" | bc)"
+  until c=$(psql $T "$DB" -Atc "select lsn from godwit.checkpoint" 2>/dev/null) && [ -n "$c" ] && lsn_ge "$S" "$c" "$end"; do
+    [ -z "$STARTUP" ] && [ -n "$c" ] && [ "$c" != "$c0" ] && STARTUP=$(echo "$(now) - $t0" | bc)
+    sleep 0.1
+  done
+  t1=$(now); STARTUP=${STARTUP:-$(echo "$t1 - $t0" | bc)}; CPU="$(echo "$(lab_cpu src) - $s0" | bc) $(echo "$(lab_cpu tgt) - $g0" | bc) $(echo "scale=2; $(ticks $jvm) / $HZ" | bc)"
   godwit stop "$work/task.yaml" >/dev/null; wait
   TOOK=$(echo "$t1 - $t0" | bc)
 }
 
 # native_catch_up SUBSCRIPTION BACKLOG_COMMAND...: the source's schema and data on the target, a subscription
 # created disabled; the command writes a backlog and prints the source's WAL position at its end; the subscription is
-# enabled and timed until its slot confirmed that position, then dropped. Sets TOOK, BACKLOG and CPU (source and
-# target servers; the apply worker is part of the target's).
+# enabled and timed until its slot confirmed that position, then dropped. Sets TOOK, STARTUP (until the slot's first
+# confirmation moved), BACKLOG and CPU (source and target servers; the apply worker is part of the target's).
 native_catch_up() {
-  local sub=$1 end t0 t1 s0 g0; shift
+  local sub=$1 end t0 t1 s0 g0 c c0; shift
   pg_dump $S "$DB" | psql $T -q "$DB" >/dev/null
   psql $S "$DB" -qc "CREATE PUBLICATION ${sub}_pub FOR ALL TABLES"
   psql $T "$DB" -qc "CREATE SUBSCRIPTION $sub CONNECTION 'host=127.0.0.1 port=55432 user=postgres dbname=$DB' PUBLICATION ${sub}_pub WITH (copy_data = false, enabled = false)" 2>/dev/null
   end=$("$@"); BACKLOG=$(wal_behind "$sub" "$end")
   s0=$(lab_cpu src); g0=$(lab_cpu tgt)
+  confirmed() { psql $S -Atc "select coalesce(confirmed_flush_lsn, '0/0') from pg_replication_slots where slot_name = '$sub'" postgres; }
+  c0=$(confirmed); STARTUP=""
   t0=$(now); psql $T "$DB" -qc "ALTER SUBSCRIPTION $sub ENABLE"
-  until lsn_ge "$S" "$(psql $S -Atc "select coalesce(confirmed_flush_lsn, '0/0') from pg_replication_slots where slot_name = '$sub'" postgres)" "$end"; do sleep 0.1; done
-  t1=$(now); CPU="$(echo "$(lab_cpu src) - $s0" | bc) $(echo "$(lab_cpu tgt) - $g0" | bc) 0"
+  until c=$(confirmed) && lsn_ge "$S" "$c" "$end"; do
+    [ -z "$STARTUP" ] && [ "$c" != "$c0" ] && STARTUP=$(echo "$(now) - $t0" | bc)
+    sleep 0.1
+  done
+  t1=$(now); STARTUP=${STARTUP:-$(echo "$t1 - $t0" | bc)}; CPU="$(echo "$(lab_cpu src) - $s0" | bc) $(echo "$(lab_cpu tgt) - $g0" | bc) 0"
   TOOK=$(echo "$t1 - $t0" | bc)
   psql $T "$DB" -qc "ALTER SUBSCRIPTION $sub DISABLE; ALTER SUBSCRIPTION $sub SET (slot_name = NONE); DROP SUBSCRIPTION $sub"
   psql $S -Atc "select pg_drop_replication_slot('$sub')" postgres >/dev/null 2>&1
