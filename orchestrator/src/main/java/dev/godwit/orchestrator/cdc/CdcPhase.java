@@ -114,7 +114,7 @@ public final class CdcPhase {
         for (TaskStore.TableRow r : new TaskStore(schema, task.name()).tables(control)) {
             r.syncLsn().ifPresent(l -> syncLsns.put(r.tableKey(), l));
         }
-        SourceCatalog targetCatalog = new CatalogReader(control).read();
+        SourceCatalog targetCatalog = new CatalogReader(control).readRelations(); // routing looks up tables alone
         SourceColumnRecord.fillMissing(new ControlSourceColumns(schema, task.name()), tables, targetCatalog, control);
         Routing routing = new Routing(tables, targetCatalog, syncLsns);
         boolean keepsPartitions = tables.stream().anyMatch(t -> t.isPartitioned()

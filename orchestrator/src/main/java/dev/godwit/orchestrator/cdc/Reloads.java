@@ -380,7 +380,7 @@ final class Reloads implements AutoCloseable {
      */
     private void join(NewTables.Joining joining, Applier applier) throws Exception {
         try (Connection t = scope.target().open("new tables")) {
-            targetCatalog = new CatalogReader(t).read();
+            targetCatalog = new CatalogReader(t).readRelations();
         }
         List<String> keys = joining.keys();
         ReloadLedger.Entry entry = inControlTransaction(() -> {
