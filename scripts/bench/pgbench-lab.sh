@@ -63,6 +63,22 @@ wal_behind() {
                 where slot_name = '$1'" postgres
 }
 
+# await_position "CONN" DB QUERY START END: polls QUERY (one pg_lsn) every 20 ms inside one server session until it
+# reaches END, and prints two epoch times: when it first differed from START, and when it reached END. One session
+# in a loop, not a psql process per poll: those cost a quarter of a core on a 2-core machine, taken from the catch-up
+# being measured.
+await_position() {
+  psql $1 "$2" -qX -c "DO \$\$ DECLARE p pg_lsn; moved float8; BEGIN
+    LOOP
+      p := ($3);
+      IF moved IS NULL AND p IS DISTINCT FROM '$4'::pg_lsn THEN moved := extract(epoch FROM clock_timestamp()); END IF;
+      EXIT WHEN p >= '$5'::pg_lsn;
+      PERFORM pg_sleep(0.02);
+    END LOOP;
+    RAISE NOTICE 'at % %', coalesce(moved, extract(epoch FROM clock_timestamp())), extract(epoch FROM clock_timestamp());
+  END \$\$" 2>&1 | sed -n 's/.*NOTICE:  at //p'
+}
+
 # godwit_catch_up LABEL SLOT BACKLOG_COMMAND...: godwit loads $work/task.yaml and is stopped; the command writes a
 # backlog and prints the source's WAL position at its end; godwit resumes and is timed until its checkpoint reaches
 # that position. Sets TOOK (seconds), STARTUP (seconds until the first applied transaction showed in the checkpoint:
@@ -70,20 +86,17 @@ wal_behind() {
 # (CPU seconds of the source server, the target server and godwit's JVM during the catch-up). RESUME_JAVA_OPTS go to
 # the timed JVM alone.
 godwit_catch_up() {
-  local label=$1 slot=$2 end t0 t1 c c0 s0 g0 jvm; shift 2
+  local label=$1 slot=$2 end t0 t1 c0 moved s0 g0 jvm; shift 2
   godwit start "$work/task.yaml" >"$work/$label-start.log" 2>&1 &
   until grep -q "cdc: streaming slot" "$work/$label-start.log"; do sleep 0.5; done
   godwit stop "$work/task.yaml" >/dev/null; wait
   end=$("$@"); BACKLOG=$(wal_behind "$slot" "$end")
-  c0=$(psql $T "$DB" -Atc "select lsn from godwit.checkpoint"); STARTUP=""
+  c0=$(psql $T "$DB" -Atc "select lsn from godwit.checkpoint")
   s0=$(lab_cpu src); g0=$(lab_cpu tgt)
   t0=$(now); GODWIT_JAVA_OPTS="${GODWIT_JAVA_OPTS:-} ${RESUME_JAVA_OPTS:-}" "$root/scripts/godwit" resume "$work/task.yaml" >"$work/$label-resume.log" 2>&1 &
   jvm=$! # scripts/godwit execs java
-  until c=$(psql $T "$DB" -Atc "select lsn from godwit.checkpoint" 2>/dev/null) && [ -n "$c" ] && lsn_ge "$S" "$c" "$end"; do
-    [ -z "$STARTUP" ] && [ -n "$c" ] && [ "$c" != "$c0" ] && STARTUP=$(echo "$(now) - $t0" | bc)
-    sleep 0.1
-  done
-  t1=$(now); STARTUP=${STARTUP:-$(echo "$t1 - $t0" | bc)}; CPU="$(echo "$(lab_cpu src) - $s0" | bc) $(echo "$(lab_cpu tgt) - $g0" | bc) $(echo "scale=2; $(ticks $jvm) / $HZ" | bc)"
+  read -r moved t1 < <(await_position "$T" "$DB" "SELECT lsn FROM godwit.checkpoint" "$c0" "$end")
+  STARTUP=$(echo "$moved - $t0" | bc); CPU="$(echo "$(lab_cpu src) - $s0" | bc) $(echo "$(lab_cpu tgt) - $g0" | bc) $(echo "scale=2; $(ticks $jvm) / $HZ" | bc)"
   godwit stop "$work/task.yaml" >/dev/null; wait
   TOOK=$(echo "$t1 - $t0" | bc)
 }
@@ -93,20 +106,17 @@ godwit_catch_up() {
 # enabled and timed until its slot confirmed that position, then dropped. Sets TOOK, STARTUP (until the slot's first
 # confirmation moved), BACKLOG and CPU (source and target servers; the apply worker is part of the target's).
 native_catch_up() {
-  local sub=$1 end t0 t1 s0 g0 c c0; shift
+  local sub=$1 end t0 t1 s0 g0 c0 moved; shift
   pg_dump $S "$DB" | psql $T -q "$DB" >/dev/null
   psql $S "$DB" -qc "CREATE PUBLICATION ${sub}_pub FOR ALL TABLES"
   psql $T "$DB" -qc "CREATE SUBSCRIPTION $sub CONNECTION 'host=127.0.0.1 port=55432 user=postgres dbname=$DB' PUBLICATION ${sub}_pub WITH (copy_data = false, enabled = false)" 2>/dev/null
   end=$("$@"); BACKLOG=$(wal_behind "$sub" "$end")
   s0=$(lab_cpu src); g0=$(lab_cpu tgt)
-  confirmed() { psql $S -Atc "select coalesce(confirmed_flush_lsn, '0/0') from pg_replication_slots where slot_name = '$sub'" postgres; }
-  c0=$(confirmed); STARTUP=""
+  local confirmed="SELECT coalesce(confirmed_flush_lsn, '0/0') FROM pg_replication_slots WHERE slot_name = '$sub'"
+  c0=$(psql $S -Atc "$confirmed" postgres)
   t0=$(now); psql $T "$DB" -qc "ALTER SUBSCRIPTION $sub ENABLE"
-  until c=$(confirmed) && lsn_ge "$S" "$c" "$end"; do
-    [ -z "$STARTUP" ] && [ "$c" != "$c0" ] && STARTUP=$(echo "$(now) - $t0" | bc)
-    sleep 0.1
-  done
-  t1=$(now); STARTUP=${STARTUP:-$(echo "$t1 - $t0" | bc)}; CPU="$(echo "$(lab_cpu src) - $s0" | bc) $(echo "$(lab_cpu tgt) - $g0" | bc) 0"
+  read -r moved t1 < <(await_position "$S" postgres "$confirmed" "$c0" "$end")
+  STARTUP=$(echo "$moved - $t0" | bc); CPU="$(echo "$(lab_cpu src) - $s0" | bc) $(echo "$(lab_cpu tgt) - $g0" | bc) 0"
   TOOK=$(echo "$t1 - $t0" | bc)
   psql $T "$DB" -qc "ALTER SUBSCRIPTION $sub DISABLE; ALTER SUBSCRIPTION $sub SET (slot_name = NONE); DROP SUBSCRIPTION $sub"
   psql $S -Atc "select pg_drop_replication_slot('$sub')" postgres >/dev/null 2>&1
