@@ -5,7 +5,7 @@
 #             start; both servers run on this machine's clock): how stale a reader of the target is. Sampled every
 #             100 ms by one session on the target (a loop in SQL: no process started per sample)
 #   bytes   = source pg_current_wal_lsn() minus the consumer's position (godwit's checkpoint, or native's slot's
-#             confirmed position): WAL not applied yet. Sampled every 0.5 s
+#             confirmed position): WAL not applied yet. Sampled every 0.5 s, through one session on each server
 # The load runs WARMUP s (default 10) before SECONDS of sampling, for both consumers: a JVM that has just started
 # compiles its apply path during the first seconds of changes, which a migration's hours of CDC never see again.
 # godwit and native logical replication run RUNS times each (default 3), alternating, on the same load; prints each
@@ -45,11 +45,22 @@ measure() {
   local jvm; jvm=$(pgrep -f "godwit.jar start $work/task.yaml" | head -1)
   local s0 t0 j0 n0; s0=$(lab_cpu src); t0=$(lab_cpu tgt); j0=$(jvm_cpu "$jvm"); n0=$(history_rows)
   : >"$work/bytes-$name"
+  # one session on each server for the whole run, fed through pipes: a psql process per sample started a backend
+  # on the consumer's server twice a second, whose CPU counted as that server's
+  rm -f "$work"/src.in "$work"/src.out "$work"/pos.in "$work"/pos.out
+  mkfifo "$work/src.in" "$work/src.out" "$work/pos.in" "$work/pos.out"
+  psql $S -AtqX postgres <"$work/src.in" >"$work/src.out" 2>/dev/null &
+  psql $posconn -AtqX "$posdb" <"$work/pos.in" >"$work/pos.out" 2>/dev/null &
+  exec 7>"$work/src.in" 8<"$work/src.out" 5>"$work/pos.in" 6<"$work/pos.out"
   while kill -0 "$sampler" 2>/dev/null; do
-    src=$(psql $S -Atc "select pg_current_wal_lsn()" postgres)
-    psql $posconn "$posdb" -Atc "select pg_wal_lsn_diff('$src', ($position))" >>"$work/bytes-$name" 2>/dev/null
+    echo "select pg_current_wal_lsn();" >&7
+    if read -t 5 -r src <&8; then
+      echo "select pg_wal_lsn_diff('$src', ($position));" >&5
+      read -t 5 -r b <&6 && echo "$b" >>"$work/bytes-$name"
+    fi
     sleep 0.5
   done
+  exec 7>&- 8<&- 5>&- 6<&-
   # the CPU each source transaction cost while sampled, as cdc.sh reports it for a catch-up
   local n=$(( $(history_rows) - n0 ))
   echo "$(cpu_per_txn "$s0" "$(lab_cpu src)" "$n") $(cpu_per_txn "$t0" "$(lab_cpu tgt)" "$n")" \
