@@ -521,6 +521,27 @@ class CatalogReaderIT {
 
     @ParameterizedTest(name = "PostgreSQL {0}")
     @ValueSource(ints = {13, 17})
+    void readsTheRelationsAloneAsTheWholeReadDescribesThem(int major, PgLab lab) throws SQLException {
+        TestDatabase db = lab.newDatabase(major);
+        CatalogFixture.create(db);
+        SourceCatalog whole;
+        SourceCatalog relations;
+        try (Connection c = db.connect()) {
+            whole = new CatalogReader(c).read();
+            relations = new CatalogReader(c).readRelations();
+        }
+
+        assertEquals(whole.tables(), relations.tables());
+        assertEquals(whole.serverVersionNum(), relations.serverVersionNum());
+        assertFalse(whole.sequences().isEmpty() || whole.types().isEmpty() || whole.extensions().isEmpty(),
+                "the fixture has sequences, types and extensions for the whole read to find");
+        assertEquals(List.of(), relations.sequences());
+        assertEquals(List.of(), relations.types());
+        assertEquals(List.of(), relations.extensions());
+    }
+
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @ValueSource(ints = {13, 17})
     void readsAnEmptyDatabase(int major, PgLab lab) throws SQLException {
         SourceCatalog catalog = readFixture(lab.newDatabase(major));
 
