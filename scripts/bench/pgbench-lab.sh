@@ -15,7 +15,6 @@ lab_cpu() {
   for c in $(cat /proc/"$pm"/task/*/children); do t=$((t + $(ticks "$c" || echo 0))); done
   echo "scale=2; $t / $HZ" | bc
 }
-lsn_ge() { [ "$(psql $1 -Atc "select '$2'::pg_lsn >= '$3'::pg_lsn" postgres)" = t ]; }
 
 # a fresh pgbench database on the source; slots of that database, and the slots named as arguments, are dropped
 fresh_source() {
