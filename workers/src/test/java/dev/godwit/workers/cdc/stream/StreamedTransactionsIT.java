@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -142,12 +143,19 @@ class StreamedTransactionsIT {
             big.commit();
             int inserts = 0;
             long started = System.nanoTime();
+            // the consumer is paced to take 5 s in all, over twice wal_sender_timeout on a machine of any speed (a
+            // round trip per change alone took 3.9 s on a quiet CI machine, and the test then proved nothing)
+            long handOverNanos = TimeUnit.SECONDS.toNanos(5);
             while (true) {
                 StreamEvent event = stream.poll(Duration.ofSeconds(30));
                 assertNotNull(event, "the transaction kept arriving");
                 if (event.message() instanceof Insert) {
                     inserts++;
                     roundTrip.execute("SELECT 1"); // a consumer that waits for a server per change, as an applier
+                    long ahead = started + handOverNanos * inserts / rows - System.nanoTime();
+                    if (ahead > 0) {
+                        LockSupport.parkNanos(ahead);
+                    }
                 } else if (event.message() instanceof Commit c) {
                     stream.confirm(c.endLsn());
                     break;
